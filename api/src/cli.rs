@@ -1,0 +1,144 @@
+//! The command line: `serve` (the default), `migrate`, `seed`, `export-schema` and `token`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hrc_schema::auth::Role;
+
+use crate::config::Settings;
+use crate::startup::{prepare_database, redact, Application};
+
+/// The Council Mechanisms API: a GraphQL API over the mechanisms of the UN Human Rights Council.
+///
+/// Settings come from the environment (see the README): HRC_BIND, HRC_DATA_DIR, DATABASE_URL, HRC_ENV,
+/// HRC_JWT_SECRET, HRC_JWT_ISSUER, HRC_JWT_AUDIENCE, and others.
+#[derive(Debug, Parser)]
+#[command(name = "hrc-api", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply migrations, load the seed data and serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Apply pending migrations and load the reference and seed-document data (idempotent).
+    Seed,
+    /// Print the GraphQL schema (SDL).
+    ExportSchema,
+    /// Print a signed token that a server started with the same settings accepts.
+    Token {
+        /// The token's subject (a user or system name).
+        #[arg(long)]
+        sub: String,
+        /// A role; repeat for several. One of: partner, state_focal_point, fund_committee, fund_secretariat,
+        /// secretariat, reprisals_officer, complaint_wg, complaint_secretariat, council_bureau, admin.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// ISO 3166-1 alpha-3 code of the State the caller acts for (required by State-scoped roles).
+        #[arg(long)]
+        country: Option<String>,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        ttl: i64,
+    },
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Migrate => migrate(false),
+        Command::Seed => migrate(true),
+        Command::ExportSchema => {
+            print!("{}", hrc_schema::sdl());
+            Ok(())
+        }
+        Command::Token { sub, roles, country, ttl } => token(&sub, &roles, country.as_deref(), ttl),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(&settings)?;
+        let base = format!("http://{}", with_port(&settings.bind, app.port()));
+        println!("Council Mechanisms API");
+        println!("  database   {} ({})", redact(&settings.database_url), app.backend.name());
+        if !app.prepared_migrations.is_empty() {
+            println!("  migrations applied: {}", app.prepared_migrations.join(", "));
+        }
+        let seed = app.seed;
+        println!(
+            "  seed data  {} inserted, {} updated, {} deleted, {} unchanged",
+            seed.inserted, seed.updated, seed.deleted, seed.unchanged
+        );
+        println!("  tokens     {}", app.key_origin);
+        println!("  GraphQL    {base}/graphql  (GraphiQL: open it in a browser)");
+        println!("  health     {base}/health/live  {base}/health/ready");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+/// The bind address with the port actually bound (port 0 binds a free one).
+fn with_port(bind: &str, port: u16) -> String {
+    match bind.rsplit_once(':') {
+        Some((host, _)) => format!("{host}:{port}"),
+        None => format!("{bind}:{port}"),
+    }
+}
+
+fn migrate(seed: bool) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    let prepared = prepare_database(&settings, seed)?;
+    if prepared.migrations.is_empty() {
+        println!("migrations: none pending");
+    } else {
+        println!("migrations applied: {}", prepared.migrations.join(", "));
+    }
+    if seed {
+        let s = prepared.seed;
+        println!(
+            "seed data: {} inserted, {} updated, {} deleted, {} unchanged",
+            s.inserted, s.updated, s.deleted, s.unchanged
+        );
+    }
+    Ok(())
+}
+
+fn token(subject: &str, roles: &[String], country: Option<&str>, ttl: i64) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    for role in roles {
+        if Role::parse(role).is_none() {
+            let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            anyhow::bail!("unknown role {role:?}; known roles: {}", known.join(", "));
+        }
+    }
+    if country.is_none() {
+        if let Some(role) = roles.iter().filter_map(|r| Role::parse(r)).find(|r| r.is_state_scoped()) {
+            anyhow::bail!("role {} acts for a State: give --country ISO3", role.as_str());
+        }
+    }
+    if !(1..=31 * 24 * 3600).contains(&ttl) {
+        anyhow::bail!("--ttl must be between 1 second and 31 days");
+    }
+    let (auth, _) = settings.authenticator()?;
+    let token = auth
+        .issue(subject, roles, country.map(str::to_ascii_uppercase).as_deref(), ttl)
+        .ok_or_else(|| anyhow::anyhow!("the configured key cannot sign tokens"))??;
+    println!("{token}");
+    Ok(())
+}

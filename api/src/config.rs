@@ -1,0 +1,187 @@
+//! Settings, read from the environment in this one place.
+
+use std::path::{Path, PathBuf};
+
+use hrc_schema::auth::{AuthSettings, Authenticator, VerificationKey};
+use hrc_schema::Limits;
+
+/// Development or production. Production refuses development conveniences (a generated signing key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Why the settings cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {message}")]
+    Invalid { name: &'static str, message: String },
+    #[error("HRC_ENV=production needs a signing key: set HRC_JWT_SECRET or HRC_JWT_SECRET_FILE")]
+    NoProductionKey,
+    #[error("{0}")]
+    Io(String),
+}
+
+/// All settings of the server and the tools.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on (`HRC_BIND`).
+    pub bind: String,
+    /// Where the SQLite file and the development key live (`HRC_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Database URL (`DATABASE_URL`): `postgres://…` or a SQLite path; default a SQLite file in the data dir.
+    pub database_url: String,
+    pub environment: Environment,
+    /// Token issuer and audience that tokens must carry (`HRC_JWT_ISSUER`, `HRC_JWT_AUDIENCE`).
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// Tolerated clock skew (`HRC_JWT_LEEWAY_SECONDS`).
+    pub jwt_leeway_seconds: u64,
+    /// HS256 secret (`HRC_JWT_SECRET`, or the contents of `HRC_JWT_SECRET_FILE`).
+    pub jwt_secret: Option<String>,
+    /// Largest request body accepted (`HRC_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Database connections (`HRC_DB_POOL_SIZE`).
+    pub pool_size: u32,
+    /// HTTP worker threads (`HRC_WORKERS`); default one per core.
+    pub workers: Option<usize>,
+    /// Query shape limits (`HRC_MAX_DEPTH`, `HRC_MAX_COMPLEXITY`).
+    pub limits: Limits,
+}
+
+const MIN_SECRET_BYTES: usize = 32;
+const DEV_KEY_FILE: &str = "jwt-dev-hs256.key";
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(text) => {
+            text.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, message: format!("{text:?}: {e}") })
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the environment, with the documented defaults.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let data_dir = PathBuf::from(var("HRC_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let environment = match var("HRC_ENV").as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "HRC_ENV",
+                    message: format!("{other:?} is neither development nor production"),
+                })
+            }
+        };
+        let jwt_secret = match (var("HRC_JWT_SECRET"), var("HRC_JWT_SECRET_FILE")) {
+            (Some(secret), _) => Some(secret),
+            (None, Some(file)) => Some(
+                std::fs::read_to_string(&file)
+                    .map_err(|e| ConfigError::Io(format!("HRC_JWT_SECRET_FILE {file}: {e}")))?
+                    .trim()
+                    .to_owned(),
+            ),
+            (None, None) => None,
+        };
+        let defaults = Limits::default();
+        let settings = Settings {
+            bind: var("HRC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| default_database_url(&data_dir)),
+            data_dir,
+            environment,
+            jwt_issuer: var("HRC_JWT_ISSUER").unwrap_or_else(|| "hrc-api".into()),
+            jwt_audience: var("HRC_JWT_AUDIENCE").unwrap_or_else(|| "hrc-api".into()),
+            jwt_leeway_seconds: parsed("HRC_JWT_LEEWAY_SECONDS", 30)?,
+            jwt_secret,
+            max_body_bytes: parsed("HRC_MAX_BODY_BYTES", 256 * 1024)?,
+            pool_size: parsed("HRC_DB_POOL_SIZE", 10)?,
+            workers: var("HRC_WORKERS").map(|_| parsed("HRC_WORKERS", 1)).transpose()?,
+            limits: Limits {
+                depth: parsed("HRC_MAX_DEPTH", defaults.depth)?,
+                complexity: parsed("HRC_MAX_COMPLEXITY", defaults.complexity)?,
+                recursive_depth: defaults.recursive_depth,
+            },
+        };
+        if settings.pool_size == 0 {
+            return Err(ConfigError::Invalid { name: "HRC_DB_POOL_SIZE", message: "must be at least 1".into() });
+        }
+        Ok(settings)
+    }
+
+    /// The authenticator these settings describe, and a line to tell the operator where its key came from.
+    ///
+    /// In development with no key configured, a random HS256 key is made once in the data dir and reused, so that
+    /// `hrc-api token` and the server agree. Production refuses to run without a configured key.
+    pub fn authenticator(&self) -> Result<(Authenticator, String), ConfigError> {
+        let (secret, origin) = match (&self.jwt_secret, self.environment) {
+            (Some(secret), _) => {
+                if secret.len() < MIN_SECRET_BYTES {
+                    return Err(ConfigError::Invalid {
+                        name: "HRC_JWT_SECRET",
+                        message: format!("an HS256 secret needs at least {MIN_SECRET_BYTES} bytes"),
+                    });
+                }
+                (secret.clone().into_bytes(), "HS256 key from HRC_JWT_SECRET".to_owned())
+            }
+            (None, Environment::Production) => return Err(ConfigError::NoProductionKey),
+            (None, Environment::Development) => {
+                let path = self.data_dir.join(DEV_KEY_FILE);
+                let key = dev_key(&path)?;
+                (key, format!("development mode: HS256 key generated in {}", path.display()))
+            }
+        };
+        let settings = AuthSettings {
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            leeway_seconds: self.jwt_leeway_seconds,
+            key: VerificationKey::Hs256(secret),
+        };
+        Ok((Authenticator::new(settings), origin))
+    }
+}
+
+fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("hrc.sqlite3").display())
+}
+
+/// Reads the development key, creating it (random, readable by the owner only) the first time.
+fn dev_key(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    use std::io::Write;
+    let io = |e: std::io::Error| ConfigError::Io(format!("{}: {e}", path.display()));
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return Ok(text.trim().as_bytes().to_vec());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let key: [u8; 32] = rand::random();
+    let text: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(text.as_bytes()).map_err(io)?;
+            Ok(text.into_bytes())
+        }
+        // Another process made it between our read and our create: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(path).map_err(io)?.trim().as_bytes().to_vec())
+        }
+        Err(e) => Err(io(e)),
+    }
+}

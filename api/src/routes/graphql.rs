@@ -1,0 +1,342 @@
+//! GraphQL over HTTP: `POST /graphql` with a JSON body, `GET /graphql` with URL parameters (queries only), and
+//! GraphiQL for a browser. Authentication happens here, before the schema sees the request.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Request, Response, Value, Variables};
+use futures_util::StreamExt;
+use hrc_schema::{code, Lang, RequestContext};
+use serde::Deserialize;
+use serde_json::json;
+use tracing_actix_web::RequestId;
+
+use crate::startup::AppState;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type the client accepts for the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `application/graphql-response+json`: request errors get a 4xx status.
+    GraphqlResponse,
+    /// `application/json`: every GraphQL response is a 200.
+    Json,
+}
+
+impl Format {
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Format::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response format from `Accept`; `None` if it allows neither.
+fn negotiate(req: &HttpRequest) -> Option<Format> {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Format::Json);
+    };
+    let mut json = false;
+    for item in accept.split(',') {
+        let media = item.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let q_zero = item
+            .split(';')
+            .skip(1)
+            .any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
+        if q_zero {
+            continue;
+        }
+        match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => return Some(Format::GraphqlResponse),
+            JSON | "application/*" | "*/*" => json = true,
+            _ => {}
+        }
+    }
+    json.then_some(Format::Json)
+}
+
+/// A response carrying one GraphQL error.
+fn error(status: StatusCode, format: Format, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(format.content_type())
+        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+}
+
+/// Authenticates the caller. No `Authorization` header is the anonymous public; a header that does not verify is
+/// refused with 401, never treated as anonymous.
+fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<RequestContext, Box<HttpResponse>> {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(RequestContext { viewer: None, lang });
+    };
+    let verified =
+        value.to_str().map_err(|_| hrc_schema::auth::AuthError::NotBearer).and_then(|v| state.auth.verify_header(v));
+    match verified {
+        Ok(viewer) => Ok(RequestContext { viewer: Some(viewer), lang }),
+        Err(reason) => {
+            // The reason goes to the log, never to the caller, and the token itself goes nowhere.
+            tracing::info!(%reason, "bearer token refused");
+            let mut response = error(
+                StatusCode::UNAUTHORIZED,
+                format,
+                code::UNAUTHENTICATED,
+                "the bearer token is invalid or expired",
+            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer error="invalid_token""#));
+            Err(Box::new(response))
+        }
+    }
+}
+
+/// Runs a request through the schema and turns the result into an HTTP response.
+async fn execute(
+    state: &AppState,
+    context: RequestContext,
+    request: Request,
+    format: Format,
+    request_id: RequestId,
+) -> HttpResponse {
+    let request = context.attach(request, &state.db);
+    let mut response: Response = state.schema.execute(request).await;
+    hrc_schema::error::ensure_codes(&mut response);
+    let mut status = StatusCode::OK;
+    for error in response.errors.iter_mut() {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .and_then(|c| match c {
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        match code.as_str() {
+            code::INTERNAL | code::DATABASE_UNAVAILABLE => {
+                error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.to_string());
+                if code == code::DATABASE_UNAVAILABLE {
+                    status = StatusCode::SERVICE_UNAVAILABLE;
+                }
+            }
+            code::GRAPHQL_PARSE_FAILED
+            | code::GRAPHQL_VALIDATION_FAILED
+            | code::QUERY_TOO_COMPLEX
+            | code::BAD_REQUEST
+                if format == Format::GraphqlResponse && error.path.is_empty() && status == StatusCode::OK =>
+            {
+                status = StatusCode::BAD_REQUEST;
+            }
+            _ => {}
+        }
+    }
+    match serde_json::to_vec(&response) {
+        Ok(body) => HttpResponse::build(status).content_type(format.content_type()).body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "could not serialise a GraphQL response");
+            error(StatusCode::INTERNAL_SERVER_ERROR, format, code::INTERNAL, "internal error")
+        }
+    }
+}
+
+/// `POST /graphql` with `Content-Type: application/json`.
+pub async fn post(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> HttpResponse {
+    let Some(format) = negotiate(&req) else {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            Format::Json,
+            code::BAD_REQUEST,
+            "accept application/json or application/graphql-response+json",
+        );
+    };
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    if media.as_deref() != Some(JSON) {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format,
+            code::BAD_REQUEST,
+            "send the request as Content-Type: application/json",
+        );
+    }
+    let context = match authenticate(&req, &state, format) {
+        Ok(context) => context,
+        Err(response) => return *response,
+    };
+    let limit = state.max_body_bytes;
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format,
+            code::PAYLOAD_TOO_LARGE,
+            &format!("the request body is larger than {limit} bytes"),
+        )
+    };
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return too_large();
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the request body could not be read");
+        };
+        if body.len() + chunk.len() > limit {
+            return too_large();
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let request: Request = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Err(e) => {
+            return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, &format!("the body is not JSON: {e}"))
+        }
+        Ok(serde_json::Value::Object(object)) => {
+            if !matches!(object.get("query"), Some(serde_json::Value::String(_))) {
+                return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the body needs a \"query\" string");
+            }
+            match serde_json::from_value(serde_json::Value::Object(object)) {
+                Ok(request) => request,
+                Err(e) => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        format,
+                        code::BAD_REQUEST,
+                        &format!("malformed request: {e}"),
+                    )
+                }
+            }
+        }
+        Ok(_) => return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the body must be a JSON object"),
+    };
+    execute(&state, context, request, format, request_id).await
+}
+
+/// URL parameters of `GET /graphql`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn wants_html(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.to_ascii_lowercase().contains("text/html"))
+}
+
+/// The type of the operation a GET would run, if the document parses.
+fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    match document.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(map) => match operation_name {
+            Some(name) => map.get(name).map(|op| op.node.ty),
+            None if map.len() == 1 => map.values().next().map(|op| op.node.ty),
+            None => None,
+        },
+    }
+}
+
+/// `GET /graphql`: GraphiQL for a browser, else a query from the URL parameters.
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, request_id: RequestId) -> HttpResponse {
+    let params = match serde_urlencoded::from_str::<GetParams>(req.query_string()) {
+        Ok(params) => params,
+        Err(e) => {
+            return error(StatusCode::BAD_REQUEST, Format::Json, code::BAD_REQUEST, &format!("bad URL parameters: {e}"))
+        }
+    };
+    if params.query.is_none() && wants_html(&req) {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(GraphiQLSource::build().endpoint("/graphql").title("Council Mechanisms API").finish());
+    }
+    let Some(format) = negotiate(&req) else {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            Format::Json,
+            code::BAD_REQUEST,
+            "accept application/json or application/graphql-response+json",
+        );
+    };
+    let Some(query) = params.query else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format,
+            code::BAD_REQUEST,
+            "give the query in the `query` URL parameter",
+        );
+    };
+    if let Some(ty) = operation_type(&query, params.operation_name.as_deref()) {
+        if ty != OperationType::Query {
+            let mut response = error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format,
+                code::METHOD_NOT_ALLOWED,
+                "only queries may be sent with GET; send mutations and subscriptions with POST",
+            );
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+            return response;
+        }
+    }
+    let mut request = Request::new(query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(text) = params.variables {
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value @ serde_json::Value::Object(_)) => request = request.variables(Variables::from_json(value)),
+            Ok(serde_json::Value::Null) => {}
+            _ => return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "`variables` must be a JSON object"),
+        }
+    }
+    if let Some(text) = params.extensions {
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(map)) => {
+                for (key, value) in map {
+                    if let Ok(value) = Value::from_json(value) {
+                        request.extensions.insert(key, value);
+                    }
+                }
+            }
+            Ok(serde_json::Value::Null) => {}
+            _ => {
+                return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "`extensions` must be a JSON object")
+            }
+        }
+    }
+    let context = match authenticate(&req, &state, format) {
+        Ok(context) => context,
+        Err(response) => return *response,
+    };
+    execute(&state, context, request, format, request_id).await
+}
+
+/// Any other method on `/graphql`.
+pub async fn method_not_allowed() -> HttpResponse {
+    let mut response = error(StatusCode::METHOD_NOT_ALLOWED, Format::Json, code::METHOD_NOT_ALLOWED, "use GET or POST");
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}

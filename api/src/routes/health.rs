@@ -1,0 +1,23 @@
+//! Liveness and readiness.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::startup::AppState;
+
+/// The process is up and serving HTTP.
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// The database answers; `503` otherwise, so a load balancer stops sending traffic here.
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let backend = state.db.backend().name();
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": backend })),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": backend }))
+        }
+    }
+}

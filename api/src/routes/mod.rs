@@ -1,0 +1,28 @@
+//! HTTP routes.
+
+pub mod graphql;
+pub mod health;
+
+use actix_web::{web, HttpResponse};
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(index))
+        .service(
+            web::resource("/graphql")
+                .route(web::post().to(graphql::post))
+                .route(web::get().to(graphql::get))
+                .route(web::route().to(graphql::method_not_allowed)),
+        )
+        .route("/health/live", web::get().to(health::live))
+        .route("/health/ready", web::get().to(health::ready));
+}
+
+async fn index() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(
+        "Council Mechanisms API\n\n\
+         POST /graphql        GraphQL over HTTP (GET for queries; open it in a browser for GraphiQL)\n\
+         GET  /health/live    the process is up\n\
+         GET  /health/ready   the database answers\n",
+    )
+}

@@ -1,0 +1,119 @@
+//! Start-up: the database (connect, migrate, seed), the schema, and the HTTP server bound to its listener.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use hrc_db::{Backend, Database, PoolSettings, SeedReport};
+use hrc_schema::auth::Authenticator;
+use hrc_schema::AppSchema;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::routes;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub schema: AppSchema,
+    pub auth: Authenticator,
+    pub db: Database,
+    pub max_body_bytes: usize,
+}
+
+/// What preparing the database did.
+#[derive(Debug)]
+pub struct Prepared {
+    pub migrations: Vec<String>,
+    pub seed: SeedReport,
+}
+
+/// Applies pending migrations and (if asked) loads the reference and seed data, over one connection of its own: the
+/// command-line tools need no pool, and a pool's background threads must not outlive a short-lived process.
+pub fn prepare_database(settings: &Settings, seed: bool) -> anyhow::Result<Prepared> {
+    if Backend::from_url(&settings.database_url) == Backend::Sqlite {
+        let path = std::path::Path::new(hrc_db::connection::sqlite_path(&settings.database_url));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    let mut conn = hrc_db::connection::establish(&settings.database_url)
+        .with_context(|| format!("connecting to {}", redact(&settings.database_url)))?;
+    let migrations = hrc_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrating: {e}"))?;
+    let seed =
+        if seed { hrc_db::seed::load(&mut conn).context("loading the seed data")? } else { SeedReport::default() };
+    Ok(Prepared { migrations, seed })
+}
+
+/// The connection pool the server uses.
+pub fn connect_pool(settings: &Settings) -> anyhow::Result<Database> {
+    let pool = PoolSettings { max_size: settings.pool_size, ..PoolSettings::default() };
+    Database::connect(&settings.database_url, &pool)
+        .with_context(|| format!("connecting to {}", redact(&settings.database_url)))
+}
+
+/// A database URL with any password hidden, for logs and messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// Where the signing key came from, for the start-up message.
+    pub key_origin: String,
+    pub prepared_migrations: Vec<String>,
+    pub seed: SeedReport,
+    pub backend: Backend,
+}
+
+impl Application {
+    /// Prepares the database and binds the server (port 0 picks a free port; [`Application::port`] tells which).
+    pub fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let (auth, key_origin) = settings.authenticator()?;
+        let prepared = prepare_database(settings, true)?;
+        let db = connect_pool(settings)?;
+        let schema = hrc_schema::build(db.clone(), &settings.limits);
+        let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let backend = db.backend();
+        let state = web::Data::new(AppState { schema, auth, db, max_body_bytes: settings.max_body_bytes });
+        let mut server = HttpServer::new(move || {
+            App::new().wrap(TracingLogger::default()).app_data(state.clone()).configure(routes::configure)
+        })
+        .shutdown_timeout(Duration::from_secs(10).as_secs());
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Application {
+            port,
+            server,
+            key_origin,
+            prepared_migrations: prepared.migrations,
+            seed: prepared.seed,
+            backend,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is told to stop (SIGINT or SIGTERM: in-flight requests finish first).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

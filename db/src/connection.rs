@@ -1,0 +1,109 @@
+//! The connection type shared by both backends, and the r2d2 manager that opens it.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{Error as R2d2Error, ManageConnection};
+
+/// One connection to either PostgreSQL or SQLite; every query in this crate is written against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, the production database.
+    Pg(diesel::PgConnection),
+    /// SQLite, the embedded default (a file in the data directory).
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which database a URL points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// Picks the backend from the URL's scheme: `postgres://` or `postgresql://` is PostgreSQL; `sqlite://`,
+    /// `sqlite:`, `file:` or a bare path is SQLite.
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// Lower-case name, as used in logs and test names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
+impl DbConnection {
+    /// The backend this connection talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Pg(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// The path SQLite should open for a URL (`sqlite://x`, `sqlite:x`, or a plain path).
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+/// Opens one connection, choosing the backend from the URL so that the real error (a wrong password, a stopped
+/// server) reaches the caller, instead of diesel's generic "invalid connection url for multiconnection".
+pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
+    match Backend::from_url(url) {
+        Backend::Postgres => {
+            // Initialise OpenSSL (which libpq uses for `sslmode=require`) without its exit-time clean-up: pool
+            // threads may still be inside libpq when the process exits, and the clean-up would pull OpenSSL from
+            // under them (seen as a segfault at exit). The first initialisation decides, so do it before libpq's.
+            openssl_sys::init();
+            diesel::PgConnection::establish(url).map(DbConnection::Pg)
+        }
+        Backend::Sqlite => {
+            let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))?;
+            // WAL lets readers run beside the writer; busy_timeout makes writers queue instead of failing at once.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// r2d2 manager for [`DbConnection`].
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+}
+
+impl Manager {
+    pub fn new(url: impl Into<String>) -> Self {
+        Manager { url: url.into() }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = R2d2Error;
+
+    fn connect(&self) -> Result<DbConnection, R2d2Error> {
+        establish(&self.url).map_err(R2d2Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), R2d2Error> {
+        conn.batch_execute("SELECT 1").map_err(R2d2Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}

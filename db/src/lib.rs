@@ -1,0 +1,17 @@
+//! Database layer: one diesel connection type over PostgreSQL and SQLite, its pool, migrations, models and seed data.
+//!
+//! This crate knows nothing of HTTP or GraphQL. Queries return `QueryResult` (or [`DbError`] when run through
+//! [`Database::run`]), so callers decide how to present failures.
+
+pub mod connection;
+pub mod migrations;
+pub mod models;
+pub mod pool;
+pub mod schema;
+pub mod seed;
+
+pub use seed::{SeedError, SeedReport};
+
+pub use connection::{Backend, DbConnection};
+pub use diesel::result::QueryResult;
+pub use pool::{Database, DbError, PoolSettings};

@@ -1,0 +1,175 @@
+//! Reference data: regional groups, countries, sessions, SDG goals and targets.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{SessionBody, UnStatus};
+use crate::schema::{countries, regional_groups, sdg_goals, sdg_targets, sessions};
+use crate::DbConnection;
+
+/// One of the five UN regional groups.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = regional_groups)]
+pub struct RegionalGroup {
+    pub id: i64,
+    pub code: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl RegionalGroup {
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<RegionalGroup>> {
+        regional_groups::table.order(regional_groups::id).select(RegionalGroup::as_select()).load(conn)
+    }
+
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<RegionalGroup>> {
+        regional_groups::table.filter(regional_groups::id.eq_any(ids)).select(RegionalGroup::as_select()).load(conn)
+    }
+
+    pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<RegionalGroup>> {
+        regional_groups::table
+            .filter(regional_groups::code.eq(code))
+            .select(RegionalGroup::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
+/// A UN member or observer State.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = countries)]
+pub struct Country {
+    pub id: i64,
+    pub iso3: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub un_status: String,
+    pub regional_group_id: Option<i64>,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters on the list of countries.
+#[derive(Debug, Clone, Default)]
+pub struct CountryFilter {
+    pub regional_group_id: Option<i64>,
+    pub un_status: Option<UnStatus>,
+}
+
+impl Country {
+    pub fn un_status(&self) -> UnStatus {
+        UnStatus::from_db(&self.un_status)
+    }
+
+    /// Countries in ISO-code order.
+    pub fn list(conn: &mut DbConnection, filter: &CountryFilter) -> QueryResult<Vec<Country>> {
+        let mut query = countries::table.select(Country::as_select()).into_boxed();
+        if let Some(group) = filter.regional_group_id {
+            query = query.filter(countries::regional_group_id.eq(group));
+        }
+        if let Some(status) = filter.un_status {
+            query = query.filter(countries::un_status.eq(status.as_str()));
+        }
+        query.order(countries::iso3).load(conn)
+    }
+
+    pub fn by_iso3(conn: &mut DbConnection, iso3: &str) -> QueryResult<Option<Country>> {
+        countries::table.filter(countries::iso3.eq(iso3)).select(Country::as_select()).first(conn).optional()
+    }
+
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Country>> {
+        countries::table.filter(countries::id.eq_any(ids)).select(Country::as_select()).load(conn)
+    }
+
+    /// The countries of several regional groups at once (for batching), in ISO-code order.
+    pub fn by_group_ids(conn: &mut DbConnection, group_ids: &[i64]) -> QueryResult<Vec<Country>> {
+        countries::table
+            .filter(countries::regional_group_id.eq_any(group_ids))
+            .order(countries::iso3)
+            .select(Country::as_select())
+            .load(conn)
+    }
+}
+
+/// A session of the Council or of the UPR Working Group.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: i64,
+    pub body: String,
+    pub number: i32,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Session {
+    pub fn body(&self) -> SessionBody {
+        SessionBody::from_db(&self.body)
+    }
+
+    /// Sessions in (body, number) order.
+    pub fn list(conn: &mut DbConnection, body: Option<SessionBody>) -> QueryResult<Vec<Session>> {
+        let mut query = sessions::table.select(Session::as_select()).into_boxed();
+        if let Some(body) = body {
+            query = query.filter(sessions::body.eq(body.as_str()));
+        }
+        query.order((sessions::body, sessions::number)).load(conn)
+    }
+
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Session>> {
+        sessions::table.filter(sessions::id.eq_any(ids)).select(Session::as_select()).load(conn)
+    }
+
+    pub fn by_number(conn: &mut DbConnection, body: SessionBody, number: i32) -> QueryResult<Option<Session>> {
+        sessions::table
+            .filter(sessions::body.eq(body.as_str()))
+            .filter(sessions::number.eq(number))
+            .select(Session::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
+/// A Sustainable Development Goal.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sdg_goals)]
+pub struct SdgGoal {
+    pub id: i64,
+    pub number: i32,
+    pub name_en: String,
+    pub name_zh: String,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl SdgGoal {
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<SdgGoal>> {
+        sdg_goals::table.order(sdg_goals::number).select(SdgGoal::as_select()).load(conn)
+    }
+}
+
+/// A target of an SDG (`16.10`, `16.a`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sdg_targets)]
+pub struct SdgTarget {
+    pub id: i64,
+    pub code: String,
+    pub goal_id: i64,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl SdgTarget {
+    /// The targets of several goals at once, in id (that is, official) order.
+    pub fn by_goal_ids(conn: &mut DbConnection, goal_ids: &[i64]) -> QueryResult<Vec<SdgTarget>> {
+        sdg_targets::table
+            .filter(sdg_targets::goal_id.eq_any(goal_ids))
+            .order(sdg_targets::id)
+            .select(SdgTarget::as_select())
+            .load(conn)
+    }
+}

@@ -1,0 +1,163 @@
+//! Resolutions, their recorded votes and sponsors, and reports.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{AdoptionMethod, Organ, Page, PageRequest, ResolutionStatus, Vote};
+use crate::schema::{reports, resolution_sponsors, resolution_votes, resolutions};
+use crate::DbConnection;
+
+/// A resolution (or a draft whose symbol is not yet known).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = resolutions)]
+pub struct Resolution {
+    pub id: i64,
+    pub key: String,
+    pub symbol: Option<String>,
+    pub organ: String,
+    pub session_id: Option<i64>,
+    pub agenda_item: Option<i32>,
+    pub title_en: Option<String>,
+    pub title_zh: Option<String>,
+    pub status: String,
+    pub adopted_on: Option<NaiveDate>,
+    pub meeting: Option<String>,
+    pub adoption_method: Option<String>,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters on the list of resolutions.
+#[derive(Debug, Clone, Default)]
+pub struct ResolutionFilter {
+    pub organ: Option<Organ>,
+    pub session_id: Option<i64>,
+    pub status: Option<ResolutionStatus>,
+}
+
+type BoxedResolutions<'a> = resolutions::BoxedQuery<'a, crate::connection::MultiBackend>;
+
+fn filtered(filter: &ResolutionFilter) -> BoxedResolutions<'static> {
+    let mut query = resolutions::table.into_boxed();
+    if let Some(organ) = filter.organ {
+        query = query.filter(resolutions::organ.eq(organ.as_str()));
+    }
+    if let Some(session) = filter.session_id {
+        query = query.filter(resolutions::session_id.eq(session));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(resolutions::status.eq(status.as_str()));
+    }
+    query
+}
+
+impl Resolution {
+    pub fn organ(&self) -> Organ {
+        Organ::from_db(&self.organ)
+    }
+
+    pub fn status(&self) -> ResolutionStatus {
+        ResolutionStatus::from_db(&self.status)
+    }
+
+    pub fn adoption_method(&self) -> Option<AdoptionMethod> {
+        self.adoption_method.as_deref().map(AdoptionMethod::from_db)
+    }
+
+    /// One keyset page of the filtered list, in id order.
+    pub fn page(
+        conn: &mut DbConnection,
+        filter: &ResolutionFilter,
+        page: &PageRequest,
+    ) -> QueryResult<Page<Resolution>> {
+        let mut query = filtered(filter).select(Resolution::as_select());
+        if let Some(after) = page.after {
+            query = query.filter(resolutions::id.gt(after));
+        }
+        if let Some(before) = page.before {
+            query = query.filter(resolutions::id.lt(before));
+        }
+        query = if page.from_end { query.order(resolutions::id.desc()) } else { query.order(resolutions::id.asc()) };
+        let rows = query.limit(page.limit + 1).load(conn)?;
+        Ok(Page::from_probe(rows, page))
+    }
+
+    /// How many resolutions match the filter.
+    pub fn count(conn: &mut DbConnection, filter: &ResolutionFilter) -> QueryResult<i64> {
+        filtered(filter).count().get_result(conn)
+    }
+
+    pub fn by_symbol(conn: &mut DbConnection, symbol: &str) -> QueryResult<Option<Resolution>> {
+        resolutions::table.filter(resolutions::symbol.eq(symbol)).select(Resolution::as_select()).first(conn).optional()
+    }
+}
+
+/// One member's vote on a resolution.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = resolution_votes)]
+pub struct ResolutionVote {
+    pub resolution_id: i64,
+    pub country_id: i64,
+    pub vote: String,
+    pub source: String,
+}
+
+impl ResolutionVote {
+    pub fn vote(&self) -> Vote {
+        Vote::from_db(&self.vote)
+    }
+
+    /// The votes on several resolutions at once.
+    pub fn by_resolution_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ResolutionVote>> {
+        resolution_votes::table
+            .filter(resolution_votes::resolution_id.eq_any(ids))
+            .select(ResolutionVote::as_select())
+            .load(conn)
+    }
+}
+
+/// A sponsor of a resolution or draft.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = resolution_sponsors)]
+pub struct ResolutionSponsor {
+    pub resolution_id: i64,
+    pub country_id: i64,
+    pub council_member: bool,
+    pub source: String,
+}
+
+impl ResolutionSponsor {
+    pub fn by_resolution_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ResolutionSponsor>> {
+        resolution_sponsors::table
+            .filter(resolution_sponsors::resolution_id.eq_any(ids))
+            .select(ResolutionSponsor::as_select())
+            .load(conn)
+    }
+}
+
+/// A report (of a mechanism, the High Commissioner, the Secretary-General...).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+pub struct Report {
+    pub id: i64,
+    pub symbol: String,
+    pub title_en: Option<String>,
+    pub title_zh: Option<String>,
+    pub author: Option<String>,
+    pub session_id: Option<i64>,
+    pub agenda_item: Option<i32>,
+    pub published_on: Option<NaiveDate>,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Report {
+    /// Reports in symbol order.
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Report>> {
+        reports::table.order(reports::symbol).select(Report::as_select()).load(conn)
+    }
+
+    pub fn by_symbol(conn: &mut DbConnection, symbol: &str) -> QueryResult<Option<Report>> {
+        reports::table.filter(reports::symbol.eq(symbol)).select(Report::as_select()).first(conn).optional()
+    }
+}

@@ -1,0 +1,131 @@
+//! Table definitions, the same on both backends (see `migrations/`).
+
+diesel::table! {
+    regional_groups (id) {
+        id -> BigInt,
+        code -> Text,
+        name_en -> Text,
+        name_zh -> Text,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    countries (id) {
+        id -> BigInt,
+        iso3 -> Text,
+        name_en -> Text,
+        name_zh -> Text,
+        un_status -> Text,
+        regional_group_id -> Nullable<BigInt>,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        body -> Text,
+        number -> Integer,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdg_goals (id) {
+        id -> BigInt,
+        number -> Integer,
+        name_en -> Text,
+        name_zh -> Text,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdg_targets (id) {
+        id -> BigInt,
+        code -> Text,
+        goal_id -> BigInt,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resolutions (id) {
+        id -> BigInt,
+        key -> Text,
+        symbol -> Nullable<Text>,
+        organ -> Text,
+        session_id -> Nullable<BigInt>,
+        agenda_item -> Nullable<Integer>,
+        title_en -> Nullable<Text>,
+        title_zh -> Nullable<Text>,
+        status -> Text,
+        adopted_on -> Nullable<Date>,
+        meeting -> Nullable<Text>,
+        adoption_method -> Nullable<Text>,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resolution_votes (resolution_id, country_id) {
+        resolution_id -> BigInt,
+        country_id -> BigInt,
+        vote -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    resolution_sponsors (resolution_id, country_id) {
+        resolution_id -> BigInt,
+        country_id -> BigInt,
+        council_member -> Bool,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        symbol -> Text,
+        title_en -> Nullable<Text>,
+        title_zh -> Nullable<Text>,
+        author -> Nullable<Text>,
+        session_id -> Nullable<BigInt>,
+        agenda_item -> Nullable<Integer>,
+        published_on -> Nullable<Date>,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(countries -> regional_groups (regional_group_id));
+diesel::joinable!(sdg_targets -> sdg_goals (goal_id));
+diesel::joinable!(resolutions -> sessions (session_id));
+diesel::joinable!(resolution_votes -> resolutions (resolution_id));
+diesel::joinable!(resolution_votes -> countries (country_id));
+diesel::joinable!(resolution_sponsors -> resolutions (resolution_id));
+diesel::joinable!(resolution_sponsors -> countries (country_id));
+diesel::joinable!(reports -> sessions (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    regional_groups,
+    countries,
+    sessions,
+    sdg_goals,
+    sdg_targets,
+    resolutions,
+    resolution_votes,
+    resolution_sponsors,
+    reports,
+);

@@ -1,0 +1,726 @@
+//! Reference and seed-document data, compiled into the binary and loaded idempotently.
+//!
+//! Every row comes from the seed documents or from public reference lists and says which in its `source`.
+//! Loading compares each row with what the database holds under the same natural key: missing rows are inserted,
+//! changed rows updated (and their `updated_at` moved), equal rows left alone, so running it twice changes nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::models::{AdoptionMethod, Organ, ResolutionStatus, SessionBody, UnStatus, Vote};
+use crate::schema::{
+    countries, regional_groups, reports, resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets,
+    sessions,
+};
+use crate::DbConnection;
+
+const REGIONAL_GROUPS: &str = include_str!("../seed/regional_groups.csv");
+const COUNTRIES: &str = include_str!("../seed/countries.csv");
+const SESSIONS: &str = include_str!("../seed/sessions.csv");
+const SDG_GOALS: &str = include_str!("../seed/sdg_goals.csv");
+const RESOLUTIONS: &str = include_str!("../seed/resolutions.csv");
+const RESOLUTION_VOTES: &str = include_str!("../seed/resolution_votes.csv");
+const RESOLUTION_SPONSORS: &str = include_str!("../seed/resolution_sponsors.csv");
+const REPORTS: &str = include_str!("../seed/reports.csv");
+
+const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
+UN regional groups (the United States of America attends the Western European and other States group and is counted \
+there for elections); UN official short names in English and Chinese";
+const SDG_SOURCE: &str = "A/RES/70/1 (the 2030 Agenda): the 17 goals and 169 targets, the count that A/HRC/43/37 \
+(seed 001) para 43 gives";
+
+/// What a load did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SeedReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+}
+
+impl SeedReport {
+    /// Whether the load changed anything.
+    pub fn changed(&self) -> bool {
+        self.inserted + self.updated + self.deleted > 0
+    }
+}
+
+/// Why the seed data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("seed file {file}: {source}")]
+    Csv {
+        file: &'static str,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("seed file {file}, record {record}: {message}")]
+    Invalid { file: &'static str, record: usize, message: String },
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+fn records<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, SeedError> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|source| SeedError::Csv { file, source })
+}
+
+fn invalid(file: &'static str, record: usize, message: impl Into<String>) -> SeedError {
+    SeedError::Invalid { file, record: record + 1, message: message.into() }
+}
+
+fn date(file: &'static str, record: usize, text: Option<&str>) -> Result<Option<NaiveDate>, SeedError> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|e| invalid(file, record, format!("date {t:?}: {e}")))
+    })
+    .transpose()
+}
+
+fn now() -> NaiveDateTime {
+    use chrono::Timelike;
+    // Microseconds, as PostgreSQL stores them, so that a value read back compares equal.
+    let now = chrono::Utc::now().naive_utc();
+    now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
+}
+
+/// A change that brings one row to its seeded state.
+enum Change<T> {
+    Insert(T),
+    Update(i64, T),
+}
+
+/// Compares the rows the database holds (by natural key, with their id) with the seeded rows.
+fn plan<K: Eq + Hash, T: PartialEq>(
+    existing: HashMap<K, (i64, T)>,
+    desired: Vec<(K, T)>,
+    report: &mut SeedReport,
+) -> Vec<Change<T>> {
+    let mut changes = Vec::new();
+    for (key, row) in desired {
+        match existing.get(&key) {
+            None => changes.push(Change::Insert(row)),
+            Some((id, current)) if *current != row => changes.push(Change::Update(*id, row)),
+            Some(_) => report.unchanged += 1,
+        }
+    }
+    changes
+}
+
+/// Applies planned changes to a table with `id` and `updated_at` columns.
+macro_rules! apply {
+    ($conn:expr, $table:ident, $changes:expr, $stamp:expr, $report:expr) => {
+        for change in $changes {
+            match change {
+                Change::Insert(row) => {
+                    diesel::insert_into($table::table).values((&row, $table::updated_at.eq($stamp))).execute($conn)?;
+                    $report.inserted += 1;
+                }
+                Change::Update(id, row) => {
+                    diesel::update($table::table.find(id)).set((&row, $table::updated_at.eq($stamp))).execute($conn)?;
+                    $report.updated += 1;
+                }
+            }
+        }
+    };
+}
+
+/// Loads all reference and seed data in one transaction.
+pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
+    conn.transaction(|conn| {
+        let mut report = SeedReport::default();
+        let stamp = now();
+        load_regional_groups(conn, stamp, &mut report)?;
+        load_countries(conn, stamp, &mut report)?;
+        load_sessions(conn, stamp, &mut report)?;
+        load_sdgs(conn, stamp, &mut report)?;
+        load_resolutions(conn, stamp, &mut report)?;
+        load_votes(conn, stamp, &mut report)?;
+        load_sponsors(conn, stamp, &mut report)?;
+        load_reports(conn, stamp, &mut report)?;
+        Ok(report)
+    })
+}
+
+fn id_map<K: Eq + Hash>(rows: Vec<(i64, K)>) -> HashMap<K, i64> {
+    rows.into_iter().map(|(id, key)| (key, id)).collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = regional_groups)]
+struct NewRegionalGroup {
+    code: String,
+    name_en: String,
+    name_zh: String,
+    source: String,
+}
+
+fn load_regional_groups(
+    conn: &mut DbConnection,
+    stamp: NaiveDateTime,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    let desired = records::<NewRegionalGroup>("regional_groups.csv", REGIONAL_GROUPS)?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect();
+    let existing = regional_groups::table
+        .select((
+            regional_groups::id,
+            (regional_groups::code, regional_groups::name_en, regional_groups::name_zh, regional_groups::source),
+        ))
+        .load::<(i64, NewRegionalGroup)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.code.clone(), (id, row)))
+        .collect();
+    apply!(conn, regional_groups, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct CountryRecord {
+    iso3: String,
+    name_en: String,
+    name_zh: String,
+    un_status: String,
+    regional_group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = countries, treat_none_as_null = true)]
+struct NewCountry {
+    iso3: String,
+    name_en: String,
+    name_zh: String,
+    un_status: String,
+    regional_group_id: Option<i64>,
+    source: String,
+}
+
+fn load_countries(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "countries.csv";
+    let groups = id_map(
+        regional_groups::table.select((regional_groups::id, regional_groups::code)).load::<(i64, String)>(conn)?,
+    );
+    let mut desired = Vec::new();
+    for (i, r) in records::<CountryRecord>(FILE, COUNTRIES)?.into_iter().enumerate() {
+        if r.iso3.len() != 3 || !r.iso3.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(invalid(FILE, i, format!("ISO code {:?} is not three capital letters", r.iso3)));
+        }
+        UnStatus::parse(&r.un_status).ok_or_else(|| invalid(FILE, i, format!("status {:?}", r.un_status)))?;
+        let regional_group_id = match &r.regional_group {
+            Some(code) => Some(*groups.get(code).ok_or_else(|| invalid(FILE, i, format!("group {code:?}")))?),
+            None => None,
+        };
+        let row = NewCountry {
+            iso3: r.iso3,
+            name_en: r.name_en,
+            name_zh: r.name_zh,
+            un_status: r.un_status,
+            regional_group_id,
+            source: COUNTRIES_SOURCE.to_owned(),
+        };
+        desired.push((row.iso3.clone(), row));
+    }
+    let existing = countries::table
+        .select((
+            countries::id,
+            (
+                countries::iso3,
+                countries::name_en,
+                countries::name_zh,
+                countries::un_status,
+                countries::regional_group_id,
+                countries::source,
+            ),
+        ))
+        .load::<(i64, NewCountry)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.iso3.clone(), (id, row)))
+        .collect();
+    apply!(conn, countries, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct SessionRecord {
+    body: String,
+    number: i32,
+    starts_on: Option<String>,
+    ends_on: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = sessions, treat_none_as_null = true)]
+struct NewSession {
+    body: String,
+    number: i32,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    source: String,
+}
+
+fn load_sessions(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "sessions.csv";
+    let mut desired = Vec::new();
+    for (i, r) in records::<SessionRecord>(FILE, SESSIONS)?.into_iter().enumerate() {
+        SessionBody::parse(&r.body).ok_or_else(|| invalid(FILE, i, format!("body {:?}", r.body)))?;
+        let row = NewSession {
+            starts_on: date(FILE, i, r.starts_on.as_deref())?,
+            ends_on: date(FILE, i, r.ends_on.as_deref())?,
+            body: r.body,
+            number: r.number,
+            source: r.source,
+        };
+        desired.push(((row.body.clone(), row.number), row));
+    }
+    let existing = sessions::table
+        .select((
+            sessions::id,
+            (sessions::body, sessions::number, sessions::starts_on, sessions::ends_on, sessions::source),
+        ))
+        .load::<(i64, NewSession)>(conn)?
+        .into_iter()
+        .map(|(id, row)| ((row.body.clone(), row.number), (id, row)))
+        .collect();
+    apply!(conn, sessions, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct GoalRecord {
+    number: i32,
+    numbered_targets: u32,
+    lettered_targets: u32,
+    name_en: String,
+    name_zh: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = sdg_goals)]
+struct NewGoal {
+    number: i32,
+    name_en: String,
+    name_zh: String,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = sdg_targets)]
+struct NewTarget {
+    code: String,
+    goal_id: i64,
+    source: String,
+}
+
+fn load_sdgs(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    let goals = records::<GoalRecord>("sdg_goals.csv", SDG_GOALS)?;
+    let desired = goals
+        .iter()
+        .map(|g| {
+            let row = NewGoal {
+                number: g.number,
+                name_en: g.name_en.clone(),
+                name_zh: g.name_zh.clone(),
+                source: SDG_SOURCE.to_owned(),
+            };
+            (g.number, row)
+        })
+        .collect();
+    let existing = sdg_goals::table
+        .select((sdg_goals::id, (sdg_goals::number, sdg_goals::name_en, sdg_goals::name_zh, sdg_goals::source)))
+        .load::<(i64, NewGoal)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.number, (id, row)))
+        .collect();
+    apply!(conn, sdg_goals, plan(existing, desired, report), stamp, report);
+
+    let goal_ids = id_map(sdg_goals::table.select((sdg_goals::id, sdg_goals::number)).load::<(i64, i32)>(conn)?);
+    let mut desired = Vec::new();
+    for goal in &goals {
+        let goal_id = goal_ids[&goal.number];
+        // Targets are numbered 1.1, 1.2… then lettered 1.a, 1.b… (means of implementation), in that official order.
+        let numbered = (1..=goal.numbered_targets).map(|n| n.to_string());
+        let lettered = (b'a'..).take(goal.lettered_targets as usize).map(|c| (c as char).to_string());
+        for suffix in numbered.chain(lettered) {
+            let code = format!("{}.{}", goal.number, suffix);
+            desired.push((code.clone(), NewTarget { code, goal_id, source: SDG_SOURCE.to_owned() }));
+        }
+    }
+    let existing = sdg_targets::table
+        .select((sdg_targets::id, (sdg_targets::code, sdg_targets::goal_id, sdg_targets::source)))
+        .load::<(i64, NewTarget)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.code.clone(), (id, row)))
+        .collect();
+    apply!(conn, sdg_targets, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct ResolutionRecord {
+    key: String,
+    symbol: Option<String>,
+    organ: String,
+    session: Option<i32>,
+    agenda_item: Option<i32>,
+    title_en: Option<String>,
+    title_zh: Option<String>,
+    status: String,
+    adopted_on: Option<String>,
+    meeting: Option<String>,
+    adoption_method: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = resolutions, treat_none_as_null = true)]
+struct NewResolution {
+    key: String,
+    symbol: Option<String>,
+    organ: String,
+    session_id: Option<i64>,
+    agenda_item: Option<i32>,
+    title_en: Option<String>,
+    title_zh: Option<String>,
+    status: String,
+    adopted_on: Option<NaiveDate>,
+    meeting: Option<String>,
+    adoption_method: Option<String>,
+    source: String,
+}
+
+fn hrc_sessions(conn: &mut DbConnection) -> QueryResult<HashMap<i32, i64>> {
+    Ok(id_map(
+        sessions::table
+            .filter(sessions::body.eq(SessionBody::Hrc.as_str()))
+            .select((sessions::id, sessions::number))
+            .load::<(i64, i32)>(conn)?,
+    ))
+}
+
+fn session_id(
+    file: &'static str,
+    i: usize,
+    sessions: &HashMap<i32, i64>,
+    number: Option<i32>,
+) -> Result<Option<i64>, SeedError> {
+    number
+        .map(|n| {
+            sessions.get(&n).copied().ok_or_else(|| invalid(file, i, format!("session {n} is not in sessions.csv")))
+        })
+        .transpose()
+}
+
+fn load_resolutions(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "resolutions.csv";
+    let sessions = hrc_sessions(conn)?;
+    let mut desired = Vec::new();
+    for (i, r) in records::<ResolutionRecord>(FILE, RESOLUTIONS)?.into_iter().enumerate() {
+        Organ::parse(&r.organ).ok_or_else(|| invalid(FILE, i, format!("organ {:?}", r.organ)))?;
+        let status =
+            ResolutionStatus::parse(&r.status).ok_or_else(|| invalid(FILE, i, format!("status {:?}", r.status)))?;
+        if let Some(method) = &r.adoption_method {
+            AdoptionMethod::parse(method).ok_or_else(|| invalid(FILE, i, format!("adoption method {method:?}")))?;
+        }
+        if (status == ResolutionStatus::Adopted) != r.symbol.is_some() {
+            return Err(invalid(FILE, i, "an adopted resolution has a symbol and a draft has none"));
+        }
+        let row = NewResolution {
+            session_id: session_id(FILE, i, &sessions, r.session)?,
+            adopted_on: date(FILE, i, r.adopted_on.as_deref())?,
+            key: r.key,
+            symbol: r.symbol,
+            organ: r.organ,
+            agenda_item: r.agenda_item,
+            title_en: r.title_en,
+            title_zh: r.title_zh,
+            status: r.status,
+            meeting: r.meeting,
+            adoption_method: r.adoption_method,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let existing = resolutions::table
+        .select((
+            resolutions::id,
+            (
+                resolutions::key,
+                resolutions::symbol,
+                resolutions::organ,
+                resolutions::session_id,
+                resolutions::agenda_item,
+                resolutions::title_en,
+                resolutions::title_zh,
+                resolutions::status,
+                resolutions::adopted_on,
+                resolutions::meeting,
+                resolutions::adoption_method,
+                resolutions::source,
+            ),
+        ))
+        .load::<(i64, NewResolution)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, resolutions, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+/// Splits a list of State names as the Chinese texts write it (`甲、乙、丙和丁`) into country ids. The last
+/// separator is 和, which also occurs inside names (安提瓜和巴布达), so a split is accepted only where both sides are
+/// names we know.
+fn split_zh_names(
+    file: &'static str,
+    i: usize,
+    text: &str,
+    names: &HashMap<String, i64>,
+) -> Result<Vec<(String, i64)>, SeedError> {
+    let lookup = |name: &str| names.get(name.trim_end_matches('*')).map(|id| (name.to_owned(), *id));
+    let mut parts: Vec<&str> = text.split('、').map(str::trim).collect();
+    let last = parts.pop().unwrap_or_default();
+    let mut found = Vec::new();
+    for part in parts {
+        found.push(lookup(part).ok_or_else(|| invalid(file, i, format!("no country named {part:?}")))?);
+    }
+    if let Some(whole) = lookup(last) {
+        found.push(whole);
+    } else {
+        let split = last
+            .match_indices('和')
+            .find_map(|(at, sep)| Some((lookup(&last[..at])?, lookup(&last[at + sep.len()..])?)));
+        let (a, b) = split.ok_or_else(|| invalid(file, i, format!("no country names in {last:?}")))?;
+        found.push(a);
+        found.push(b);
+    }
+    Ok(found)
+}
+
+fn zh_names(conn: &mut DbConnection) -> QueryResult<HashMap<String, i64>> {
+    Ok(id_map(countries::table.select((countries::id, countries::name_zh)).load::<(i64, String)>(conn)?))
+}
+
+fn resolution_keys(conn: &mut DbConnection) -> QueryResult<HashMap<String, i64>> {
+    Ok(id_map(resolutions::table.select((resolutions::id, resolutions::key)).load::<(i64, String)>(conn)?))
+}
+
+#[derive(Debug, Deserialize)]
+struct VoteRecord {
+    resolution: String,
+    vote: String,
+    countries_zh: String,
+    source: String,
+}
+
+/// Brings the votes of every seeded resolution to the seeded set, and moves the resolution's `updated_at` if they
+/// changed.
+fn load_votes(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "resolution_votes.csv";
+    let names = zh_names(conn)?;
+    let keys = resolution_keys(conn)?;
+    let mut desired: HashMap<(i64, i64), (String, String)> = HashMap::new();
+    for (i, r) in records::<VoteRecord>(FILE, RESOLUTION_VOTES)?.into_iter().enumerate() {
+        let resolution =
+            *keys.get(&r.resolution).ok_or_else(|| invalid(FILE, i, format!("resolution {:?}", r.resolution)))?;
+        Vote::parse(&r.vote).ok_or_else(|| invalid(FILE, i, format!("vote {:?}", r.vote)))?;
+        for (name, country) in split_zh_names(FILE, i, &r.countries_zh, &names)? {
+            if desired.insert((resolution, country), (r.vote.clone(), r.source.clone())).is_some() {
+                return Err(invalid(FILE, i, format!("{name} votes twice")));
+            }
+        }
+    }
+    let seeded: HashSet<i64> = desired.keys().map(|(r, _)| *r).collect();
+    let seeded: Vec<i64> = seeded.into_iter().collect();
+    let existing: HashMap<(i64, i64), (String, String)> = resolution_votes::table
+        .filter(resolution_votes::resolution_id.eq_any(&seeded))
+        .select((
+            resolution_votes::resolution_id,
+            resolution_votes::country_id,
+            resolution_votes::vote,
+            resolution_votes::source,
+        ))
+        .load::<(i64, i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(r, c, v, s)| ((r, c), (v, s)))
+        .collect();
+    let mut touched = HashSet::new();
+    for ((resolution, country), (vote, source)) in &existing {
+        match desired.get(&(*resolution, *country)) {
+            None => {
+                diesel::delete(resolution_votes::table.find((resolution, country))).execute(conn)?;
+                report.deleted += 1;
+                touched.insert(*resolution);
+            }
+            Some(want) if want != &(vote.clone(), source.clone()) => {
+                diesel::update(resolution_votes::table.find((resolution, country)))
+                    .set((resolution_votes::vote.eq(&want.0), resolution_votes::source.eq(&want.1)))
+                    .execute(conn)?;
+                report.updated += 1;
+                touched.insert(*resolution);
+            }
+            Some(_) => report.unchanged += 1,
+        }
+    }
+    for ((resolution, country), (vote, source)) in &desired {
+        if !existing.contains_key(&(*resolution, *country)) {
+            diesel::insert_into(resolution_votes::table)
+                .values((
+                    resolution_votes::resolution_id.eq(resolution),
+                    resolution_votes::country_id.eq(country),
+                    resolution_votes::vote.eq(vote),
+                    resolution_votes::source.eq(source),
+                ))
+                .execute(conn)?;
+            report.inserted += 1;
+            touched.insert(*resolution);
+        }
+    }
+    touch_resolutions(conn, touched, stamp)
+}
+
+fn touch_resolutions(conn: &mut DbConnection, ids: HashSet<i64>, stamp: NaiveDateTime) -> Result<(), SeedError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    diesel::update(resolutions::table.filter(resolutions::id.eq_any(ids)))
+        .set(resolutions::updated_at.eq(stamp))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct SponsorRecord {
+    resolution: String,
+    countries_zh: String,
+    source: String,
+}
+
+/// Sponsors of seeded drafts and resolutions; a `*` after a name marks a State that is not a Council member.
+fn load_sponsors(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "resolution_sponsors.csv";
+    let names = zh_names(conn)?;
+    let keys = resolution_keys(conn)?;
+    let mut desired: HashMap<(i64, i64), (bool, String)> = HashMap::new();
+    for (i, r) in records::<SponsorRecord>(FILE, RESOLUTION_SPONSORS)?.into_iter().enumerate() {
+        let resolution =
+            *keys.get(&r.resolution).ok_or_else(|| invalid(FILE, i, format!("resolution {:?}", r.resolution)))?;
+        for (name, country) in split_zh_names(FILE, i, &r.countries_zh, &names)? {
+            desired.insert((resolution, country), (!name.ends_with('*'), r.source.clone()));
+        }
+    }
+    let seeded: Vec<i64> = desired.keys().map(|(r, _)| *r).collect::<HashSet<_>>().into_iter().collect();
+    let existing: HashMap<(i64, i64), (bool, String)> = resolution_sponsors::table
+        .filter(resolution_sponsors::resolution_id.eq_any(&seeded))
+        .select((
+            resolution_sponsors::resolution_id,
+            resolution_sponsors::country_id,
+            resolution_sponsors::council_member,
+            resolution_sponsors::source,
+        ))
+        .load::<(i64, i64, bool, String)>(conn)?
+        .into_iter()
+        .map(|(r, c, m, s)| ((r, c), (m, s)))
+        .collect();
+    let mut touched = HashSet::new();
+    for key in existing.keys() {
+        if !desired.contains_key(key) {
+            diesel::delete(resolution_sponsors::table.find(*key)).execute(conn)?;
+            report.deleted += 1;
+            touched.insert(key.0);
+        }
+    }
+    for (key, (member, source)) in &desired {
+        match existing.get(key) {
+            Some(current) if current == &(*member, source.clone()) => report.unchanged += 1,
+            Some(_) => {
+                diesel::update(resolution_sponsors::table.find(*key))
+                    .set((resolution_sponsors::council_member.eq(member), resolution_sponsors::source.eq(source)))
+                    .execute(conn)?;
+                report.updated += 1;
+                touched.insert(key.0);
+            }
+            None => {
+                diesel::insert_into(resolution_sponsors::table)
+                    .values((
+                        resolution_sponsors::resolution_id.eq(key.0),
+                        resolution_sponsors::country_id.eq(key.1),
+                        resolution_sponsors::council_member.eq(member),
+                        resolution_sponsors::source.eq(source),
+                    ))
+                    .execute(conn)?;
+                report.inserted += 1;
+                touched.insert(key.0);
+            }
+        }
+    }
+    touch_resolutions(conn, touched, stamp)
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportRecord {
+    symbol: String,
+    title_en: Option<String>,
+    title_zh: Option<String>,
+    author: Option<String>,
+    session: Option<i32>,
+    agenda_item: Option<i32>,
+    published_on: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = reports, treat_none_as_null = true)]
+struct NewReport {
+    symbol: String,
+    title_en: Option<String>,
+    title_zh: Option<String>,
+    author: Option<String>,
+    session_id: Option<i64>,
+    agenda_item: Option<i32>,
+    published_on: Option<NaiveDate>,
+    source: String,
+}
+
+fn load_reports(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "reports.csv";
+    let sessions = hrc_sessions(conn)?;
+    let mut desired = Vec::new();
+    for (i, r) in records::<ReportRecord>(FILE, REPORTS)?.into_iter().enumerate() {
+        let row = NewReport {
+            session_id: session_id(FILE, i, &sessions, r.session)?,
+            published_on: date(FILE, i, r.published_on.as_deref())?,
+            symbol: r.symbol,
+            title_en: r.title_en,
+            title_zh: r.title_zh,
+            author: r.author,
+            agenda_item: r.agenda_item,
+            source: r.source,
+        };
+        desired.push((row.symbol.clone(), row));
+    }
+    let existing = reports::table
+        .select((
+            reports::id,
+            (
+                reports::symbol,
+                reports::title_en,
+                reports::title_zh,
+                reports::author,
+                reports::session_id,
+                reports::agenda_item,
+                reports::published_on,
+                reports::source,
+            ),
+        ))
+        .load::<(i64, NewReport)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.symbol.clone(), (id, row)))
+        .collect();
+    apply!(conn, reports, plan(existing, desired, report), stamp, report);
+    Ok(())
+}

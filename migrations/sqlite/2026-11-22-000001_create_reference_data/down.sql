@@ -1,0 +1,9 @@
+DROP TABLE reports;
+DROP TABLE resolution_sponsors;
+DROP TABLE resolution_votes;
+DROP TABLE resolutions;
+DROP TABLE sdg_targets;
+DROP TABLE sdg_goals;
+DROP TABLE sessions;
+DROP TABLE countries;
+DROP TABLE regional_groups;

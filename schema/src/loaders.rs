@@ -1,0 +1,151 @@
+//! Batch loaders: every relation a type resolves goes through one of these, so that a list of N parents costs one
+//! query per relation, not N. One `DataLoader` is made per request (its cache lives as long as the request).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use hrc_db::models::{Country, RegionalGroup, ResolutionSponsor, ResolutionVote, SdgTarget, Session};
+use hrc_db::{Database, DbConnection, DbError};
+
+use crate::error::ApiError;
+
+/// The loaders of one request.
+pub type Loaders = DataLoader<DbLoader, HashMapCache>;
+
+/// Makes the loaders for one request.
+pub fn for_request(db: &Database) -> Loaders {
+    DataLoader::with_cache(DbLoader { db: db.clone() }, tokio::spawn, HashMapCache::default())
+        .delay(Duration::from_micros(500))
+        .max_batch_size(1000)
+}
+
+/// Loads related rows from the database in batches.
+pub struct DbLoader {
+    db: Database,
+}
+
+impl DbLoader {
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> hrc_db::QueryResult<T> + Send + 'static,
+    ) -> Result<T, Arc<ApiError>> {
+        self.db.run(move |conn| work(conn).map_err(DbError::from)).await.map_err(|e| Arc::new(ApiError::from(e)))
+    }
+}
+
+/// A country by row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CountryId(pub i64);
+/// A regional group by row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RegionalGroupId(pub i64);
+/// The member countries of a regional group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CountriesOfGroup(pub i64);
+/// A session by row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionId(pub i64);
+/// The recorded votes on a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VotesOf(pub i64);
+/// The sponsors of a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SponsorsOf(pub i64);
+/// The targets of an SDG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TargetsOfGoal(pub i64);
+
+fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
+    keys.iter().copied().map(id).collect()
+}
+
+fn grouped<K: Eq + std::hash::Hash + Clone, V>(
+    rows: Vec<V>,
+    key: impl Fn(&V) -> K,
+    wanted: &[K],
+) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = wanted.iter().cloned().map(|k| (k, Vec::new())).collect();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+impl Loader<CountryId> for DbLoader {
+    type Value = Country;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, ids: &[CountryId]) -> Result<HashMap<CountryId, Country>, Self::Error> {
+        let ids = keys(ids, |k| k.0);
+        let rows = self.run(move |c| Country::by_ids(c, &ids)).await?;
+        Ok(rows.into_iter().map(|r| (CountryId(r.id), r)).collect())
+    }
+}
+
+impl Loader<RegionalGroupId> for DbLoader {
+    type Value = RegionalGroup;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, ids: &[RegionalGroupId]) -> Result<HashMap<RegionalGroupId, RegionalGroup>, Self::Error> {
+        let ids = keys(ids, |k| k.0);
+        let rows = self.run(move |c| RegionalGroup::by_ids(c, &ids)).await?;
+        Ok(rows.into_iter().map(|r| (RegionalGroupId(r.id), r)).collect())
+    }
+}
+
+impl Loader<CountriesOfGroup> for DbLoader {
+    type Value = Vec<Country>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[CountriesOfGroup]) -> Result<HashMap<CountriesOfGroup, Vec<Country>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| Country::by_group_ids(c, &ids)).await?;
+        Ok(grouped(rows, |r| CountriesOfGroup(r.regional_group_id.unwrap_or_default()), wanted))
+    }
+}
+
+impl Loader<SessionId> for DbLoader {
+    type Value = Session;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, ids: &[SessionId]) -> Result<HashMap<SessionId, Session>, Self::Error> {
+        let ids = keys(ids, |k| k.0);
+        let rows = self.run(move |c| Session::by_ids(c, &ids)).await?;
+        Ok(rows.into_iter().map(|r| (SessionId(r.id), r)).collect())
+    }
+}
+
+impl Loader<VotesOf> for DbLoader {
+    type Value = Vec<ResolutionVote>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[VotesOf]) -> Result<HashMap<VotesOf, Vec<ResolutionVote>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| ResolutionVote::by_resolution_ids(c, &ids)).await?;
+        Ok(grouped(rows, |r| VotesOf(r.resolution_id), wanted))
+    }
+}
+
+impl Loader<SponsorsOf> for DbLoader {
+    type Value = Vec<ResolutionSponsor>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[SponsorsOf]) -> Result<HashMap<SponsorsOf, Vec<ResolutionSponsor>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| ResolutionSponsor::by_resolution_ids(c, &ids)).await?;
+        Ok(grouped(rows, |r| SponsorsOf(r.resolution_id), wanted))
+    }
+}
+
+impl Loader<TargetsOfGoal> for DbLoader {
+    type Value = Vec<SdgTarget>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[TargetsOfGoal]) -> Result<HashMap<TargetsOfGoal, Vec<SdgTarget>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| SdgTarget::by_goal_ids(c, &ids)).await?;
+        Ok(grouped(rows, |r| TargetsOfGoal(r.goal_id), wanted))
+    }
+}

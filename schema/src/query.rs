@@ -1,0 +1,170 @@
+//! The root query type.
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, Object};
+use hrc_db::models::{self, CountryFilter, ResolutionFilter};
+
+use crate::auth;
+use crate::error::ApiError;
+use crate::pagination::{edge, page_flags, IdCursor, PageArgs};
+use crate::types::query;
+use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
+use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
+use crate::types::viewer::Viewer;
+
+/// Entry points of the graph.
+pub struct QueryRoot;
+
+/// Resolutions matching a filter, counted only when asked for.
+pub struct ResolutionCount {
+    filter: ResolutionFilter,
+}
+
+#[Object]
+impl ResolutionCount {
+    /// How many resolutions match the filter, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
+        let filter = self.filter.clone();
+        query(ctx, move |c| models::Resolution::count(c, &filter)).await
+    }
+}
+
+/// Parses an ISO 3166-1 alpha-3 code (any case).
+fn iso_code(field: &str, text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    if text.len() == 3 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(text.to_ascii_uppercase())
+    } else {
+        Err(ApiError::bad_input(
+            field,
+            format!("{text:?} is not an ISO 3166-1 alpha-3 code (three letters, such as \"FRA\")"),
+        ))
+    }
+}
+
+/// Checks a document symbol's form.
+fn symbol(field: &str, text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 100 || text.chars().any(char::is_control) {
+        Err(ApiError::bad_input(
+            field,
+            "a document symbol is 1 to 100 printable characters, such as \"A/HRC/RES/45/31\"",
+        ))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+#[Object]
+impl QueryRoot {
+    /// The caller, as its bearer token says; null for an anonymous caller.
+    async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
+        ctx.data_opt::<auth::Viewer>().cloned().map(Viewer)
+    }
+
+    /// The five UN regional groups.
+    async fn regional_groups(&self, ctx: &Context<'_>) -> Result<Vec<RegionalGroup>, ApiError> {
+        let rows = query(ctx, models::RegionalGroup::all).await?;
+        Ok(rows.into_iter().map(RegionalGroup).collect())
+    }
+
+    /// UN member and observer States, by ISO code.
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the States of this regional group.")] regional_group: Option<RegionalGroupCode>,
+        #[graphql(desc = "Only member, or only observer, States.")] un_status: Option<UnStatus>,
+    ) -> Result<Vec<Country>, ApiError> {
+        let group_code = regional_group.map(|g| models::RegionalGroupCode::from(g).as_str());
+        let un_status = un_status.map(Into::into);
+        let rows = query(ctx, move |c| {
+            let regional_group_id = match group_code {
+                Some(code) => match models::RegionalGroup::by_code(c, code)? {
+                    Some(group) => Some(group.id),
+                    None => return Ok(Vec::new()),
+                },
+                None => None,
+            };
+            models::Country::list(c, &CountryFilter { regional_group_id, un_status })
+        })
+        .await?;
+        Ok(rows.into_iter().map(Country).collect())
+    }
+
+    /// A State by its ISO 3166-1 alpha-3 code (any case); null if there is none.
+    async fn country(&self, ctx: &Context<'_>, iso_code: String) -> Result<Option<Country>, ApiError> {
+        let code = self::iso_code("isoCode", &iso_code)?;
+        Ok(query(ctx, move |c| models::Country::by_iso3(c, &code)).await?.map(Country))
+    }
+
+    /// Sessions of the Council and of the UPR Working Group, by body and number.
+    async fn sessions(&self, ctx: &Context<'_>, body: Option<SessionBody>) -> Result<Vec<Session>, ApiError> {
+        let body = body.map(Into::into);
+        let rows = query(ctx, move |c| models::Session::list(c, body)).await?;
+        Ok(rows.into_iter().map(Session).collect())
+    }
+
+    /// The 17 Sustainable Development Goals, with their targets.
+    async fn sdg_goals(&self, ctx: &Context<'_>) -> Result<Vec<SdgGoal>, ApiError> {
+        let rows = query(ctx, models::SdgGoal::all).await?;
+        Ok(rows.into_iter().map(SdgGoal).collect())
+    }
+
+    /// Resolutions and drafts, as a cursor connection (`first`/`after` forwards, `last`/`before` backwards; at most
+    /// 100 a page).
+    #[allow(clippy::too_many_arguments)]
+    async fn resolutions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only resolutions of this organ.")] organ: Option<Organ>,
+        #[graphql(desc = "Only resolutions of this Council session.")] session_number: Option<i32>,
+        #[graphql(desc = "Only drafts, or only adopted resolutions.")] status: Option<ResolutionStatus>,
+    ) -> Result<Connection<IdCursor, Resolution, ResolutionCount, EmptyFields>, ApiError> {
+        let page = PageArgs { first, after, last, before }.parse()?;
+        if let Some(n) = session_number.filter(|n| *n <= 0) {
+            return Err(ApiError::bad_input("sessionNumber", format!("a session number is positive, not {n}")));
+        }
+        let organ = organ.map(Into::into);
+        let status = status.map(Into::into);
+        let (filter, rows) = query(ctx, move |c| {
+            let session_id = match session_number {
+                Some(n) => match models::Session::by_number(c, models::SessionBody::Hrc, n)? {
+                    Some(s) => Some(s.id),
+                    // No such session: match nothing, not everything.
+                    None => Some(-1),
+                },
+                None => None,
+            };
+            let filter = ResolutionFilter { organ, session_id, status };
+            let rows = models::Resolution::page(c, &filter, &page)?;
+            Ok((filter, rows))
+        })
+        .await?;
+        let (has_previous, has_next) = page_flags(&page, rows.has_more);
+        let mut connection = Connection::with_additional_fields(has_previous, has_next, ResolutionCount { filter });
+        connection.edges.extend(rows.rows.into_iter().map(|r| edge(r.id, Resolution(r))));
+        Ok(connection)
+    }
+
+    /// A resolution by its symbol, such as `A/HRC/RES/45/31`; null if there is none.
+    async fn resolution(&self, ctx: &Context<'_>, symbol: String) -> Result<Option<Resolution>, ApiError> {
+        let symbol = self::symbol("symbol", &symbol)?;
+        Ok(query(ctx, move |c| models::Resolution::by_symbol(c, &symbol)).await?.map(Resolution))
+    }
+
+    /// Reports, by symbol.
+    async fn reports(&self, ctx: &Context<'_>) -> Result<Vec<Report>, ApiError> {
+        let rows = query(ctx, models::Report::all).await?;
+        Ok(rows.into_iter().map(Report).collect())
+    }
+
+    /// A report by its symbol, such as `A/HRC/43/37`; null if there is none.
+    async fn report(&self, ctx: &Context<'_>, symbol: String) -> Result<Option<Report>, ApiError> {
+        let symbol = self::symbol("symbol", &symbol)?;
+        Ok(query(ctx, move |c| models::Report::by_symbol(c, &symbol)).await?.map(Report))
+    }
+}

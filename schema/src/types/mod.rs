@@ -1,0 +1,36 @@
+//! GraphQL object types, one module per area.
+
+pub mod reference;
+pub mod resolution;
+pub mod viewer;
+
+use async_graphql::Context;
+use hrc_db::Database;
+
+use crate::error::ApiError;
+use crate::loaders::Loaders;
+
+/// The request's loaders.
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+    ctx.data::<Loaders>().map_err(|_| {
+        tracing::error!("request has no loaders");
+        ApiError::Internal
+    })
+}
+
+/// The database, for root queries.
+pub(crate) fn database<'a>(ctx: &Context<'a>) -> Result<&'a Database, ApiError> {
+    ctx.data::<Database>().map_err(|_| {
+        tracing::error!("schema has no database");
+        ApiError::Internal
+    })
+}
+
+/// Runs a query on the database off the async workers.
+pub(crate) async fn query<T: Send + 'static>(
+    ctx: &Context<'_>,
+    work: impl FnOnce(&mut hrc_db::DbConnection) -> hrc_db::QueryResult<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let db = database(ctx)?;
+    Ok(db.run(move |conn| work(conn).map_err(hrc_db::DbError::from)).await?)
+}

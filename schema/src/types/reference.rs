@@ -1,0 +1,202 @@
+//! Regional groups, countries, sessions and SDGs.
+
+use async_graphql::{Context, Enum, Object, ID};
+use hrc_db::models;
+
+use super::loaders;
+use crate::error::ApiError;
+use crate::ids;
+use crate::lang::{pick, Lang};
+use crate::loaders::{CountriesOfGroup, RegionalGroupId, TargetsOfGoal};
+use crate::scalars::{Date, DateTime};
+
+/// The five UN regional groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::RegionalGroupCode")]
+pub enum RegionalGroupCode {
+    /// African States.
+    African,
+    /// Asia-Pacific States.
+    AsiaPacific,
+    /// Eastern European States.
+    EasternEuropean,
+    /// Latin American and Caribbean States.
+    LatinAmericanCaribbean,
+    /// Western European and other States.
+    WesternEuropeanOthers,
+}
+
+/// A State's standing at the United Nations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::UnStatus")]
+pub enum UnStatus {
+    /// A member State of the United Nations.
+    Member,
+    /// A non-member observer State.
+    Observer,
+}
+
+/// The body whose session it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::SessionBody")]
+pub enum SessionBody {
+    /// The Human Rights Council.
+    Hrc,
+    /// The Working Group on the Universal Periodic Review.
+    UprWorkingGroup,
+}
+
+/// One of the five UN regional groups, by which Council seats and the fund's committee are shared out.
+pub struct RegionalGroup(pub models::RegionalGroup);
+
+#[Object]
+impl RegionalGroup {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        ids::encode("RegionalGroup", &self.0.code)
+    }
+
+    /// Stable code of the group.
+    async fn code(&self) -> RegionalGroupCode {
+        models::RegionalGroupCode::from_db(&self.0.code).into()
+    }
+
+    /// Name in the requested language (English where it is not available).
+    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> &str {
+        pick(Lang::resolve(ctx, lang), &self.0.name_en, &self.0.name_zh)
+    }
+
+    /// Member States of the group, by ISO code.
+    async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>, ApiError> {
+        let rows = loaders(ctx)?.load_one(CountriesOfGroup(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Country).collect())
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+}
+
+/// A UN member or observer State.
+pub struct Country(pub models::Country);
+
+#[Object]
+impl Country {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        ids::encode("Country", &self.0.iso3)
+    }
+
+    /// ISO 3166-1 alpha-3 code.
+    async fn iso_code(&self) -> &str {
+        &self.0.iso3
+    }
+
+    /// Name in the requested language (English where it is not available): the UN's official short name.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> &str {
+        pick(Lang::resolve(ctx, lang), &self.0.name_en, &self.0.name_zh)
+    }
+
+    /// Member or observer State.
+    async fn un_status(&self) -> UnStatus {
+        self.0.un_status().into()
+    }
+
+    /// The regional group it belongs to (none for observer States).
+    async fn regional_group(&self, ctx: &Context<'_>) -> Result<Option<RegionalGroup>, ApiError> {
+        let Some(id) = self.0.regional_group_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.load_one(RegionalGroupId(id)).await?.map(RegionalGroup))
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+/// A session of the Human Rights Council or of the UPR Working Group.
+pub struct Session(pub models::Session);
+
+#[Object]
+impl Session {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        ids::encode("Session", &format!("{}/{}", self.0.body, self.0.number))
+    }
+
+    /// Whose session.
+    async fn body(&self) -> SessionBody {
+        self.0.body().into()
+    }
+
+    /// Session number (the 45th session is 45).
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    /// First day, when known.
+    async fn starts_on(&self) -> Option<Date> {
+        self.0.starts_on.map(Date)
+    }
+
+    /// Last day, when known.
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+}
+
+/// A Sustainable Development Goal of the 2030 Agenda.
+pub struct SdgGoal(pub models::SdgGoal);
+
+#[Object]
+impl SdgGoal {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        ids::encode("SdgGoal", &self.0.number.to_string())
+    }
+
+    /// Goal number, 1 to 17.
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    /// The goal's statement in the requested language (English where it is not available).
+    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> &str {
+        pick(Lang::resolve(ctx, lang), &self.0.name_en, &self.0.name_zh)
+    }
+
+    /// The goal's targets in official order (`16.1` … `16.10`, `16.a`, `16.b`).
+    async fn targets(&self, ctx: &Context<'_>) -> Result<Vec<SdgTarget>, ApiError> {
+        let rows = loaders(ctx)?.load_one(TargetsOfGoal(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(SdgTarget).collect())
+    }
+}
+
+/// A target of an SDG.
+pub struct SdgTarget(pub models::SdgTarget);
+
+#[Object]
+impl SdgTarget {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        ids::encode("SdgTarget", &self.0.code)
+    }
+
+    /// Official code, such as `16.10` or `16.a`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+}
