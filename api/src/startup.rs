@@ -117,3 +117,18 @@ impl Application {
         self.server.await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden_from_database_urls() {
+        assert_eq!(
+            redact("postgres://hrc:s3cret@db:5432/hrc?sslmode=require"),
+            "postgres://hrc:***@db:5432/hrc?sslmode=require"
+        );
+        assert_eq!(redact("postgres://hrc@db/hrc"), "postgres://hrc@db/hrc");
+        assert_eq!(redact("sqlite://./data/hrc.sqlite3"), "sqlite://./data/hrc.sqlite3");
+    }
+}

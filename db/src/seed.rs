@@ -724,3 +724,43 @@ fn load_reports(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut Seed
     apply!(conn, reports, plan(existing, desired, report), stamp, report);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> HashMap<String, i64> {
+        ["乌克兰", "乌拉圭", "波斯尼亚和黑塞哥维那", "安提瓜和巴布达", "中国", "也门"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i as i64))
+            .collect()
+    }
+
+    fn split(text: &str) -> Result<Vec<String>, SeedError> {
+        split_zh_names("test.csv", 0, text, &known()).map(|v| v.into_iter().map(|(n, _)| n).collect())
+    }
+
+    #[test]
+    fn the_final_he_separates_two_names() {
+        assert_eq!(split("中国、乌克兰和乌拉圭").unwrap(), ["中国", "乌克兰", "乌拉圭"]);
+    }
+
+    #[test]
+    fn a_he_inside_a_name_does_not_split_it() {
+        assert_eq!(split("中国、波斯尼亚和黑塞哥维那").unwrap(), ["中国", "波斯尼亚和黑塞哥维那"]);
+        assert_eq!(split("安提瓜和巴布达和乌拉圭").unwrap(), ["安提瓜和巴布达", "乌拉圭"]);
+    }
+
+    #[test]
+    fn asterisks_mark_non_members_but_do_not_hide_the_name() {
+        assert_eq!(split("中国*和也门*").unwrap(), ["中国*", "也门*"]);
+    }
+
+    #[test]
+    fn an_unknown_name_is_an_error_naming_it() {
+        let error = split("中国、亚特兰蒂斯").unwrap_err().to_string();
+        assert!(error.contains("亚特兰蒂斯"), "{error}");
+        assert!(split("甲和乙").is_err());
+    }
+}

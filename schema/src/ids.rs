@@ -23,3 +23,24 @@ pub fn decode(field: &str, id: &str) -> Result<(String, String), ApiError> {
     }
     Ok((type_name.to_owned(), key.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_decodes_to_what_was_encoded() {
+        let id = encode("Resolution", "A/HRC/RES/45/31");
+        assert_eq!(decode("id", &id).unwrap(), ("Resolution".to_owned(), "A/HRC/RES/45/31".to_owned()));
+    }
+
+    #[test]
+    fn foreign_ids_are_bad_input_naming_the_argument() {
+        for bad in ["", "!!!", "bm9jb2xvbg", "OmtleQ", "VHlwZTo"] {
+            match decode("nodeId", bad) {
+                Err(ApiError::BadUserInput { field, .. }) => assert_eq!(field, "nodeId"),
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+    }
+}

@@ -68,3 +68,30 @@ pub fn pick_opt<'a>(lang: Lang, en: Option<&'a str>, zh: Option<&'a str>) -> Opt
         _ => en.or(zh),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_highest_quality_served_language_wins() {
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("de-DE, fr;q=0.5, en;q=0.7"), Lang::En);
+        assert_eq!(Lang::from_accept_language("es;q=0.2, ar"), Lang::Ar);
+    }
+
+    #[test]
+    fn unknown_or_refused_languages_fall_back_to_english() {
+        assert_eq!(Lang::from_accept_language("de, ja"), Lang::En);
+        assert_eq!(Lang::from_accept_language("zh;q=0"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn missing_translations_fall_back_to_english_then_to_what_exists() {
+        assert_eq!(pick(Lang::Fr, "Nepal", "尼泊尔"), "Nepal");
+        assert_eq!(pick(Lang::Zh, "Nepal", "尼泊尔"), "尼泊尔");
+        assert_eq!(pick_opt(Lang::En, None, Some("标题")), Some("标题"));
+        assert_eq!(pick_opt(Lang::Zh, Some("Title"), None), Some("Title"));
+    }
+}

@@ -55,7 +55,7 @@ fn symbol(field: &str, text: &str) -> Result<String, ApiError> {
     }
 }
 
-#[Object]
+#[Object(name = "Query")]
 impl QueryRoot {
     /// The caller, as its bearer token says; null for an anonymous caller.
     async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {

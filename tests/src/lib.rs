@@ -1,1 +1,241 @@
-//! placeholder
+//! Test harness: the real server, bound to port 0, over a fresh database per test.
+//!
+//! Every database test runs on SQLite, and on PostgreSQL when `HRC_TEST_DATABASE_URL` names a server (any database
+//! on it: each test creates its own database there and drops it afterwards). With `HRC_TEST_REQUIRE_POSTGRES=1` a
+//! PostgreSQL test fails instead of skipping when no URL is given, so CI cannot pass without running them.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use hrc_api::config::Environment;
+use hrc_api::{Application, Settings};
+pub use hrc_db::Backend;
+use hrc_schema::auth::Authenticator;
+use serde_json::{json, Value};
+
+pub use reqwest::StatusCode;
+
+/// The environment variable naming the PostgreSQL server for tests.
+pub const PG_URL_VAR: &str = "HRC_TEST_DATABASE_URL";
+/// Set to `1` to make PostgreSQL tests fail rather than skip without a URL.
+pub const PG_REQUIRED_VAR: &str = "HRC_TEST_REQUIRE_POSTGRES";
+
+/// Runs each listed `async fn name(app: TestApp)` as two tests, `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("SQLite is always available");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )+
+    };
+}
+
+/// A PostgreSQL database made for one test, dropped when the test ends.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// The URL of database `name` on the server of `url`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..].find('/').map(|i| i + scheme_end).unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..host_end], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// The PostgreSQL server URL for tests, or `None` (after saying so) when none is configured.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(PG_URL_VAR).ok().filter(|u| !u.is_empty()) {
+        Some(url) => Some(url),
+        None if std::env::var(PG_REQUIRED_VAR).as_deref() == Ok("1") => {
+            panic!("{PG_REQUIRED_VAR}=1 but {PG_URL_VAR} is not set: the PostgreSQL tests cannot run")
+        }
+        None => {
+            eprintln!("skipped on PostgreSQL: set {PG_URL_VAR} to run this test there too");
+            None
+        }
+    }
+}
+
+/// A database for one test: a URL, and what keeps it alive.
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: Backend,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+impl TestDatabase {
+    /// A fresh, empty database; `None` for PostgreSQL when no server is configured.
+    pub fn create(backend: Backend) -> Option<TestDatabase> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => Some(TestDatabase {
+                url: format!("sqlite://{}", dir.path().join("test.sqlite3").display()),
+                backend,
+                _dir: dir,
+                _pg: None,
+            }),
+            Backend::Postgres => {
+                let admin_url = postgres_url()?;
+                let name = format!("hrc_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("{PG_URL_VAR} does not connect: {e}"));
+                admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).expect("create test database");
+                Some(TestDatabase {
+                    url: with_database(&admin_url, &name),
+                    backend,
+                    _dir: dir,
+                    _pg: Some(PgDatabase { admin_url, name }),
+                })
+            }
+        }
+    }
+}
+
+/// A running server over its own database, with an HTTP client.
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+    pub auth: Authenticator,
+    pub database: TestDatabase,
+}
+
+/// A secret for test tokens (32 bytes or more, as production requires).
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// Settings for a test server over `database_url`.
+pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.to_path_buf(),
+        database_url: database_url.to_owned(),
+        environment: Environment::Development,
+        jwt_issuer: "hrc-api-test".into(),
+        jwt_audience: "hrc-api-test".into(),
+        jwt_leeway_seconds: 5,
+        jwt_secret: Some(TEST_SECRET.into()),
+        max_body_bytes: 64 * 1024,
+        pool_size: 4,
+        workers: Some(1),
+        limits: hrc_schema::Limits::default(),
+    }
+}
+
+impl TestApp {
+    /// Starts a server over a fresh database of `backend`; `None` when that backend is not configured.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let database = TestDatabase::create(backend)?;
+        let settings = test_settings(&database.url, database._dir.path());
+        Some(Self::spawn_with(settings, database).await)
+    }
+
+    /// Starts a server with the given settings.
+    pub async fn spawn_with(settings: Settings, database: TestDatabase) -> TestApp {
+        let app = Application::build(&settings).expect("the server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let (auth, _) = settings.authenticator().expect("authenticator");
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
+        TestApp { address, backend: database.backend, client, settings, auth, database }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A token signed with the server's key.
+    pub fn token(&self, subject: &str, roles: &[&str], country: Option<&str>) -> String {
+        let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+        self.auth.issue(subject, &roles, country, 600).expect("HS256 signs").expect("token")
+    }
+
+    /// POSTs a GraphQL request body; returns the status and the JSON body.
+    pub async fn post(&self, body: &Value, token: Option<&str>) -> (StatusCode, Value) {
+        let mut request = self.client.post(self.url("/graphql")).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON body");
+        assert_errors_have_codes(&body);
+        (status, body)
+    }
+
+    /// Runs a query anonymously and returns its `data`, failing the test on any error.
+    pub async fn query(&self, query: &str) -> Value {
+        self.query_as(query, None).await
+    }
+
+    /// Runs a query with a token and returns its `data`, failing the test on any error.
+    pub async fn query_as(&self, query: &str, token: Option<&str>) -> Value {
+        let (status, body) = self.post(&json!({ "query": query }), token).await;
+        assert_eq!(status, StatusCode::OK, "body: {body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs a query expected to fail; returns the status and the first error's code.
+    pub async fn query_error(&self, query: &str) -> (StatusCode, String, Value) {
+        let (status, body) = self.post(&json!({ "query": query }), None).await;
+        let code = first_code(&body);
+        (status, code, body)
+    }
+}
+
+/// The `extensions.code` of a response's first error (panics if there is no error).
+pub fn first_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error with a code: {body}"))
+        .to_owned()
+}
+
+/// Every error in a GraphQL response carries `extensions.code`.
+pub fn assert_errors_have_codes(body: &Value) {
+    if let Some(errors) = body.get("errors") {
+        let errors = errors.as_array().unwrap_or_else(|| panic!("errors is not a list: {body}"));
+        assert!(!errors.is_empty(), "an empty errors list: {body}");
+        for error in errors {
+            assert!(
+                error["extensions"]["code"].as_str().is_some_and(|c| !c.is_empty()),
+                "an error without extensions.code: {error}"
+            );
+            assert!(error["message"].as_str().is_some(), "an error without a message: {error}");
+        }
+    }
+}

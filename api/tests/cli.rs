@@ -1,0 +1,191 @@
+//! The `hrc-api` binary as a user runs it: `serve`, `token`, `seed`, `export-schema`, and production's refusals.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hrc_tests::{Backend, TestDatabase};
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hrc-api");
+
+/// A command with a clean environment of our settings: only what the test sets.
+fn hrc(data_dir: &Path, database_url: &str) -> Command {
+    let mut command = Command::new(BIN);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HRC_") || key == "DATABASE_URL" {
+            command.env_remove(key);
+        }
+    }
+    command.env("HRC_DATA_DIR", data_dir).env("DATABASE_URL", database_url).env("RUST_LOG", "warn");
+    command
+}
+
+/// A running `hrc-api serve`, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path, database_url: &str) -> Server {
+        let mut child = hrc(data_dir, database_url)
+            .env("HRC_BIND", "127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("hrc-api starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let base = loop {
+            assert!(Instant::now() < deadline, "the server did not print its address");
+            let line = lines.next().expect("the server printed its address before exiting").unwrap();
+            if let Some(url) = line.trim().strip_prefix("GraphQL").map(str::trim) {
+                break url.split_whitespace().next().unwrap().trim_end_matches("/graphql").to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    fn query(&self, query: &str, token: Option<&str>) -> (u16, Value) {
+        let client = reqwest::blocking::Client::new();
+        let mut request = client.post(format!("{}/graphql", self.base)).json(&json!({ "query": query }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().expect("request");
+        (response.status().as_u16(), response.json().expect("JSON"))
+    }
+
+    /// Sends SIGTERM and returns whether the process exited cleanly.
+    fn stop(mut self) -> bool {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+        let status = self.child.wait().expect("wait");
+        std::mem::forget(self);
+        status.success()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn token(data_dir: &Path, database_url: &str, args: &[&str]) -> std::process::Output {
+    hrc(data_dir, database_url).arg("token").args(args).output().expect("hrc-api token runs")
+}
+
+fn serve_answers_and_accepts_its_own_tokens(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &database.url);
+
+    let (status, body) =
+        server.query(r#"{ resolution(symbol: "A/HRC/RES/45/31") { voteTally { yes no abstain } } }"#, None);
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["resolution"]["voteTally"], json!({ "yes": 32, "no": 3, "abstain": 11 }), "{body}");
+
+    // Development mode: the server made a key in the data dir, and `token` with the same settings signs with it.
+    let output =
+        token(dir.path(), &database.url, &["--sub", "focal-npl", "--role", "state_focal_point", "--country", "npl"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let jwt = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let (status, body) = server.query("{ viewer { subject roles country } }", Some(&jwt));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["viewer"],
+        json!({ "subject": "focal-npl", "roles": ["STATE_FOCAL_POINT"], "country": "NPL" })
+    );
+
+    // A token from another data dir (another key) is refused.
+    let other = tempfile::tempdir().unwrap();
+    let output = token(other.path(), &database.url, &["--sub", "x", "--role", "secretariat"]);
+    let foreign = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let (status, body) = server.query("{ viewer { subject } }", Some(&foreign));
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+
+    assert!(server.stop(), "SIGTERM ends the server with status 0");
+
+    // Seeding again from the command line changes nothing.
+    let output = hrc(dir.path(), &database.url).arg("seed").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains(" 0 inserted, 0 updated, 0 deleted"), "{text}");
+}
+
+#[test]
+fn serve_answers_and_accepts_its_own_tokens_on_sqlite() {
+    serve_answers_and_accepts_its_own_tokens(Backend::Sqlite);
+}
+
+#[test]
+fn serve_answers_and_accepts_its_own_tokens_on_postgres() {
+    serve_answers_and_accepts_its_own_tokens(Backend::Postgres);
+}
+
+#[test]
+fn production_refuses_to_start_without_a_configured_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let output = hrc(dir.path(), &url).env("HRC_ENV", "production").env("HRC_BIND", "127.0.0.1:0").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("HRC_JWT_SECRET"), "{stderr}");
+    assert!(!dir.path().join("jwt-dev-hs256.key").exists(), "production must not make a development key");
+
+    let output = hrc(dir.path(), &url)
+        .env("HRC_ENV", "production")
+        .env("HRC_JWT_SECRET", "short")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "migrate needs no key");
+    let output = hrc(dir.path(), &url)
+        .env("HRC_ENV", "production")
+        .env("HRC_JWT_SECRET", "short")
+        .args(["token", "--sub", "x", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "a short secret is refused");
+}
+
+#[test]
+fn token_refuses_unknown_roles_and_state_roles_without_a_country() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let output = token(dir.path(), &url, &["--sub", "x", "--role", "superuser"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown role"));
+    let output = token(dir.path(), &url, &["--sub", "x", "--role", "fund_committee"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--country"));
+}
+
+#[test]
+fn export_schema_prints_the_sdl() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = hrc(dir.path(), "sqlite::memory:").arg("export-schema").output().unwrap();
+    assert!(output.status.success());
+    let sdl = String::from_utf8(output.stdout).unwrap();
+    for needle in ["type Query ", "voteTally: VoteTally", "enum Vote", "scalar Date", "type ResolutionConnection"] {
+        assert!(sdl.contains(needle), "{needle} missing from the SDL");
+    }
+}
+
+#[test]
+fn a_database_that_cannot_be_reached_is_reported_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = hrc(dir.path(), "postgres://nobody:secret@127.0.0.1:1/none").arg("migrate").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Connection refused") || stderr.contains("connection"), "{stderr}");
+    assert!(!stderr.contains("secret"), "the password must not be printed: {stderr}");
+}

@@ -1,0 +1,118 @@
+use hrc_tests::{first_code, on_both_backends, StatusCode, TestApp};
+use serde_json::{json, Value};
+
+async fn send(app: &TestApp, content_type: &str, body: Vec<u8>, accept: Option<&str>) -> (StatusCode, Value) {
+    let mut request = app.client.post(app.url("/graphql")).header("content-type", content_type).body(body);
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    hrc_tests::assert_errors_have_codes(&body);
+    (status, body)
+}
+
+async fn unknown_fields_and_syntax_errors_are_named_with_codes(app: TestApp) {
+    let (status, code, body) = app.query_error("{ regionalGroups { nope } }").await;
+    assert_eq!((status, code.as_str()), (StatusCode::OK, "GRAPHQL_VALIDATION_FAILED"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nope"));
+    let (_, code, _) = app.query_error("{ countries { isoCode ").await;
+    assert_eq!(code, "GRAPHQL_PARSE_FAILED");
+    let (_, code, _) = app.query_error(r#"{ country(isoCode: "1") { name } }"#).await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    let (_, code, _) = app.query_error(r#"{ countries(regionalGroup: ATLANTIS) { isoCode } }"#).await;
+    assert_eq!(code, "GRAPHQL_VALIDATION_FAILED");
+}
+
+async fn request_errors_get_4xx_for_clients_of_the_graphql_response_type(app: TestApp) {
+    let (status, body) = send(
+        &app,
+        "application/json",
+        json!({ "query": "{ nope }" }).to_string().into_bytes(),
+        Some("application/graphql-response+json"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+}
+
+async fn malformed_bodies_are_refused_with_400(app: TestApp) {
+    for (body, case) in [
+        (b"not json".to_vec(), "not JSON"),
+        (b"[1, 2]".to_vec(), "not an object"),
+        (br#"{"operationName": "x"}"#.to_vec(), "no query"),
+        (br#"{"query": 42}"#.to_vec(), "query not a string"),
+        (br#"{"query": "{ viewer { subject } }", "variables": "x"}"#.to_vec(), "variables not an object"),
+    ] {
+        let (status, body) = send(&app, "application/json", body, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{case}: {body}");
+        assert_eq!(first_code(&body), "BAD_REQUEST", "{case}");
+    }
+    let (status, body) = send(&app, "text/plain", b"{ viewer { subject } }".to_vec(), None).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(first_code(&body), "BAD_REQUEST");
+}
+
+async fn an_oversized_body_is_refused_with_413(app: TestApp) {
+    let padding = " ".repeat(app.settings.max_body_bytes + 1);
+    let body = format!(r#"{{"query": "{{ viewer {{ subject }} }}{padding}"}}"#);
+    let (status, body) = send(&app, "application/json", body.into_bytes(), None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(first_code(&body), "PAYLOAD_TOO_LARGE");
+}
+
+async fn mutations_over_get_and_other_methods_are_refused_with_405(app: TestApp) {
+    let response = app.client.get(app.url("/graphql")).query(&[("query", "mutation { x }")]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(first_code(&body), "METHOD_NOT_ALLOWED");
+    let response = app.client.put(app.url("/graphql")).body("{}").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+async fn queries_past_the_depth_limit_are_refused_before_running(app: TestApp) {
+    // 16 levels: countries { regionalGroup { countries { … { code } } } }, past the default limit of 12.
+    let mut query = "code".to_owned();
+    for level in 0..16 {
+        let field = if level % 2 == 0 { "regionalGroup" } else { "countries" };
+        query = format!("{field} {{ {query} }}");
+    }
+    query = format!("{{ {query} }}");
+    let (_, code, body) = app.query_error(&query).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    // A document nested beyond what the parser accepts is refused too, not a stack overflow.
+    query = format!("{}{}", "{ countries ".repeat(200), "}".repeat(200));
+    let (status, code, _) = app.query_error(&query).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(code == "QUERY_TOO_COMPLEX" || code == "GRAPHQL_PARSE_FAILED", "{code}");
+}
+
+async fn an_unknown_operation_name_is_a_bad_request(app: TestApp) {
+    let (status, body) =
+        app.post(&json!({ "query": "query A { viewer { subject } }", "operationName": "B" }), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first_code(&body), "BAD_REQUEST");
+    let (_, body) =
+        app.post(&json!({ "query": "query A { viewer { subject } } query B { viewer { subject } }" }), None).await;
+    assert_eq!(first_code(&body), "BAD_REQUEST");
+}
+
+async fn variables_of_the_wrong_type_are_refused_with_a_code(app: TestApp) {
+    let (_, body) = app
+        .post(&json!({ "query": "query($n: Int) { resolutions(first: $n) { totalCount } }", "variables": { "n": "ten" } }), None)
+        .await;
+    let code = first_code(&body);
+    assert!(code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT", "{body}");
+}
+
+on_both_backends!(
+    unknown_fields_and_syntax_errors_are_named_with_codes,
+    request_errors_get_4xx_for_clients_of_the_graphql_response_type,
+    malformed_bodies_are_refused_with_400,
+    an_oversized_body_is_refused_with_413,
+    mutations_over_get_and_other_methods_are_refused_with_405,
+    queries_past_the_depth_limit_are_refused_before_running,
+    an_unknown_operation_name_is_a_bad_request,
+    variables_of_the_wrong_type_are_refused_with_a_code,
+);

@@ -1,0 +1,8 @@
+//! Integration tests: the real HTTP server over a real database, each test on SQLite and on PostgreSQL.
+
+mod auth;
+mod errors;
+mod health;
+mod reference;
+mod resolutions;
+mod seed;
