@@ -7,6 +7,7 @@ diesel::table! {
         name_en -> Text,
         name_zh -> Text,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -20,6 +21,7 @@ diesel::table! {
         un_status -> Text,
         regional_group_id -> Nullable<BigInt>,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -32,6 +34,7 @@ diesel::table! {
         starts_on -> Nullable<Date>,
         ends_on -> Nullable<Date>,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -43,6 +46,7 @@ diesel::table! {
         name_en -> Text,
         name_zh -> Text,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -53,6 +57,7 @@ diesel::table! {
         code -> Text,
         goal_id -> BigInt,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -72,6 +77,7 @@ diesel::table! {
         meeting -> Nullable<Text>,
         adoption_method -> Nullable<Text>,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -105,6 +111,7 @@ diesel::table! {
         agenda_item -> Nullable<Integer>,
         published_on -> Nullable<Date>,
         source -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }

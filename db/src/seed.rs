@@ -118,7 +118,9 @@ macro_rules! apply {
         for change in $changes {
             match change {
                 Change::Insert(row) => {
-                    diesel::insert_into($table::table).values((&row, $table::updated_at.eq($stamp))).execute($conn)?;
+                    diesel::insert_into($table::table)
+                        .values((&row, $table::created_at.eq($stamp), $table::updated_at.eq($stamp)))
+                        .execute($conn)?;
                     $report.inserted += 1;
                 }
                 Change::Update(id, row) => {

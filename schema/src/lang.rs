@@ -22,6 +22,26 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The BCP 47 code, as sent in `Content-Language`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::Zh => "zh",
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Ru => "ru",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The language texts are served in when `self` is asked for: the languages we hold texts in, else English.
+    pub fn served(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+
     /// The first language of an `Accept-Language` header that we serve, by quality; English when none is.
     pub fn from_accept_language(header: &str) -> Lang {
         let mut best: Option<(f32, Lang)> = None;

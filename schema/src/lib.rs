@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod lang;
 pub mod loaders;
+pub mod node;
 pub mod pagination;
 pub mod query;
 pub mod scalars;

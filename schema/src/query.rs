@@ -1,12 +1,14 @@
 //! The root query type.
 
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, ID};
 use hrc_db::models::{self, CountryFilter, ResolutionFilter};
 
 use crate::auth;
 use crate::error::ApiError;
+use crate::node::{self, Node, MAX_NODES};
 use crate::pagination::{edge, page_flags, IdCursor, PageArgs};
+use crate::scalars::DateTime;
 use crate::types::query;
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
@@ -57,6 +59,31 @@ fn symbol(field: &str, text: &str) -> Result<String, ApiError> {
 
 #[Object(name = "Query")]
 impl QueryRoot {
+    /// Any object by its global ID; null if it no longer exists. An ID this API did not issue is `BAD_USER_INPUT`.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID from any object's `id`.")] id: ID,
+    ) -> Result<Option<Node>, ApiError> {
+        node::fetch(ctx, "id", &id).await
+    }
+
+    /// Several objects by their global IDs, in the order given (null where one no longer exists); at most 100.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>, ApiError> {
+        if ids.len() > MAX_NODES {
+            return Err(ApiError::bad_input("ids", format!("at most {MAX_NODES} IDs at once, not {}", ids.len())));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            out.push(node::fetch(ctx, "ids", id).await?);
+        }
+        Ok(out)
+    }
+
     /// The caller, as its bearer token says; null for an anonymous caller.
     async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
         ctx.data_opt::<auth::Viewer>().cloned().map(Viewer)
@@ -92,13 +119,21 @@ impl QueryRoot {
     }
 
     /// A State by its ISO 3166-1 alpha-3 code (any case); null if there is none.
-    async fn country(&self, ctx: &Context<'_>, iso_code: String) -> Result<Option<Country>, ApiError> {
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 3166-1 alpha-3 code, such as \"NPL\".")] iso_code: String,
+    ) -> Result<Option<Country>, ApiError> {
         let code = self::iso_code("isoCode", &iso_code)?;
         Ok(query(ctx, move |c| models::Country::by_iso3(c, &code)).await?.map(Country))
     }
 
     /// Sessions of the Council and of the UPR Working Group, by body and number.
-    async fn sessions(&self, ctx: &Context<'_>, body: Option<SessionBody>) -> Result<Vec<Session>, ApiError> {
+    async fn sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the sessions of this body.")] body: Option<SessionBody>,
+    ) -> Result<Vec<Session>, ApiError> {
         let body = body.map(Into::into);
         let rows = query(ctx, move |c| models::Session::list(c, body)).await?;
         Ok(rows.into_iter().map(Session).collect())
@@ -116,13 +151,15 @@ impl QueryRoot {
     async fn resolutions(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "Only resolutions of this organ.")] organ: Option<Organ>,
         #[graphql(desc = "Only resolutions of this Council session.")] session_number: Option<i32>,
         #[graphql(desc = "Only drafts, or only adopted resolutions.")] status: Option<ResolutionStatus>,
+        #[graphql(desc = "Only resolutions created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
     ) -> Result<Connection<IdCursor, Resolution, ResolutionCount, EmptyFields>, ApiError> {
         let page = PageArgs { first, after, last, before }.parse()?;
         if let Some(n) = session_number.filter(|n| *n <= 0) {
@@ -139,7 +176,7 @@ impl QueryRoot {
                 },
                 None => None,
             };
-            let filter = ResolutionFilter { organ, session_id, status };
+            let filter = ResolutionFilter { organ, session_id, status, updated_since: updated_since.map(|t| t.0) };
             let rows = models::Resolution::page(c, &filter, &page)?;
             Ok((filter, rows))
         })
@@ -151,7 +188,11 @@ impl QueryRoot {
     }
 
     /// A resolution by its symbol, such as `A/HRC/RES/45/31`; null if there is none.
-    async fn resolution(&self, ctx: &Context<'_>, symbol: String) -> Result<Option<Resolution>, ApiError> {
+    async fn resolution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Document symbol, such as \"A/HRC/RES/45/31\".")] symbol: String,
+    ) -> Result<Option<Resolution>, ApiError> {
         let symbol = self::symbol("symbol", &symbol)?;
         Ok(query(ctx, move |c| models::Resolution::by_symbol(c, &symbol)).await?.map(Resolution))
     }
@@ -163,7 +204,11 @@ impl QueryRoot {
     }
 
     /// A report by its symbol, such as `A/HRC/43/37`; null if there is none.
-    async fn report(&self, ctx: &Context<'_>, symbol: String) -> Result<Option<Report>, ApiError> {
+    async fn report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Document symbol, such as \"A/HRC/43/37\".")] symbol: String,
+    ) -> Result<Option<Report>, ApiError> {
         let symbol = self::symbol("symbol", &symbol)?;
         Ok(query(ctx, move |c| models::Report::by_symbol(c, &symbol)).await?.map(Report))
     }

@@ -108,6 +108,7 @@ async fn execute(
     format: Format,
     request_id: RequestId,
 ) -> HttpResponse {
+    let served = context.lang.served();
     let request = context.attach(request, &state.db);
     let mut response: Response = state.schema.execute(request).await;
     hrc_schema::error::ensure_codes(&mut response);
@@ -141,7 +142,12 @@ async fn execute(
         }
     }
     match serde_json::to_vec(&response) {
-        Ok(body) => HttpResponse::build(status).content_type(format.content_type()).body(body),
+        // The language of the texts, where a field's `lang:` argument does not ask for another.
+        Ok(body) => HttpResponse::build(status)
+            .content_type(format.content_type())
+            .insert_header((header::CONTENT_LANGUAGE, served.code()))
+            .insert_header((header::VARY, "Accept-Language, Authorization"))
+            .body(body),
         Err(e) => {
             tracing::error!(error = %e, "could not serialise a GraphQL response");
             error(StatusCode::INTERNAL_SERVER_ERROR, format, code::INTERNAL, "internal error")

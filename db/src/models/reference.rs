@@ -16,6 +16,7 @@ pub struct RegionalGroup {
     pub name_en: String,
     pub name_zh: String,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
@@ -48,6 +49,7 @@ pub struct Country {
     pub un_status: String,
     pub regional_group_id: Option<i64>,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
@@ -103,6 +105,7 @@ pub struct Session {
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
@@ -143,12 +146,17 @@ pub struct SdgGoal {
     pub name_en: String,
     pub name_zh: String,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 impl SdgGoal {
     pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<SdgGoal>> {
         sdg_goals::table.order(sdg_goals::number).select(SdgGoal::as_select()).load(conn)
+    }
+
+    pub fn by_number(conn: &mut DbConnection, number: i32) -> QueryResult<Option<SdgGoal>> {
+        sdg_goals::table.filter(sdg_goals::number.eq(number)).select(SdgGoal::as_select()).first(conn).optional()
     }
 }
 
@@ -160,10 +168,15 @@ pub struct SdgTarget {
     pub code: String,
     pub goal_id: i64,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 impl SdgTarget {
+    pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<SdgTarget>> {
+        sdg_targets::table.filter(sdg_targets::code.eq(code)).select(SdgTarget::as_select()).first(conn).optional()
+    }
+
     /// The targets of several goals at once, in id (that is, official) order.
     pub fn by_goal_ids(conn: &mut DbConnection, goal_ids: &[i64]) -> QueryResult<Vec<SdgTarget>> {
         sdg_targets::table

@@ -24,6 +24,7 @@ pub struct Resolution {
     pub meeting: Option<String>,
     pub adoption_method: Option<String>,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
@@ -33,6 +34,8 @@ pub struct ResolutionFilter {
     pub organ: Option<Organ>,
     pub session_id: Option<i64>,
     pub status: Option<ResolutionStatus>,
+    /// Only resolutions changed at or after this instant (for incremental sync).
+    pub updated_since: Option<NaiveDateTime>,
 }
 
 type BoxedResolutions<'a> = resolutions::BoxedQuery<'a, crate::connection::MultiBackend>;
@@ -47,6 +50,9 @@ fn filtered(filter: &ResolutionFilter) -> BoxedResolutions<'static> {
     }
     if let Some(status) = filter.status {
         query = query.filter(resolutions::status.eq(status.as_str()));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(resolutions::updated_at.ge(since));
     }
     query
 }
@@ -85,6 +91,10 @@ impl Resolution {
     /// How many resolutions match the filter.
     pub fn count(conn: &mut DbConnection, filter: &ResolutionFilter) -> QueryResult<i64> {
         filtered(filter).count().get_result(conn)
+    }
+
+    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Resolution>> {
+        resolutions::table.filter(resolutions::key.eq(key)).select(Resolution::as_select()).first(conn).optional()
     }
 
     pub fn by_symbol(conn: &mut DbConnection, symbol: &str) -> QueryResult<Option<Resolution>> {
@@ -148,6 +158,7 @@ pub struct Report {
     pub agenda_item: Option<i32>,
     pub published_on: Option<NaiveDate>,
     pub source: String,
+    pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 

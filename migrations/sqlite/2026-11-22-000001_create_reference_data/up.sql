@@ -8,6 +8,7 @@ CREATE TABLE regional_groups (
     name_en TEXT NOT NULL,
     name_zh TEXT NOT NULL,
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 
@@ -19,6 +20,7 @@ CREATE TABLE countries (
     un_status TEXT NOT NULL CHECK (un_status IN ('MEMBER', 'OBSERVER')),
     regional_group_id BIGINT REFERENCES regional_groups (id),
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX countries_regional_group_idx ON countries (regional_group_id);
@@ -31,6 +33,7 @@ CREATE TABLE sessions (
     starts_on TEXT,
     ends_on TEXT,
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     UNIQUE (body, number),
     CHECK (ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on)
@@ -42,6 +45,7 @@ CREATE TABLE sdg_goals (
     name_en TEXT NOT NULL,
     name_zh TEXT NOT NULL,
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 
@@ -50,6 +54,7 @@ CREATE TABLE sdg_targets (
     code TEXT NOT NULL UNIQUE,
     goal_id BIGINT NOT NULL REFERENCES sdg_goals (id),
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX sdg_targets_goal_idx ON sdg_targets (goal_id);
@@ -69,9 +74,11 @@ CREATE TABLE resolutions (
     meeting TEXT,
     adoption_method TEXT CHECK (adoption_method IN ('RECORDED_VOTE', 'WITHOUT_VOTE')),
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX resolutions_session_idx ON resolutions (session_id);
+CREATE INDEX resolutions_updated_idx ON resolutions (updated_at, id);
 
 CREATE TABLE resolution_votes (
     resolution_id BIGINT NOT NULL REFERENCES resolutions (id) ON DELETE CASCADE,
@@ -100,6 +107,7 @@ CREATE TABLE reports (
     agenda_item INTEGER CHECK (agenda_item BETWEEN 1 AND 10),
     published_on TEXT,
     source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX reports_session_idx ON reports (session_id);

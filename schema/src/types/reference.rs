@@ -52,7 +52,7 @@ pub struct RegionalGroup(pub models::RegionalGroup);
 #[Object]
 impl RegionalGroup {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("RegionalGroup", &self.0.code)
     }
 
@@ -62,7 +62,11 @@ impl RegionalGroup {
     }
 
     /// Name in the requested language (English where it is not available).
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> &str {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> &str {
         pick(Lang::resolve(ctx, lang), &self.0.name_en, &self.0.name_zh)
     }
 
@@ -76,6 +80,16 @@ impl RegionalGroup {
     async fn source(&self) -> &str {
         &self.0.source
     }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
 }
 
 /// A UN member or observer State.
@@ -84,7 +98,7 @@ pub struct Country(pub models::Country);
 #[Object]
 impl Country {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Country", &self.0.iso3)
     }
 
@@ -94,7 +108,11 @@ impl Country {
     }
 
     /// Name in the requested language (English where it is not available): the UN's official short name.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> &str {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> &str {
         pick(Lang::resolve(ctx, lang), &self.0.name_en, &self.0.name_zh)
     }
 
@@ -120,6 +138,11 @@ impl Country {
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
     }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
 }
 
 /// A session of the Human Rights Council or of the UPR Working Group.
@@ -128,7 +151,7 @@ pub struct Session(pub models::Session);
 #[Object]
 impl Session {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Session", &format!("{}/{}", self.0.body, self.0.number))
     }
 
@@ -156,6 +179,16 @@ impl Session {
     async fn source(&self) -> &str {
         &self.0.source
     }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
 }
 
 /// A Sustainable Development Goal of the 2030 Agenda.
@@ -164,7 +197,7 @@ pub struct SdgGoal(pub models::SdgGoal);
 #[Object]
 impl SdgGoal {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("SdgGoal", &self.0.number.to_string())
     }
 
@@ -174,7 +207,11 @@ impl SdgGoal {
     }
 
     /// The goal's statement in the requested language (English where it is not available).
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> &str {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> &str {
         pick(Lang::resolve(ctx, lang), &self.0.name_en, &self.0.name_zh)
     }
 
@@ -182,6 +219,21 @@ impl SdgGoal {
     async fn targets(&self, ctx: &Context<'_>) -> Result<Vec<SdgTarget>, ApiError> {
         let rows = loaders(ctx)?.load_one(TargetsOfGoal(self.0.id)).await?;
         Ok(rows.unwrap_or_default().into_iter().map(SdgTarget).collect())
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }
 
@@ -191,12 +243,27 @@ pub struct SdgTarget(pub models::SdgTarget);
 #[Object]
 impl SdgTarget {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("SdgTarget", &self.0.code)
     }
 
     /// Official code, such as `16.10` or `16.a`.
     async fn code(&self) -> &str {
         &self.0.code
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }

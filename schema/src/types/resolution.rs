@@ -74,7 +74,7 @@ pub struct Resolution(pub models::Resolution);
 #[Object]
 impl Resolution {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Resolution", &self.0.key)
     }
 
@@ -102,7 +102,11 @@ impl Resolution {
     }
 
     /// Title in the requested language, falling back to English, then to whichever language we hold.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<&str> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> Option<&str> {
         pick_opt(Lang::resolve(ctx, lang), self.0.title_en.as_deref(), self.0.title_zh.as_deref())
     }
 
@@ -188,6 +192,11 @@ impl Resolution {
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
     }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
 }
 
 /// One member's vote.
@@ -234,7 +243,7 @@ pub struct Report(pub models::Report);
 #[Object]
 impl Report {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Report", &self.0.symbol)
     }
 
@@ -244,7 +253,11 @@ impl Report {
     }
 
     /// Title in the requested language, falling back to English, then to whichever language we hold.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<&str> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> Option<&str> {
         pick_opt(Lang::resolve(ctx, lang), self.0.title_en.as_deref(), self.0.title_zh.as_deref())
     }
 
@@ -274,5 +287,15 @@ impl Report {
     /// Where this record comes from.
     async fn source(&self) -> &str {
         &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }

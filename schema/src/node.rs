@@ -1,0 +1,56 @@
+//! The Relay `Node` interface: any object by its global ID.
+
+use async_graphql::{Context, Interface, ID};
+use hrc_db::models::{self, SessionBody};
+
+use crate::error::ApiError;
+use crate::ids;
+use crate::types::query;
+use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
+use crate::types::resolution::{Report, Resolution};
+
+/// Most IDs `nodes` takes at once.
+pub const MAX_NODES: usize = 100;
+
+/// An object with a global ID, which `node(id:)` fetches.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global ID: opaque, stable across databases and releases."))]
+pub enum Node {
+    RegionalGroup(RegionalGroup),
+    Country(Country),
+    Session(Session),
+    SdgGoal(SdgGoal),
+    SdgTarget(SdgTarget),
+    Resolution(Resolution),
+    Report(Report),
+}
+
+/// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
+pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Option<Node>, ApiError> {
+    let (type_name, key) = ids::decode(field, id)?;
+    let unknown = || ApiError::bad_input(field, format!("{:?} is not an ID issued by this API", id.as_str()));
+    Ok(match type_name.as_str() {
+        "RegionalGroup" => query(ctx, move |c| models::RegionalGroup::by_code(c, &key))
+            .await?
+            .map(|r| Node::RegionalGroup(RegionalGroup(r))),
+        "Country" => query(ctx, move |c| models::Country::by_iso3(c, &key)).await?.map(|r| Node::Country(Country(r))),
+        "Session" => {
+            let (body, number) = key.split_once('/').ok_or_else(unknown)?;
+            let body = SessionBody::parse(body).ok_or_else(unknown)?;
+            let number: i32 = number.parse().map_err(|_| unknown())?;
+            query(ctx, move |c| models::Session::by_number(c, body, number)).await?.map(|r| Node::Session(Session(r)))
+        }
+        "SdgGoal" => {
+            let number: i32 = key.parse().map_err(|_| unknown())?;
+            query(ctx, move |c| models::SdgGoal::by_number(c, number)).await?.map(|r| Node::SdgGoal(SdgGoal(r)))
+        }
+        "SdgTarget" => {
+            query(ctx, move |c| models::SdgTarget::by_code(c, &key)).await?.map(|r| Node::SdgTarget(SdgTarget(r)))
+        }
+        "Resolution" => {
+            query(ctx, move |c| models::Resolution::by_key(c, &key)).await?.map(|r| Node::Resolution(Resolution(r)))
+        }
+        "Report" => query(ctx, move |c| models::Report::by_symbol(c, &key)).await?.map(|r| Node::Report(Report(r))),
+        _ => return Err(unknown()),
+    })
+}
