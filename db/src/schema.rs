@@ -116,6 +116,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mechanisms (id) {
+        id -> BigInt,
+        key -> Text,
+        kind -> Text,
+        parent_id -> Nullable<BigInt>,
+        name_en -> Text,
+        name_zh -> Nullable<Text>,
+        description_en -> Nullable<Text>,
+        description_zh -> Nullable<Text>,
+        country_id -> Nullable<BigInt>,
+        established_by_id -> Nullable<BigInt>,
+        prevention_dimension -> Nullable<Bool>,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mandates (id) {
+        id -> BigInt,
+        key -> Text,
+        mechanism_id -> BigInt,
+        scope -> Text,
+        form -> Text,
+        country_id -> Nullable<BigInt>,
+        name_en -> Text,
+        name_zh -> Nullable<Text>,
+        established_by_id -> Nullable<BigInt>,
+        status -> Text,
+        term_ends_on -> Nullable<Date>,
+        prevention_dimension -> Nullable<Bool>,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(mandates -> mechanisms (mechanism_id));
 diesel::joinable!(countries -> regional_groups (regional_group_id));
 diesel::joinable!(sdg_targets -> sdg_goals (goal_id));
 diesel::joinable!(resolutions -> sessions (session_id));
@@ -135,4 +175,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     resolution_votes,
     resolution_sponsors,
     reports,
+    mechanisms,
+    mandates,
 );

@@ -11,10 +11,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::models::{AdoptionMethod, Organ, ResolutionStatus, SessionBody, UnStatus, Vote};
+use crate::models::{
+    AdoptionMethod, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ, ResolutionStatus, SessionBody,
+    UnStatus, Vote,
+};
 use crate::schema::{
-    countries, regional_groups, reports, resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets,
-    sessions,
+    countries, mandates, mechanisms, regional_groups, reports, resolution_sponsors, resolution_votes, resolutions,
+    sdg_goals, sdg_targets, sessions,
 };
 use crate::DbConnection;
 
@@ -26,6 +29,8 @@ const RESOLUTIONS: &str = include_str!("../seed/resolutions.csv");
 const RESOLUTION_VOTES: &str = include_str!("../seed/resolution_votes.csv");
 const RESOLUTION_SPONSORS: &str = include_str!("../seed/resolution_sponsors.csv");
 const REPORTS: &str = include_str!("../seed/reports.csv");
+const MECHANISMS: &str = include_str!("../seed/mechanisms.csv");
+const MANDATES: &str = include_str!("../seed/mandates.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -145,6 +150,8 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_votes(conn, stamp, &mut report)?;
         load_sponsors(conn, stamp, &mut report)?;
         load_reports(conn, stamp, &mut report)?;
+        load_mechanisms(conn, stamp, &mut report)?;
+        load_mandates(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -724,6 +731,205 @@ fn load_reports(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut Seed
         .map(|(id, row)| (row.symbol.clone(), (id, row)))
         .collect();
     apply!(conn, reports, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+fn iso_ids(conn: &mut DbConnection) -> QueryResult<HashMap<String, i64>> {
+    Ok(id_map(countries::table.select((countries::id, countries::iso3)).load::<(i64, String)>(conn)?))
+}
+
+fn symbol_ids(conn: &mut DbConnection) -> QueryResult<HashMap<String, i64>> {
+    let rows = resolutions::table
+        .filter(resolutions::symbol.is_not_null())
+        .select((resolutions::id, resolutions::symbol.assume_not_null()))
+        .load::<(i64, String)>(conn)?;
+    Ok(id_map(rows))
+}
+
+fn lookup(
+    file: &'static str,
+    i: usize,
+    what: &str,
+    map: &HashMap<String, i64>,
+    key: Option<&str>,
+) -> Result<Option<i64>, SeedError> {
+    key.map(|k| map.get(k).copied().ok_or_else(|| invalid(file, i, format!("no {what} {k:?}")))).transpose()
+}
+
+#[derive(Debug, Deserialize)]
+struct MechanismRecord {
+    key: String,
+    kind: String,
+    parent: Option<String>,
+    name_en: String,
+    name_zh: Option<String>,
+    description_en: Option<String>,
+    description_zh: Option<String>,
+    country: Option<String>,
+    established_by: Option<String>,
+    prevention_dimension: Option<bool>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = mechanisms, treat_none_as_null = true)]
+struct NewMechanism {
+    key: String,
+    kind: String,
+    parent_id: Option<i64>,
+    name_en: String,
+    name_zh: Option<String>,
+    description_en: Option<String>,
+    description_zh: Option<String>,
+    country_id: Option<i64>,
+    established_by_id: Option<i64>,
+    prevention_dimension: Option<bool>,
+    source: String,
+}
+
+/// Mechanisms, in file order: a parent comes before its children, so each child finds its parent's id.
+fn load_mechanisms(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "mechanisms.csv";
+    let countries = iso_ids(conn)?;
+    let symbols = symbol_ids(conn)?;
+    let mut existing: HashMap<String, (i64, NewMechanism)> = mechanisms::table
+        .select((
+            mechanisms::id,
+            (
+                mechanisms::key,
+                mechanisms::kind,
+                mechanisms::parent_id,
+                mechanisms::name_en,
+                mechanisms::name_zh,
+                mechanisms::description_en,
+                mechanisms::description_zh,
+                mechanisms::country_id,
+                mechanisms::established_by_id,
+                mechanisms::prevention_dimension,
+                mechanisms::source,
+            ),
+        ))
+        .load::<(i64, NewMechanism)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    for (i, r) in records::<MechanismRecord>(FILE, MECHANISMS)?.into_iter().enumerate() {
+        MechanismKind::parse(&r.kind).ok_or_else(|| invalid(FILE, i, format!("kind {:?}", r.kind)))?;
+        let keys: HashMap<String, i64> = existing.iter().map(|(k, (id, _))| (k.clone(), *id)).collect();
+        let row = NewMechanism {
+            parent_id: lookup(FILE, i, "mechanism (parents come first)", &keys, r.parent.as_deref())?,
+            country_id: lookup(FILE, i, "country", &countries, r.country.as_deref())?,
+            established_by_id: lookup(FILE, i, "resolution", &symbols, r.established_by.as_deref())?,
+            key: r.key,
+            kind: r.kind,
+            name_en: r.name_en,
+            name_zh: r.name_zh,
+            description_en: r.description_en,
+            description_zh: r.description_zh,
+            prevention_dimension: r.prevention_dimension,
+            source: r.source,
+        };
+        let changes = plan(
+            existing.iter().filter(|(k, _)| **k == row.key).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            vec![(row.key.clone(), row.clone())],
+            report,
+        );
+        apply!(conn, mechanisms, changes, stamp, report);
+        if !existing.contains_key(&row.key) {
+            let id =
+                mechanisms::table.filter(mechanisms::key.eq(&row.key)).select(mechanisms::id).first::<i64>(conn)?;
+            existing.insert(row.key.clone(), (id, row));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct MandateRecord {
+    key: String,
+    mechanism: String,
+    scope: String,
+    form: String,
+    country: Option<String>,
+    name_en: String,
+    name_zh: Option<String>,
+    established_by: Option<String>,
+    status: String,
+    term_ends_on: Option<String>,
+    prevention_dimension: Option<bool>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = mandates, treat_none_as_null = true)]
+struct NewMandate {
+    key: String,
+    mechanism_id: i64,
+    scope: String,
+    form: String,
+    country_id: Option<i64>,
+    name_en: String,
+    name_zh: Option<String>,
+    established_by_id: Option<i64>,
+    status: String,
+    term_ends_on: Option<NaiveDate>,
+    prevention_dimension: Option<bool>,
+    source: String,
+}
+
+fn load_mandates(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "mandates.csv";
+    let countries = iso_ids(conn)?;
+    let symbols = symbol_ids(conn)?;
+    let mechanisms_by_key =
+        id_map(mechanisms::table.select((mechanisms::id, mechanisms::key)).load::<(i64, String)>(conn)?);
+    let mut desired = Vec::new();
+    for (i, r) in records::<MandateRecord>(FILE, MANDATES)?.into_iter().enumerate() {
+        let scope = MandateScope::parse(&r.scope).ok_or_else(|| invalid(FILE, i, format!("scope {:?}", r.scope)))?;
+        MandateForm::parse(&r.form).ok_or_else(|| invalid(FILE, i, format!("form {:?}", r.form)))?;
+        MandateStatus::parse(&r.status).ok_or_else(|| invalid(FILE, i, format!("status {:?}", r.status)))?;
+        if (scope == MandateScope::Country) != r.country.is_some() {
+            return Err(invalid(FILE, i, "a country mandate names its country, and only a country mandate does"));
+        }
+        let row = NewMandate {
+            mechanism_id: lookup(FILE, i, "mechanism", &mechanisms_by_key, Some(&r.mechanism))?.unwrap_or_default(),
+            country_id: lookup(FILE, i, "country", &countries, r.country.as_deref())?,
+            established_by_id: lookup(FILE, i, "resolution", &symbols, r.established_by.as_deref())?,
+            term_ends_on: date(FILE, i, r.term_ends_on.as_deref())?,
+            key: r.key,
+            scope: r.scope,
+            form: r.form,
+            name_en: r.name_en,
+            name_zh: r.name_zh,
+            status: r.status,
+            prevention_dimension: r.prevention_dimension,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let existing = mandates::table
+        .select((
+            mandates::id,
+            (
+                mandates::key,
+                mandates::mechanism_id,
+                mandates::scope,
+                mandates::form,
+                mandates::country_id,
+                mandates::name_en,
+                mandates::name_zh,
+                mandates::established_by_id,
+                mandates::status,
+                mandates::term_ends_on,
+                mandates::prevention_dimension,
+                mandates::source,
+            ),
+        ))
+        .load::<(i64, NewMandate)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, mandates, plan(existing, desired, report), stamp, report);
     Ok(())
 }
 

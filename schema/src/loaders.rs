@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use hrc_db::models::{Country, RegionalGroup, ResolutionSponsor, ResolutionVote, SdgTarget, Session};
+use hrc_db::models::{
+    Country, Mandate, Mechanism, RegionalGroup, Resolution, ResolutionSponsor, ResolutionVote, SdgTarget, Session,
+};
 use hrc_db::{Database, DbConnection, DbError};
 
 use crate::error::ApiError;
@@ -56,6 +58,19 @@ pub struct SponsorsOf(pub i64);
 /// The targets of an SDG.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TargetsOfGoal(pub i64);
+
+/// A resolution by row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResolutionId(pub i64);
+/// A mechanism by row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MechanismId(pub i64);
+/// The sub-mechanisms of a mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChildrenOf(pub i64);
+/// The mandates of a mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MandatesOf(pub i64);
 
 fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().copied().map(id).collect()
@@ -147,5 +162,49 @@ impl Loader<TargetsOfGoal> for DbLoader {
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| SdgTarget::by_goal_ids(c, &ids)).await?;
         Ok(grouped(rows, |r| TargetsOfGoal(r.goal_id), wanted))
+    }
+}
+
+impl Loader<ResolutionId> for DbLoader {
+    type Value = Resolution;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, ids: &[ResolutionId]) -> Result<HashMap<ResolutionId, Resolution>, Self::Error> {
+        let ids = keys(ids, |k| k.0);
+        let rows = self.run(move |c| Resolution::by_ids(c, &ids)).await?;
+        Ok(rows.into_iter().map(|r| (ResolutionId(r.id), r)).collect())
+    }
+}
+
+impl Loader<MechanismId> for DbLoader {
+    type Value = Mechanism;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, ids: &[MechanismId]) -> Result<HashMap<MechanismId, Mechanism>, Self::Error> {
+        let ids = keys(ids, |k| k.0);
+        let rows = self.run(move |c| Mechanism::by_ids(c, &ids)).await?;
+        Ok(rows.into_iter().map(|r| (MechanismId(r.id), r)).collect())
+    }
+}
+
+impl Loader<ChildrenOf> for DbLoader {
+    type Value = Vec<Mechanism>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[ChildrenOf]) -> Result<HashMap<ChildrenOf, Vec<Mechanism>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| Mechanism::children_of(c, &ids)).await?;
+        Ok(grouped(rows, |r| ChildrenOf(r.parent_id.unwrap_or_default()), wanted))
+    }
+}
+
+impl Loader<MandatesOf> for DbLoader {
+    type Value = Vec<Mandate>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[MandatesOf]) -> Result<HashMap<MandatesOf, Vec<Mandate>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| Mandate::of_mechanisms(c, &ids)).await?;
+        Ok(grouped(rows, |r| MandatesOf(r.mechanism_id), wanted))
     }
 }

@@ -5,6 +5,7 @@ use hrc_db::models::{self, SessionBody};
 
 use crate::error::ApiError;
 use crate::ids;
+use crate::types::mechanism::{Mandate, Mechanism};
 use crate::types::query;
 use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
 use crate::types::resolution::{Report, Resolution};
@@ -23,6 +24,8 @@ pub enum Node {
     SdgTarget(SdgTarget),
     Resolution(Resolution),
     Report(Report),
+    Mechanism(Mechanism),
+    Mandate(Mandate),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -51,6 +54,10 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             query(ctx, move |c| models::Resolution::by_key(c, &key)).await?.map(|r| Node::Resolution(Resolution(r)))
         }
         "Report" => query(ctx, move |c| models::Report::by_symbol(c, &key)).await?.map(|r| Node::Report(Report(r))),
+        "Mechanism" => {
+            query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(|r| Node::Mechanism(Mechanism(r)))
+        }
+        "Mandate" => query(ctx, move |c| models::Mandate::by_key(c, &key)).await?.map(|r| Node::Mandate(Mandate(r))),
         _ => return Err(unknown()),
     })
 }

@@ -1,9 +1,13 @@
 //! Relay cursor connections over keyset pages.
 
-use async_graphql::connection::{CursorType, Edge};
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
+use async_graphql::{Context, Object, OutputType};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hrc_db::models::PageRequest;
+use hrc_db::models::{Page, PageRequest};
+use hrc_db::{DbConnection, QueryResult};
 
 use crate::error::ApiError;
 
@@ -78,10 +82,39 @@ pub fn page_flags(request: &PageRequest, has_more: bool) -> (bool, bool) {
     }
 }
 
-/// An edge for a row with an id.
-pub fn edge<T: async_graphql::OutputType>(
-    id: i64,
-    node: T,
-) -> Edge<IdCursor, T, async_graphql::connection::EmptyFields> {
-    Edge::new(IdCursor(id), node)
+type CountFn = dyn Fn(&mut DbConnection) -> QueryResult<i64> + Send + Sync;
+
+/// The `totalCount` of a connection, counted in the database only when a client asks for it.
+pub struct TotalCount(Arc<CountFn>);
+
+impl TotalCount {
+    pub fn new(count: impl Fn(&mut DbConnection) -> QueryResult<i64> + Send + Sync + 'static) -> TotalCount {
+        TotalCount(Arc::new(count))
+    }
+}
+
+#[Object]
+impl TotalCount {
+    /// How many items match the filters, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
+        let count = self.0.clone();
+        crate::types::query(ctx, move |c| count(c)).await
+    }
+}
+
+/// The connection type of every list.
+pub type ListConnection<N> = Connection<IdCursor, N, TotalCount, EmptyFields>;
+
+/// Builds a connection from a keyset page.
+pub fn connection<T, N: OutputType>(
+    request: &PageRequest,
+    page: Page<T>,
+    id: impl Fn(&T) -> i64,
+    node: impl Fn(T) -> N,
+    count: TotalCount,
+) -> ListConnection<N> {
+    let (has_previous, has_next) = page_flags(request, page.has_more);
+    let mut connection = Connection::with_additional_fields(has_previous, has_next, count);
+    connection.edges.extend(page.rows.into_iter().map(|row| Edge::new(IdCursor(id(&row)), node(row))));
+    connection
 }

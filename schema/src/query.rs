@@ -1,14 +1,14 @@
 //! The root query type.
 
-use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Object, ID};
-use hrc_db::models::{self, CountryFilter, ResolutionFilter};
+use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, ResolutionFilter};
 
 use crate::auth;
 use crate::error::ApiError;
 use crate::node::{self, Node, MAX_NODES};
-use crate::pagination::{edge, page_flags, IdCursor, PageArgs};
+use crate::pagination::{connection, ListConnection, PageArgs, TotalCount};
 use crate::scalars::DateTime;
+use crate::types::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
 use crate::types::query;
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
@@ -16,20 +16,6 @@ use crate::types::viewer::Viewer;
 
 /// Entry points of the graph.
 pub struct QueryRoot;
-
-/// Resolutions matching a filter, counted only when asked for.
-pub struct ResolutionCount {
-    filter: ResolutionFilter,
-}
-
-#[Object]
-impl ResolutionCount {
-    /// How many resolutions match the filter, across all pages.
-    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
-        let filter = self.filter.clone();
-        query(ctx, move |c| models::Resolution::count(c, &filter)).await
-    }
-}
 
 /// Parses an ISO 3166-1 alpha-3 code (any case).
 fn iso_code(field: &str, text: &str) -> Result<String, ApiError> {
@@ -160,7 +146,7 @@ impl QueryRoot {
         #[graphql(desc = "Only drafts, or only adopted resolutions.")] status: Option<ResolutionStatus>,
         #[graphql(desc = "Only resolutions created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
-    ) -> Result<Connection<IdCursor, Resolution, ResolutionCount, EmptyFields>, ApiError> {
+    ) -> Result<ListConnection<Resolution>, ApiError> {
         let page = PageArgs { first, after, last, before }.parse()?;
         if let Some(n) = session_number.filter(|n| *n <= 0) {
             return Err(ApiError::bad_input("sessionNumber", format!("a session number is positive, not {n}")));
@@ -170,21 +156,23 @@ impl QueryRoot {
         let (filter, rows) = query(ctx, move |c| {
             let session_id = match session_number {
                 Some(n) => match models::Session::by_number(c, models::SessionBody::Hrc, n)? {
-                    Some(s) => Some(s.id),
-                    // No such session: match nothing, not everything.
-                    None => Some(-1),
+                    Some(s) => Some(Ok(s.id)),
+                    None => Some(Err(n)),
                 },
                 None => None,
             };
+            let session_id = match session_id.transpose() {
+                Ok(id) => id,
+                Err(n) => return Ok(Err(n)),
+            };
             let filter = ResolutionFilter { organ, session_id, status, updated_since: updated_since.map(|t| t.0) };
             let rows = models::Resolution::page(c, &filter, &page)?;
-            Ok((filter, rows))
+            Ok(Ok((filter, rows)))
         })
-        .await?;
-        let (has_previous, has_next) = page_flags(&page, rows.has_more);
-        let mut connection = Connection::with_additional_fields(has_previous, has_next, ResolutionCount { filter });
-        connection.edges.extend(rows.rows.into_iter().map(|r| edge(r.id, Resolution(r))));
-        Ok(connection)
+        .await?
+        .map_err(|n| ApiError::bad_input("sessionNumber", format!("there is no Council session {n} in the data")))?;
+        let count = TotalCount::new(move |c| models::Resolution::count(c, &filter));
+        Ok(connection(&page, rows, |r| r.id, Resolution, count))
     }
 
     /// A resolution by its symbol, such as `A/HRC/RES/45/31`; null if there is none.
@@ -211,5 +199,102 @@ impl QueryRoot {
     ) -> Result<Option<Report>, ApiError> {
         let symbol = self::symbol("symbol", &symbol)?;
         Ok(query(ctx, move |c| models::Report::by_symbol(c, &symbol)).await?.map(Report))
+    }
+
+    /// The Council's mechanisms, as a cursor connection in a stable order.
+    #[allow(clippy::too_many_arguments)]
+    async fn mechanisms(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only mechanisms of this kind.")] kind: Option<MechanismKind>,
+        #[graphql(
+            desc = "Only mechanisms whose terms of reference do (true) or do not (false) carry a prevention dimension."
+        )]
+        prevention_dimension: Option<bool>,
+        #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
+    ) -> Result<ListConnection<Mechanism>, ApiError> {
+        let page = PageArgs { first, after, last, before }.parse()?;
+        let filter = MechanismFilter {
+            kind: kind.map(Into::into),
+            prevention_dimension,
+            updated_since: updated_since.map(|t| t.0),
+        };
+        let (filter, rows) =
+            query(ctx, move |c| Ok((filter.clone(), models::Mechanism::page(c, &filter, &page)?))).await?;
+        let count = TotalCount::new(move |c| models::Mechanism::count(c, &filter));
+        Ok(connection(&page, rows, |r| r.id, Mechanism, count))
+    }
+
+    /// A mechanism by its key, such as `upr`; null if there is none.
+    async fn mechanism(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mechanism's key, such as \"upr\" or \"commission-of-inquiry-burundi\".")] key: String,
+    ) -> Result<Option<Mechanism>, ApiError> {
+        Ok(query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(Mechanism))
+    }
+
+    /// Special-procedure mandates, as a cursor connection in a stable order.
+    #[allow(clippy::too_many_arguments)]
+    async fn mandates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only thematic, or only country, mandates.")] scope: Option<MandateScope>,
+        #[graphql(desc = "Only running, or only discontinued, mandates.")] status: Option<MandateStatus>,
+        #[graphql(desc = "Only the mandates on this country (ISO 3166-1 alpha-3 code); an unknown code is an error.")]
+        country: Option<String>,
+        #[graphql(
+            desc = "Only mandates whose terms of reference do (true) or do not (false) carry a prevention dimension."
+        )]
+        prevention_dimension: Option<bool>,
+        #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
+    ) -> Result<ListConnection<Mandate>, ApiError> {
+        let page = PageArgs { first, after, last, before }.parse()?;
+        let iso = country.as_deref().map(|c| iso_code("country", c)).transpose()?;
+        let (filter, rows) = query(ctx, move |c| {
+            let country_id = match &iso {
+                Some(code) => match models::Country::by_iso3(c, code)? {
+                    Some(country) => Some(Ok(country.id)),
+                    None => Some(Err(code.clone())),
+                },
+                None => None,
+            };
+            let country_id = match country_id.transpose() {
+                Ok(id) => id,
+                Err(code) => return Ok(Err(code)),
+            };
+            let filter = MandateFilter {
+                scope: scope.map(Into::into),
+                status: status.map(Into::into),
+                country_id,
+                prevention_dimension,
+                updated_since: updated_since.map(|t| t.0),
+            };
+            let rows = models::Mandate::page(c, &filter, &page)?;
+            Ok(Ok((filter, rows)))
+        })
+        .await?
+        .map_err(|code| ApiError::bad_input("country", format!("there is no country {code:?}")))?;
+        let count = TotalCount::new(move |c| models::Mandate::count(c, &filter));
+        Ok(connection(&page, rows, |r| r.id, Mandate, count))
+    }
+
+    /// A mandate by its key, such as `sr-truth-justice`; null if there is none.
+    async fn mandate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mandate's key, such as \"sr-truth-justice\".")] key: String,
+    ) -> Result<Option<Mandate>, ApiError> {
+        Ok(query(ctx, move |c| models::Mandate::by_key(c, &key)).await?.map(Mandate))
     }
 }

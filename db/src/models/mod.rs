@@ -1,9 +1,11 @@
 //! Models and their queries, one module per area.
 
+pub mod mechanism;
 pub mod page;
 pub mod reference;
 pub mod resolution;
 
+pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
 pub use page::{Page, PageRequest};
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
@@ -82,4 +84,32 @@ text_enum!(
 text_enum!(
     /// A member's vote in a recorded vote.
     Vote { Yes = "YES", No = "NO", Abstain = "ABSTAIN" }
+);
+text_enum!(
+    /// The seven kinds of Council mechanism.
+    MechanismKind {
+        UniversalPeriodicReview = "UNIVERSAL_PERIODIC_REVIEW",
+        SpecialProcedures = "SPECIAL_PROCEDURES",
+        ComplaintProcedure = "COMPLAINT_PROCEDURE",
+        AdvisoryCommittee = "ADVISORY_COMMITTEE",
+        Forum = "FORUM",
+        IntergovernmentalWorkingGroup = "INTERGOVERNMENTAL_WORKING_GROUP",
+        InvestigativeBody = "INVESTIGATIVE_BODY",
+    }
+);
+text_enum!(
+    /// Whether a mandate covers a theme or a country.
+    MandateScope { Thematic = "THEMATIC", Country = "COUNTRY" }
+);
+text_enum!(
+    /// The form of a special-procedure mandate.
+    MandateForm {
+        SpecialRapporteur = "SPECIAL_RAPPORTEUR",
+        IndependentExpert = "INDEPENDENT_EXPERT",
+        WorkingGroup = "WORKING_GROUP",
+    }
+);
+text_enum!(
+    /// Whether a mandate runs.
+    MandateStatus { Active = "ACTIVE", Discontinued = "DISCONTINUED" }
 );

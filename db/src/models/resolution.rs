@@ -93,6 +93,10 @@ impl Resolution {
         filtered(filter).count().get_result(conn)
     }
 
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Resolution>> {
+        resolutions::table.filter(resolutions::id.eq_any(ids)).select(Resolution::as_select()).load(conn)
+    }
+
     pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Resolution>> {
         resolutions::table.filter(resolutions::key.eq(key)).select(Resolution::as_select()).first(conn).optional()
     }

@@ -1,5 +1,6 @@
 //! GraphQL object types, one module per area.
 
+pub mod mechanism;
 pub mod reference;
 pub mod resolution;
 pub mod viewer;

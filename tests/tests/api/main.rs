@@ -3,6 +3,7 @@
 mod auth;
 mod errors;
 mod health;
+mod mechanisms;
 mod node;
 mod reference;
 mod resolutions;

@@ -205,9 +205,10 @@ async fn filters_narrow_the_resolutions_and_the_count(app: TestApp) {
     assert_eq!(data["resolutions"]["totalCount"], 1);
     assert_eq!(data["resolutions"]["edges"][0]["node"]["symbol"], "A/HRC/RES/45/31");
 
-    let data = app.query("{ resolutions(sessionNumber: 999) { totalCount edges { node { symbol } } } }").await;
-    assert_eq!(data["resolutions"]["totalCount"], 0);
-    assert_eq!(data["resolutions"]["edges"], json!([]));
+    // A session we do not hold is an error naming the argument, not an empty list that looks like an answer.
+    let (_, code, body) = app.query_error("{ resolutions(sessionNumber: 999) { totalCount } }").await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "sessionNumber");
 }
 
 async fn bad_paging_arguments_are_refused_naming_the_argument(app: TestApp) {

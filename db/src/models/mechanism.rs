@@ -1,0 +1,185 @@
+//! Mechanisms of the Council and the special procedures' mandates.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{MandateScope, MandateStatus, MechanismKind, Page, PageRequest};
+use crate::connection::MultiBackend;
+use crate::schema::{mandates, mechanisms};
+use crate::DbConnection;
+
+/// A mechanism: the UPR, the special procedures, the complaint procedure and its working groups, the Advisory
+/// Committee, a forum, an intergovernmental working group or an investigative body.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mechanisms)]
+pub struct Mechanism {
+    pub id: i64,
+    pub key: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub name_en: String,
+    pub name_zh: Option<String>,
+    pub description_en: Option<String>,
+    pub description_zh: Option<String>,
+    pub country_id: Option<i64>,
+    pub established_by_id: Option<i64>,
+    pub prevention_dimension: Option<bool>,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters on the list of mechanisms.
+#[derive(Debug, Clone, Default)]
+pub struct MechanismFilter {
+    pub kind: Option<MechanismKind>,
+    pub prevention_dimension: Option<bool>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+fn mechanisms_filtered(filter: &MechanismFilter) -> mechanisms::BoxedQuery<'static, MultiBackend> {
+    let mut query = mechanisms::table.into_boxed();
+    if let Some(kind) = filter.kind {
+        query = query.filter(mechanisms::kind.eq(kind.as_str()));
+    }
+    if let Some(prevention) = filter.prevention_dimension {
+        query = query.filter(mechanisms::prevention_dimension.eq(prevention));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(mechanisms::updated_at.ge(since));
+    }
+    query
+}
+
+impl Mechanism {
+    pub fn kind(&self) -> MechanismKind {
+        MechanismKind::from_db(&self.kind)
+    }
+
+    pub fn page(conn: &mut DbConnection, filter: &MechanismFilter, page: &PageRequest) -> QueryResult<Page<Mechanism>> {
+        let mut query = mechanisms_filtered(filter).select(Mechanism::as_select());
+        if let Some(after) = page.after {
+            query = query.filter(mechanisms::id.gt(after));
+        }
+        if let Some(before) = page.before {
+            query = query.filter(mechanisms::id.lt(before));
+        }
+        query = if page.from_end { query.order(mechanisms::id.desc()) } else { query.order(mechanisms::id.asc()) };
+        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+    }
+
+    pub fn count(conn: &mut DbConnection, filter: &MechanismFilter) -> QueryResult<i64> {
+        mechanisms_filtered(filter).count().get_result(conn)
+    }
+
+    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Mechanism>> {
+        mechanisms::table.filter(mechanisms::key.eq(key)).select(Mechanism::as_select()).first(conn).optional()
+    }
+
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Mechanism>> {
+        mechanisms::table.filter(mechanisms::id.eq_any(ids)).select(Mechanism::as_select()).load(conn)
+    }
+
+    /// The sub-mechanisms of several mechanisms at once.
+    pub fn children_of(conn: &mut DbConnection, parent_ids: &[i64]) -> QueryResult<Vec<Mechanism>> {
+        mechanisms::table
+            .filter(mechanisms::parent_id.eq_any(parent_ids))
+            .order(mechanisms::id)
+            .select(Mechanism::as_select())
+            .load(conn)
+    }
+}
+
+/// A special-procedure mandate.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mandates)]
+pub struct Mandate {
+    pub id: i64,
+    pub key: String,
+    pub mechanism_id: i64,
+    pub scope: String,
+    pub form: String,
+    pub country_id: Option<i64>,
+    pub name_en: String,
+    pub name_zh: Option<String>,
+    pub established_by_id: Option<i64>,
+    pub status: String,
+    pub term_ends_on: Option<NaiveDate>,
+    pub prevention_dimension: Option<bool>,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters on the list of mandates.
+#[derive(Debug, Clone, Default)]
+pub struct MandateFilter {
+    pub scope: Option<MandateScope>,
+    pub status: Option<MandateStatus>,
+    pub country_id: Option<i64>,
+    pub prevention_dimension: Option<bool>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+fn mandates_filtered(filter: &MandateFilter) -> mandates::BoxedQuery<'static, MultiBackend> {
+    let mut query = mandates::table.into_boxed();
+    if let Some(scope) = filter.scope {
+        query = query.filter(mandates::scope.eq(scope.as_str()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(mandates::status.eq(status.as_str()));
+    }
+    if let Some(country) = filter.country_id {
+        query = query.filter(mandates::country_id.eq(country));
+    }
+    if let Some(prevention) = filter.prevention_dimension {
+        query = query.filter(mandates::prevention_dimension.eq(prevention));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(mandates::updated_at.ge(since));
+    }
+    query
+}
+
+impl Mandate {
+    pub fn scope(&self) -> MandateScope {
+        MandateScope::from_db(&self.scope)
+    }
+
+    pub fn status(&self) -> MandateStatus {
+        MandateStatus::from_db(&self.status)
+    }
+
+    pub fn form(&self) -> super::MandateForm {
+        super::MandateForm::from_db(&self.form)
+    }
+
+    pub fn page(conn: &mut DbConnection, filter: &MandateFilter, page: &PageRequest) -> QueryResult<Page<Mandate>> {
+        let mut query = mandates_filtered(filter).select(Mandate::as_select());
+        if let Some(after) = page.after {
+            query = query.filter(mandates::id.gt(after));
+        }
+        if let Some(before) = page.before {
+            query = query.filter(mandates::id.lt(before));
+        }
+        query = if page.from_end { query.order(mandates::id.desc()) } else { query.order(mandates::id.asc()) };
+        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+    }
+
+    pub fn count(conn: &mut DbConnection, filter: &MandateFilter) -> QueryResult<i64> {
+        mandates_filtered(filter).count().get_result(conn)
+    }
+
+    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Mandate>> {
+        mandates::table.filter(mandates::key.eq(key)).select(Mandate::as_select()).first(conn).optional()
+    }
+
+    /// The mandates of several mechanisms at once.
+    pub fn of_mechanisms(conn: &mut DbConnection, mechanism_ids: &[i64]) -> QueryResult<Vec<Mandate>> {
+        mandates::table
+            .filter(mandates::mechanism_id.eq_any(mechanism_ids))
+            .order(mandates::id)
+            .select(Mandate::as_select())
+            .load(conn)
+    }
+}

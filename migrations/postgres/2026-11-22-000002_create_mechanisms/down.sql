@@ -1,0 +1,2 @@
+DROP TABLE mandates;
+DROP TABLE mechanisms;

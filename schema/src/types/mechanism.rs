@@ -1,0 +1,242 @@
+//! Mechanisms of the Council and the special procedures' mandates.
+
+use async_graphql::{Context, Enum, Object, ID};
+use hrc_db::models;
+
+use super::loaders;
+use super::reference::Country;
+use super::resolution::Resolution;
+use crate::error::ApiError;
+use crate::ids;
+use crate::lang::{pick_opt, Lang};
+use crate::loaders::{ChildrenOf, CountryId, MandatesOf, MechanismId, ResolutionId};
+use crate::scalars::{Date, DateTime};
+
+/// The seven kinds of Council mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::MechanismKind")]
+pub enum MechanismKind {
+    /// The Universal Periodic Review.
+    UniversalPeriodicReview,
+    /// The special procedures (special rapporteurs, independent experts, working groups).
+    SpecialProcedures,
+    /// The confidential complaint procedure and its two working groups (public description only).
+    ComplaintProcedure,
+    /// The Human Rights Council Advisory Committee.
+    AdvisoryCommittee,
+    /// A forum of the Council.
+    Forum,
+    /// An open-ended intergovernmental working group.
+    IntergovernmentalWorkingGroup,
+    /// A fact-finding mission, commission of inquiry, group of experts or similar body.
+    InvestigativeBody,
+}
+
+/// Whether a mandate covers a theme or a country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::MandateScope")]
+pub enum MandateScope {
+    /// A thematic mandate.
+    Thematic,
+    /// A country mandate.
+    Country,
+}
+
+/// The form of a mandate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::MandateForm")]
+pub enum MandateForm {
+    /// A special rapporteur.
+    SpecialRapporteur,
+    /// An independent expert.
+    IndependentExpert,
+    /// A working group of several members.
+    WorkingGroup,
+}
+
+/// Whether a mandate runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::MandateStatus")]
+pub enum MandateStatus {
+    /// Running.
+    Active,
+    /// Ended by the Council or not renewed.
+    Discontinued,
+}
+
+async fn resolution(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Resolution>, ApiError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(loaders(ctx)?.load_one(ResolutionId(id)).await?.map(Resolution))
+}
+
+async fn country(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Country>, ApiError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(loaders(ctx)?.load_one(CountryId(id)).await?.map(Country))
+}
+
+/// A mechanism of the Council.
+pub struct Mechanism(pub models::Mechanism);
+
+#[Object]
+impl Mechanism {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode("Mechanism", &self.0.key)
+    }
+
+    /// Stable short key, such as `upr` or `commission-of-inquiry-burundi`.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// What kind of mechanism it is.
+    async fn kind(&self) -> MechanismKind {
+        self.0.kind().into()
+    }
+
+    /// Name in the requested language, falling back to English.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> &str {
+        pick_opt(Lang::resolve(ctx, lang), Some(&self.0.name_en), self.0.name_zh.as_deref()).unwrap_or_default()
+    }
+
+    /// What it does, in the requested language (falling back to English, then to whichever language we hold).
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> Option<&str> {
+        pick_opt(Lang::resolve(ctx, lang), self.0.description_en.as_deref(), self.0.description_zh.as_deref())
+    }
+
+    /// Whether its terms of reference carry an explicit prevention dimension; null where no source says.
+    async fn prevention_dimension(&self) -> Option<bool> {
+        self.0.prevention_dimension
+    }
+
+    /// The resolution that established it, when recorded.
+    async fn established_by(&self, ctx: &Context<'_>) -> Result<Option<Resolution>, ApiError> {
+        resolution(ctx, self.0.established_by_id).await
+    }
+
+    /// The country it concerns (investigative bodies).
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
+        country(ctx, self.0.country_id).await
+    }
+
+    /// The mechanism it belongs to (the complaint procedure, for its working groups).
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Mechanism>, ApiError> {
+        let Some(id) = self.0.parent_id else { return Ok(None) };
+        Ok(loaders(ctx)?.load_one(MechanismId(id)).await?.map(Mechanism))
+    }
+
+    /// Its sub-mechanisms.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Mechanism>, ApiError> {
+        let rows = loaders(ctx)?.load_one(ChildrenOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Mechanism).collect())
+    }
+
+    /// Its mandates (special procedures).
+    async fn mandates(&self, ctx: &Context<'_>) -> Result<Vec<Mandate>, ApiError> {
+        let rows = loaders(ctx)?.load_one(MandatesOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Mandate).collect())
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+/// A special-procedure mandate.
+pub struct Mandate(pub models::Mandate);
+
+#[Object]
+impl Mandate {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode("Mandate", &self.0.key)
+    }
+
+    /// Stable short key, such as `sr-truth-justice`.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// Title of the mandate in the requested language, falling back to English.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> &str {
+        pick_opt(Lang::resolve(ctx, lang), Some(&self.0.name_en), self.0.name_zh.as_deref()).unwrap_or_default()
+    }
+
+    /// Thematic or country.
+    async fn scope(&self) -> MandateScope {
+        self.0.scope().into()
+    }
+
+    /// Special rapporteur, independent expert or working group.
+    async fn form(&self) -> MandateForm {
+        self.0.form().into()
+    }
+
+    /// The country, for a country mandate.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
+        country(ctx, self.0.country_id).await
+    }
+
+    /// The mechanism it belongs to.
+    async fn mechanism(&self, ctx: &Context<'_>) -> Result<Option<Mechanism>, ApiError> {
+        Ok(loaders(ctx)?.load_one(MechanismId(self.0.mechanism_id)).await?.map(Mechanism))
+    }
+
+    /// The resolution that established it, when recorded.
+    async fn established_by(&self, ctx: &Context<'_>) -> Result<Option<Resolution>, ApiError> {
+        resolution(ctx, self.0.established_by_id).await
+    }
+
+    /// Running or discontinued.
+    async fn status(&self) -> MandateStatus {
+        self.0.status().into()
+    }
+
+    /// When the current term ends, when recorded.
+    async fn term_ends_on(&self) -> Option<Date> {
+        self.0.term_ends_on.map(Date)
+    }
+
+    /// Whether its terms of reference carry an explicit prevention dimension; null where no source says.
+    async fn prevention_dimension(&self) -> Option<bool> {
+        self.0.prevention_dimension
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
