@@ -76,6 +76,7 @@ pub struct Application {
     pub prepared_migrations: Vec<String>,
     pub seed: SeedReport,
     pub backend: Backend,
+    database: Database,
 }
 
 impl Application {
@@ -88,6 +89,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let backend = db.backend();
+        let database = db.clone();
         let state = web::Data::new(AppState { schema, auth, db, max_body_bytes: settings.max_body_bytes });
         let mut server = HttpServer::new(move || {
             App::new().wrap(TracingLogger::default()).app_data(state.clone()).configure(routes::configure)
@@ -104,7 +106,13 @@ impl Application {
             prepared_migrations: prepared.migrations,
             seed: prepared.seed,
             backend,
+            database,
         })
+    }
+
+    /// The server's database pool (for tests and tools: counting statements, say).
+    pub fn database(&self) -> Database {
+        self.database.clone()
     }
 
     /// The port the server listens on.

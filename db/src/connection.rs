@@ -1,6 +1,9 @@
 //! The connection type shared by both backends, and the r2d2 manager that opens it.
 
-use diesel::connection::SimpleConnection;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use diesel::connection::{InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 use diesel::r2d2::{Error as R2d2Error, ManageConnection};
 
@@ -79,15 +82,29 @@ pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
     }
 }
 
-/// r2d2 manager for [`DbConnection`].
+/// r2d2 manager for [`DbConnection`]. It counts the SQL statements its connections run, so that tests and
+/// benchmarks can see how many statements a request costs.
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: String,
+    statements: Arc<AtomicU64>,
 }
 
 impl Manager {
-    pub fn new(url: impl Into<String>) -> Self {
-        Manager { url: url.into() }
+    pub fn new(url: impl Into<String>, statements: Arc<AtomicU64>) -> Self {
+        Manager { url: url.into(), statements }
+    }
+}
+
+fn count_statements(conn: &mut DbConnection, counter: Arc<AtomicU64>) {
+    let instrumentation = move |event: InstrumentationEvent<'_>| {
+        if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    match conn {
+        DbConnection::Pg(c) => c.set_instrumentation(instrumentation),
+        DbConnection::Sqlite(c) => c.set_instrumentation(instrumentation),
     }
 }
 
@@ -96,7 +113,9 @@ impl ManageConnection for Manager {
     type Error = R2d2Error;
 
     fn connect(&self) -> Result<DbConnection, R2d2Error> {
-        establish(&self.url).map_err(R2d2Error::ConnectionError)
+        let mut conn = establish(&self.url).map_err(R2d2Error::ConnectionError)?;
+        count_statements(&mut conn, self.statements.clone());
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), R2d2Error> {

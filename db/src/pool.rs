@@ -1,5 +1,7 @@
 //! The connection pool and the one way to run blocking diesel work off the async workers.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::connection::{Backend, DbConnection, Manager};
@@ -52,6 +54,7 @@ impl Default for PoolSettings {
 pub struct Database {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
+    statements: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Database {
@@ -71,15 +74,21 @@ impl Database {
         };
         // Try once up front so the caller sees libpq's or SQLite's message rather than a pool timeout.
         crate::connection::establish(url).map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let statements = Arc::new(AtomicU64::new(0));
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(settings.connection_timeout)
             .test_on_check_out(false)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
-            .build(Manager::new(url))
+            .build(Manager::new(url, statements.clone()))
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
-        Ok(Database { pool, backend })
+        Ok(Database { pool, backend, statements })
+    }
+
+    /// How many SQL statements this pool's connections have run since it was built.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// The backend behind this pool.

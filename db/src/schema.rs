@@ -155,6 +155,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recommendations (id) {
+        id -> BigInt,
+        key -> Text,
+        source_kind -> Text,
+        mechanism_id -> Nullable<BigInt>,
+        mandate_id -> Nullable<BigInt>,
+        report_id -> Nullable<BigInt>,
+        paragraph -> Nullable<Text>,
+        addressee -> Text,
+        country_id -> Nullable<BigInt>,
+        recommending_country_id -> Nullable<BigInt>,
+        upr_cycle -> Nullable<Integer>,
+        session_id -> Nullable<BigInt>,
+        response -> Nullable<Text>,
+        text_en -> Nullable<Text>,
+        text_zh -> Nullable<Text>,
+        priority -> Bool,
+        cluster -> Nullable<Text>,
+        fictional -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recommendation_sdg_targets (recommendation_id, sdg_target_id) {
+        recommendation_id -> BigInt,
+        sdg_target_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    implementation_reports (id) {
+        id -> BigInt,
+        recommendation_id -> BigInt,
+        status -> Text,
+        reported_on -> Date,
+        source_kind -> Text,
+        evidence -> Nullable<Text>,
+        fictional -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(recommendation_sdg_targets -> recommendations (recommendation_id));
+diesel::joinable!(recommendation_sdg_targets -> sdg_targets (sdg_target_id));
+diesel::joinable!(implementation_reports -> recommendations (recommendation_id));
 diesel::joinable!(mandates -> mechanisms (mechanism_id));
 diesel::joinable!(countries -> regional_groups (regional_group_id));
 diesel::joinable!(sdg_targets -> sdg_goals (goal_id));
@@ -177,4 +226,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     mechanisms,
     mandates,
+    recommendations,
+    recommendation_sdg_targets,
+    implementation_reports,
 );

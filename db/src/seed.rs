@@ -12,12 +12,12 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::models::{
-    AdoptionMethod, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ, ResolutionStatus, SessionBody,
-    UnStatus, Vote,
+    Addressee, AdoptionMethod, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ, ResolutionStatus,
+    SessionBody, UnStatus, Vote,
 };
 use crate::schema::{
-    countries, mandates, mechanisms, regional_groups, reports, resolution_sponsors, resolution_votes, resolutions,
-    sdg_goals, sdg_targets, sessions,
+    countries, mandates, mechanisms, recommendations, regional_groups, reports, resolution_sponsors, resolution_votes,
+    resolutions, sdg_goals, sdg_targets, sessions,
 };
 use crate::DbConnection;
 
@@ -31,6 +31,7 @@ const RESOLUTION_SPONSORS: &str = include_str!("../seed/resolution_sponsors.csv"
 const REPORTS: &str = include_str!("../seed/reports.csv");
 const MECHANISMS: &str = include_str!("../seed/mechanisms.csv");
 const MANDATES: &str = include_str!("../seed/mandates.csv");
+const RECOMMENDATIONS: &str = include_str!("../seed/recommendations.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -152,6 +153,7 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_reports(conn, stamp, &mut report)?;
         load_mechanisms(conn, stamp, &mut report)?;
         load_mandates(conn, stamp, &mut report)?;
+        load_recommendations(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -930,6 +932,85 @@ fn load_mandates(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut See
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
     apply!(conn, mandates, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct RecommendationRecord {
+    key: String,
+    report: String,
+    paragraph: String,
+    addressee: String,
+    chapeau_zh: Option<String>,
+    item_zh: String,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = recommendations, treat_none_as_null = true)]
+struct NewRecommendation {
+    key: String,
+    source_kind: String,
+    report_id: Option<i64>,
+    paragraph: Option<String>,
+    addressee: String,
+    text_en: Option<String>,
+    text_zh: Option<String>,
+    priority: bool,
+    fictional: bool,
+    source: String,
+}
+
+/// The recommendations of the seed report (A/HRC/43/37 paras 69-77, to the Council). Their text is the report's own
+/// Chinese, the chapeau joined to the item so that each reads on its own; no English text is invented for them.
+fn load_recommendations(
+    conn: &mut DbConnection,
+    stamp: NaiveDateTime,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    const FILE: &str = "recommendations.csv";
+    let reports_by_symbol = id_map(reports::table.select((reports::id, reports::symbol)).load::<(i64, String)>(conn)?);
+    let mut desired = Vec::new();
+    for (i, r) in records::<RecommendationRecord>(FILE, RECOMMENDATIONS)?.into_iter().enumerate() {
+        Addressee::parse(&r.addressee).ok_or_else(|| invalid(FILE, i, format!("addressee {:?}", r.addressee)))?;
+        let row = NewRecommendation {
+            key: r.key,
+            source_kind: "REPORT".to_owned(),
+            report_id: lookup(FILE, i, "report", &reports_by_symbol, Some(&r.report))?,
+            paragraph: Some(r.paragraph),
+            addressee: r.addressee,
+            text_en: None,
+            text_zh: Some(format!("{}{}", r.chapeau_zh.unwrap_or_default(), r.item_zh)),
+            priority: false,
+            fictional: false,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    // Only the rows this file owns (real, from reports): demo data and imports are not the seed's to compare.
+    let keys: Vec<String> = desired.iter().map(|(k, _)| k.clone()).collect();
+    let existing = recommendations::table
+        .filter(recommendations::key.eq_any(&keys))
+        .select((
+            recommendations::id,
+            (
+                recommendations::key,
+                recommendations::source_kind,
+                recommendations::report_id,
+                recommendations::paragraph,
+                recommendations::addressee,
+                recommendations::text_en,
+                recommendations::text_zh,
+                recommendations::priority,
+                recommendations::fictional,
+                recommendations::source,
+            ),
+        ))
+        .load::<(i64, NewRecommendation)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, recommendations, plan(existing, desired, report), stamp, report);
     Ok(())
 }
 

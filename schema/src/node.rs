@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::ids;
 use crate::types::mechanism::{Mandate, Mechanism};
 use crate::types::query;
+use crate::types::recommendation::Recommendation;
 use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
 use crate::types::resolution::{Report, Resolution};
 
@@ -26,6 +27,7 @@ pub enum Node {
     Report(Report),
     Mechanism(Mechanism),
     Mandate(Mandate),
+    Recommendation(Recommendation),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -58,6 +60,9 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(|r| Node::Mechanism(Mechanism(r)))
         }
         "Mandate" => query(ctx, move |c| models::Mandate::by_key(c, &key)).await?.map(|r| Node::Mandate(Mandate(r))),
+        "Recommendation" => query(ctx, move |c| models::Recommendation::by_key(c, &key))
+            .await?
+            .map(|r| Node::Recommendation(Recommendation(r))),
         _ => return Err(unknown()),
     })
 }

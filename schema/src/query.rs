@@ -1,6 +1,6 @@
 //! The root query type.
 
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, ResolutionFilter};
 
 use crate::auth;
@@ -10,12 +10,132 @@ use crate::pagination::{connection, ListConnection, PageArgs, TotalCount};
 use crate::scalars::DateTime;
 use crate::types::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
 use crate::types::query;
+use crate::types::recommendation::{ImplementationStatus, Recommendation, Response};
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
 use crate::types::viewer::Viewer;
 
 /// Entry points of the graph.
 pub struct QueryRoot;
+
+/// Filters on recommendations; all optional, and every one given must hold. A value that names nothing we hold (a
+/// country, mechanism or target we do not know) is an error, never a silent empty list.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct RecommendationFilter {
+    /// The State addressed (the State under review, for the UPR): ISO 3166-1 alpha-3 code.
+    pub country: Option<String>,
+    /// The recommending State (UPR): ISO 3166-1 alpha-3 code.
+    pub recommending_country: Option<String>,
+    /// The mechanism that made it, by key (such as `upr`).
+    pub mechanism: Option<String>,
+    /// The mandate that made it, by key.
+    pub mandate: Option<String>,
+    /// The document that contains it, by symbol (such as `A/HRC/43/37`).
+    pub report: Option<String>,
+    /// UPR cycle, 1 to 4.
+    pub upr_cycle: Option<i32>,
+    /// The Council session it was made at.
+    pub session_number: Option<i32>,
+    /// The State's response.
+    pub response: Option<Response>,
+    /// Related to this SDG (1 to 17).
+    pub sdg_goal: Option<i32>,
+    /// Related to this SDG target (such as `16.10`).
+    pub sdg_target: Option<String>,
+    /// Its current implementation status (that of its latest report).
+    pub implementation_status: Option<ImplementationStatus>,
+    /// Words its text contains, in any language we hold (case-insensitive; 1 to 200 characters).
+    pub search: Option<String>,
+    /// Only generated demonstration data (true) or only real data (false).
+    pub fictional: Option<bool>,
+    /// Only records created or changed at or after this instant, for incremental sync.
+    pub updated_since: Option<DateTime>,
+}
+
+fn not_found(field: &str, what: &str, value: &str) -> ApiError {
+    ApiError::bad_input(field, format!("there is no {what} {value:?}"))
+}
+
+/// Turns the GraphQL filter into the database's, looking up every key; the outer error is the database's, the inner
+/// one names the filter field at fault.
+fn resolve_filter(
+    c: &mut hrc_db::DbConnection,
+    f: RecommendationFilter,
+) -> hrc_db::QueryResult<Result<models::RecommendationFilter, ApiError>> {
+    let mut out = models::RecommendationFilter {
+        upr_cycle: f.upr_cycle,
+        response: f.response.map(Into::into),
+        sdg_goal: f.sdg_goal,
+        implementation_status: f.implementation_status.map(Into::into),
+        search: f.search.clone(),
+        fictional: f.fictional,
+        updated_since: f.updated_since.map(|t| t.0),
+        ..Default::default()
+    };
+    for (field, value, slot) in [
+        ("filter.country", &f.country, &mut out.country_id),
+        ("filter.recommendingCountry", &f.recommending_country, &mut out.recommending_country_id),
+    ] {
+        if let Some(code) = value {
+            let code = match iso_code(field, code) {
+                Ok(code) => code,
+                Err(e) => return Ok(Err(e)),
+            };
+            match models::Country::by_iso3(c, &code)? {
+                Some(country) => *slot = Some(country.id),
+                None => return Ok(Err(not_found(field, "country", &code))),
+            }
+        }
+    }
+    if let Some(key) = &f.mechanism {
+        match models::Mechanism::by_key(c, key)? {
+            Some(m) => out.mechanism_id = Some(m.id),
+            None => return Ok(Err(not_found("filter.mechanism", "mechanism", key))),
+        }
+    }
+    if let Some(key) = &f.mandate {
+        match models::Mandate::by_key(c, key)? {
+            Some(m) => out.mandate_id = Some(m.id),
+            None => return Ok(Err(not_found("filter.mandate", "mandate", key))),
+        }
+    }
+    if let Some(symbol) = &f.report {
+        match models::Report::by_symbol(c, symbol.trim())? {
+            Some(r) => out.report_id = Some(r.id),
+            None => return Ok(Err(not_found("filter.report", "report", symbol))),
+        }
+    }
+    if let Some(n) = f.session_number {
+        match models::Session::by_number(c, models::SessionBody::Hrc, n)? {
+            Some(s) => out.session_id = Some(s.id),
+            None => return Ok(Err(not_found("filter.sessionNumber", "Council session", &n.to_string()))),
+        }
+    }
+    if let Some(code) = &f.sdg_target {
+        match models::SdgTarget::by_code(c, code.trim())? {
+            Some(t) => out.sdg_target = Some(t.code),
+            None => return Ok(Err(not_found("filter.sdgTarget", "SDG target", code))),
+        }
+    }
+    Ok(Ok(out))
+}
+
+/// Checks what can be checked without the database.
+fn check_filter(f: &RecommendationFilter) -> Result<(), ApiError> {
+    if let Some(cycle) = f.upr_cycle.filter(|c| !(1..=4).contains(c)) {
+        return Err(ApiError::bad_input("filter.uprCycle", format!("UPR cycles are 1 to 4, not {cycle}")));
+    }
+    if let Some(goal) = f.sdg_goal.filter(|g| !(1..=17).contains(g)) {
+        return Err(ApiError::bad_input("filter.sdgGoal", format!("SDGs are numbered 1 to 17, not {goal}")));
+    }
+    if let Some(search) = &f.search {
+        let length = search.trim().chars().count();
+        if length == 0 || length > 200 {
+            return Err(ApiError::bad_input("filter.search", "search for 1 to 200 characters"));
+        }
+    }
+    Ok(())
+}
 
 /// Parses an ISO 3166-1 alpha-3 code (any case).
 fn iso_code(field: &str, text: &str) -> Result<String, ApiError> {
@@ -296,5 +416,40 @@ impl QueryRoot {
         #[graphql(desc = "The mandate's key, such as \"sr-truth-justice\".")] key: String,
     ) -> Result<Option<Mandate>, ApiError> {
         Ok(query(ctx, move |c| models::Mandate::by_key(c, &key)).await?.map(Mandate))
+    }
+
+    /// Recommendations, as a cursor connection in a stable order, with typed filters.
+    async fn recommendations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which recommendations; all of them when absent.")] filter: Option<RecommendationFilter>,
+    ) -> Result<ListConnection<Recommendation>, ApiError> {
+        let page = PageArgs { first, after, last, before }.parse()?;
+        let filter = filter.unwrap_or_default();
+        check_filter(&filter)?;
+        let (filter, rows) = query(ctx, move |c| {
+            let filter = match resolve_filter(c, filter)? {
+                Ok(filter) => filter,
+                Err(e) => return Ok(Err(e)),
+            };
+            let rows = models::Recommendation::page(c, &filter, &page)?;
+            Ok(Ok((filter, rows)))
+        })
+        .await??;
+        let count = TotalCount::new(move |c| models::Recommendation::count(c, &filter));
+        Ok(connection(&page, rows, |r| r.id, Recommendation, count))
+    }
+
+    /// A recommendation by its key (document symbol and paragraph, such as `A/HRC/43/37:70`); null if there is none.
+    async fn recommendation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The recommendation's key, such as \"A/HRC/43/37:70\".")] key: String,
+    ) -> Result<Option<Recommendation>, ApiError> {
+        Ok(query(ctx, move |c| models::Recommendation::by_key(c, &key)).await?.map(Recommendation))
     }
 }

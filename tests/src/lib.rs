@@ -4,6 +4,8 @@
 //! on it: each test creates its own database there and drops it afterwards). With `HRC_TEST_REQUIRE_POSTGRES=1` a
 //! PostgreSQL test fails instead of skipping when no URL is given, so CI cannot pass without running them.
 
+pub mod fixtures;
+
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -127,6 +129,8 @@ impl TestDatabase {
 /// A running server over its own database, with an HTTP client.
 pub struct TestApp {
     pub address: String,
+    /// The server's own pool, to count the statements a request costs.
+    pub db: hrc_db::Database,
     pub backend: Backend,
     pub client: reqwest::Client,
     pub settings: Settings,
@@ -167,10 +171,11 @@ impl TestApp {
     pub async fn spawn_with(settings: Settings, database: TestDatabase) -> TestApp {
         let app = Application::build(&settings).expect("the server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.database();
         tokio::spawn(app.run_until_stopped());
         let (auth, _) = settings.authenticator().expect("authenticator");
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        TestApp { address, backend: database.backend, client, settings, auth, database }
+        TestApp { address, db, backend: database.backend, client, settings, auth, database }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -174,6 +174,10 @@ impl Mandate {
         mandates::table.filter(mandates::key.eq(key)).select(Mandate::as_select()).first(conn).optional()
     }
 
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Mandate>> {
+        mandates::table.filter(mandates::id.eq_any(ids)).select(Mandate::as_select()).load(conn)
+    }
+
     /// The mandates of several mechanisms at once.
     pub fn of_mechanisms(conn: &mut DbConnection, mechanism_ids: &[i64]) -> QueryResult<Vec<Mandate>> {
         mandates::table

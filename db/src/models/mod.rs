@@ -2,11 +2,13 @@
 
 pub mod mechanism;
 pub mod page;
+pub mod recommendation;
 pub mod reference;
 pub mod resolution;
 
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
 pub use page::{Page, PageRequest};
+pub use recommendation::{ImplementationReport, NewImplementationReport, Recommendation, RecommendationFilter};
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
 
@@ -112,4 +114,41 @@ text_enum!(
 text_enum!(
     /// Whether a mandate runs.
     MandateStatus { Active = "ACTIVE", Discontinued = "DISCONTINUED" }
+);
+text_enum!(
+    /// Where a recommendation comes from.
+    RecommendationSource {
+        Upr = "UPR",
+        SpecialProcedure = "SPECIAL_PROCEDURE",
+        TreatyBody = "TREATY_BODY",
+        InvestigativeBody = "INVESTIGATIVE_BODY",
+        Report = "REPORT",
+    }
+);
+text_enum!(
+    /// To whom a recommendation is addressed.
+    Addressee { State = "STATE", HumanRightsCouncil = "HUMAN_RIGHTS_COUNCIL", Ohchr = "OHCHR", Other = "OTHER" }
+);
+text_enum!(
+    /// A State's response to a UPR recommendation.
+    Response { Supported = "SUPPORTED", Noted = "NOTED", Pending = "PENDING" }
+);
+text_enum!(
+    /// How far a recommendation has been implemented.
+    ImplementationStatus {
+        NotStarted = "NOT_STARTED",
+        InProgress = "IN_PROGRESS",
+        PartiallyImplemented = "PARTIALLY_IMPLEMENTED",
+        FullyImplemented = "FULLY_IMPLEMENTED",
+    }
+);
+text_enum!(
+    /// Who reported on implementation.
+    ImplementationSource {
+        State = "STATE",
+        NationalMechanism = "NATIONAL_MECHANISM",
+        MidTermReport = "MID_TERM_REPORT",
+        MandateFollowUp = "MANDATE_FOLLOW_UP",
+        Other = "OTHER",
+    }
 );

@@ -172,6 +172,10 @@ impl Report {
         reports::table.order(reports::symbol).select(Report::as_select()).load(conn)
     }
 
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Report>> {
+        reports::table.filter(reports::id.eq_any(ids)).select(Report::as_select()).load(conn)
+    }
+
     pub fn by_symbol(conn: &mut DbConnection, symbol: &str) -> QueryResult<Option<Report>> {
         reports::table.filter(reports::symbol.eq(symbol)).select(Report::as_select()).first(conn).optional()
     }

@@ -1,6 +1,7 @@
 //! GraphQL object types, one module per area.
 
 pub mod mechanism;
+pub mod recommendation;
 pub mod reference;
 pub mod resolution;
 pub mod viewer;

@@ -5,6 +5,7 @@ mod errors;
 mod health;
 mod mechanisms;
 mod node;
+mod recommendations;
 mod reference;
 mod resolutions;
 mod seed;

@@ -1,0 +1,108 @@
+//! Fixture builders: rows a test needs beyond the seed data, inserted into the test's own database. Every row made
+//! here is flagged fictional.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use hrc_db::schema::{
+    countries, implementation_reports, mechanisms, recommendation_sdg_targets, recommendations, sdg_targets,
+};
+
+/// A fictional UPR recommendation to build.
+#[derive(Debug, Clone)]
+pub struct FakeRecommendation {
+    pub country: &'static str,
+    pub recommending_country: &'static str,
+    pub cycle: i32,
+    pub response: &'static str,
+    pub text_en: String,
+    pub targets: Vec<&'static str>,
+    /// (status, date) of each implementation report, in the order they are appended.
+    pub history: Vec<(&'static str, NaiveDate)>,
+}
+
+impl FakeRecommendation {
+    /// A recommendation to `country` numbered `n`, with two SDG targets and a two-step history.
+    pub fn numbered(country: &'static str, n: usize) -> FakeRecommendation {
+        FakeRecommendation {
+            country,
+            recommending_country: "FJI",
+            cycle: 3,
+            response: if n % 3 == 0 { "NOTED" } else { "SUPPORTED" },
+            text_en: format!("FICTIONAL test recommendation {n}: strengthen the national human rights institution"),
+            targets: vec!["16.10", "16.a"],
+            history: vec![
+                ("NOT_STARTED", NaiveDate::from_ymd_opt(2021, 1, 1).unwrap()),
+                (
+                    if n % 2 == 0 { "FULLY_IMPLEMENTED" } else { "IN_PROGRESS" },
+                    NaiveDate::from_ymd_opt(2023, 6, 1).unwrap(),
+                ),
+            ],
+        }
+    }
+}
+
+/// Inserts the recommendations (with their targets and histories) and returns their ids.
+pub fn insert_recommendations(database_url: &str, items: &[FakeRecommendation]) -> Vec<i64> {
+    let mut conn = hrc_db::connection::establish(database_url).expect("connect");
+    let now = chrono::Utc::now().naive_utc();
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        let upr: i64 = mechanisms::table.filter(mechanisms::key.eq("upr")).select(mechanisms::id).first(conn)?;
+        let mut ids = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let country: i64 =
+                countries::table.filter(countries::iso3.eq(item.country)).select(countries::id).first(conn)?;
+            let recommending: i64 = countries::table
+                .filter(countries::iso3.eq(item.recommending_country))
+                .select(countries::id)
+                .first(conn)?;
+            let id: i64 = diesel::insert_into(recommendations::table)
+                .values((
+                    recommendations::key.eq(format!(
+                        "FICTIONAL:test:{}:{i}:{}",
+                        item.country,
+                        uuid::Uuid::new_v4().simple()
+                    )),
+                    recommendations::source_kind.eq("UPR"),
+                    recommendations::mechanism_id.eq(upr),
+                    recommendations::addressee.eq("STATE"),
+                    recommendations::country_id.eq(country),
+                    recommendations::recommending_country_id.eq(recommending),
+                    recommendations::upr_cycle.eq(item.cycle),
+                    recommendations::response.eq(item.response),
+                    recommendations::text_en.eq(&item.text_en),
+                    recommendations::priority.eq(false),
+                    recommendations::fictional.eq(true),
+                    recommendations::source.eq("fictional test fixture"),
+                    recommendations::created_at.eq(now),
+                    recommendations::updated_at.eq(now),
+                ))
+                .returning(recommendations::id)
+                .get_result(conn)?;
+            for code in &item.targets {
+                let target: i64 =
+                    sdg_targets::table.filter(sdg_targets::code.eq(code)).select(sdg_targets::id).first(conn)?;
+                diesel::insert_into(recommendation_sdg_targets::table)
+                    .values((
+                        recommendation_sdg_targets::recommendation_id.eq(id),
+                        recommendation_sdg_targets::sdg_target_id.eq(target),
+                    ))
+                    .execute(conn)?;
+            }
+            for (status, date) in &item.history {
+                diesel::insert_into(implementation_reports::table)
+                    .values((
+                        implementation_reports::recommendation_id.eq(id),
+                        implementation_reports::status.eq(status),
+                        implementation_reports::reported_on.eq(date),
+                        implementation_reports::source_kind.eq("STATE"),
+                        implementation_reports::fictional.eq(true),
+                        implementation_reports::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            ids.push(id);
+        }
+        Ok(ids)
+    })
+    .expect("insert fixtures")
+}
