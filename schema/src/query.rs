@@ -13,6 +13,7 @@ use crate::types::query;
 use crate::types::recommendation::{ImplementationStatus, Recommendation, Response};
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
+use crate::types::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
 use crate::types::viewer::Viewer;
 
 /// Entry points of the graph.
@@ -451,5 +452,48 @@ impl QueryRoot {
         #[graphql(desc = "The recommendation's key, such as \"A/HRC/43/37:70\".")] key: String,
     ) -> Result<Option<Recommendation>, ApiError> {
         Ok(query(ctx, move |c| models::Recommendation::by_key(c, &key)).await?.map(Recommendation))
+    }
+
+    /// Recommendations counted by one or two dimensions (such as `[REGIONAL_GROUP, IMPLEMENTATION_STATUS]`), in the
+    /// database, with the same filters as `recommendations`; largest counts first.
+    async fn recommendation_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "One or two dimensions to count by.")] group_by: Vec<RecommendationDimension>,
+        #[graphql(desc = "Which recommendations; all of them when absent.")] filter: Option<RecommendationFilter>,
+    ) -> Result<Vec<RecommendationCount>, ApiError> {
+        if group_by.is_empty() || group_by.len() > 2 {
+            return Err(ApiError::bad_input("groupBy", "count by one or two dimensions"));
+        }
+        if group_by.len() == 2 && group_by[0] == group_by[1] {
+            return Err(ApiError::bad_input("groupBy", "the two dimensions must differ"));
+        }
+        let filter = filter.unwrap_or_default();
+        check_filter(&filter)?;
+        let dimensions: Vec<models::Dimension> = group_by.iter().map(|d| (*d).into()).collect();
+        let (buckets, labels) = query(ctx, move |c| {
+            let filter = match resolve_filter(c, filter)? {
+                Ok(filter) => filter,
+                Err(e) => return Ok(Err(e)),
+            };
+            let buckets = models::Recommendation::count_by(c, &filter, &dimensions)?;
+            Ok(Ok((buckets, Labels::load(c, &dimensions)?)))
+        })
+        .await??;
+        Ok(buckets
+            .into_iter()
+            .map(|bucket| RecommendationCount {
+                count: bucket.count,
+                values: group_by
+                    .iter()
+                    .zip(bucket.values)
+                    .map(|(dimension, key)| {
+                        let (label_en, label_zh) =
+                            key.as_deref().map(|k| labels.of((*dimension).into(), k)).unwrap_or_default();
+                        DimensionValue { dimension: *dimension, key, label_en, label_zh }
+                    })
+                    .collect(),
+            })
+            .collect())
     }
 }

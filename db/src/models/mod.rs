@@ -8,7 +8,9 @@ pub mod resolution;
 
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
 pub use page::{Page, PageRequest};
-pub use recommendation::{ImplementationReport, NewImplementationReport, Recommendation, RecommendationFilter};
+pub use recommendation::{
+    Bucket, Dimension, ImplementationReport, NewImplementationReport, Recommendation, RecommendationFilter,
+};
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
 

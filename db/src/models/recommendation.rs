@@ -184,6 +184,184 @@ impl Recommendation {
     }
 }
 
+/// A dimension recommendations can be counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    Response,
+    ImplementationStatus,
+    RegionalGroup,
+    Country,
+    Mechanism,
+    UprCycle,
+    SourceKind,
+}
+
+impl Dimension {
+    /// One value per recommendation, as SQL over the `recommendations` row (NULL where it has none). The current
+    /// implementation status is the latest report's, derived here as everywhere.
+    fn expression(self) -> &'static str {
+        match self {
+            Dimension::Response => "recommendations.response",
+            Dimension::ImplementationStatus => {
+                "(SELECT r.status FROM implementation_reports r WHERE r.recommendation_id = recommendations.id \
+                 ORDER BY r.reported_on DESC, r.id DESC LIMIT 1)"
+            }
+            Dimension::RegionalGroup => {
+                "(SELECT g.code FROM countries c JOIN regional_groups g ON g.id = c.regional_group_id \
+                 WHERE c.id = recommendations.country_id)"
+            }
+            Dimension::Country => "(SELECT c.iso3 FROM countries c WHERE c.id = recommendations.country_id)",
+            Dimension::Mechanism => "(SELECT m.key FROM mechanisms m WHERE m.id = recommendations.mechanism_id)",
+            Dimension::UprCycle => "CAST(recommendations.upr_cycle AS TEXT)",
+            Dimension::SourceKind => "recommendations.source_kind",
+        }
+    }
+}
+
+/// A count of recommendations for one combination of dimension values (None where a recommendation has no value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    pub values: Vec<Option<String>>,
+    pub count: i64,
+}
+
+/// A value bound to a placeholder of [`RecommendationFilter::where_sql`].
+#[derive(Debug, Clone)]
+enum BindValue {
+    Text(String),
+    BigInt(i64),
+    Int(i32),
+    Bool(bool),
+    Timestamp(NaiveDateTime),
+}
+
+/// SQL text with its bound values, rendered for one backend's placeholder style.
+struct SqlWhere {
+    backend: crate::Backend,
+    clauses: Vec<String>,
+    binds: Vec<BindValue>,
+}
+
+impl SqlWhere {
+    fn placeholder(&mut self, value: BindValue) -> String {
+        self.binds.push(value);
+        match self.backend {
+            crate::Backend::Postgres => format!("${}", self.binds.len()),
+            crate::Backend::Sqlite => "?".to_owned(),
+        }
+    }
+}
+
+impl RecommendationFilter {
+    /// The filter as a SQL condition on `recommendations`, for the statements diesel's DSL cannot build (grouping by
+    /// computed values). It must select exactly what [`filtered`] selects: a test compares the two on both backends.
+    fn where_sql(&self, backend: crate::Backend) -> SqlWhere {
+        let mut w = SqlWhere { backend, clauses: Vec::new(), binds: Vec::new() };
+        let columns: [(&str, Option<i64>); 6] = [
+            ("country_id", self.country_id),
+            ("recommending_country_id", self.recommending_country_id),
+            ("mechanism_id", self.mechanism_id),
+            ("mandate_id", self.mandate_id),
+            ("report_id", self.report_id),
+            ("session_id", self.session_id),
+        ];
+        for (column, value) in columns {
+            if let Some(id) = value {
+                let p = w.placeholder(BindValue::BigInt(id));
+                w.clauses.push(format!("recommendations.{column} = {p}"));
+            }
+        }
+        if let Some(cycle) = self.upr_cycle {
+            let p = w.placeholder(BindValue::Int(cycle));
+            w.clauses.push(format!("recommendations.upr_cycle = {p}"));
+        }
+        if let Some(response) = self.response {
+            let p = w.placeholder(BindValue::Text(response.as_str().to_owned()));
+            w.clauses.push(format!("recommendations.response = {p}"));
+        }
+        if let Some(goal) = self.sdg_goal {
+            let p = w.placeholder(BindValue::Int(goal));
+            w.clauses.push(format!(
+                "recommendations.id IN (SELECT l.recommendation_id FROM recommendation_sdg_targets l \
+                 JOIN sdg_targets t ON t.id = l.sdg_target_id JOIN sdg_goals g ON g.id = t.goal_id WHERE g.number = {p})"
+            ));
+        }
+        if let Some(code) = &self.sdg_target {
+            let p = w.placeholder(BindValue::Text(code.clone()));
+            w.clauses.push(format!(
+                "recommendations.id IN (SELECT l.recommendation_id FROM recommendation_sdg_targets l \
+                 JOIN sdg_targets t ON t.id = l.sdg_target_id WHERE t.code = {p})"
+            ));
+        }
+        if let Some(status) = self.implementation_status {
+            let p = w.placeholder(BindValue::Text(status.as_str().to_owned()));
+            w.clauses.push(format!("{} = {p}", Dimension::ImplementationStatus.expression()));
+        }
+        if let Some(term) = &self.search {
+            let pattern = contains_pattern(term);
+            let a = w.placeholder(BindValue::Text(pattern.clone()));
+            let b = w.placeholder(BindValue::Text(pattern));
+            w.clauses.push(format!(
+                "(lower(recommendations.text_en) LIKE {a} ESCAPE '\\' OR lower(recommendations.text_zh) LIKE {b} ESCAPE '\\')"
+            ));
+        }
+        if let Some(fictional) = self.fictional {
+            let p = w.placeholder(BindValue::Bool(fictional));
+            w.clauses.push(format!("recommendations.fictional = {p}"));
+        }
+        if let Some(since) = self.updated_since {
+            let p = w.placeholder(BindValue::Timestamp(since));
+            w.clauses.push(format!("recommendations.updated_at >= {p}"));
+        }
+        w
+    }
+}
+
+#[derive(QueryableByName)]
+struct BucketRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    a: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    b: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+impl Recommendation {
+    /// Counts the filtered recommendations by one or two dimensions, in the database, largest buckets first.
+    pub fn count_by(
+        conn: &mut DbConnection,
+        filter: &RecommendationFilter,
+        dimensions: &[Dimension],
+    ) -> QueryResult<Vec<Bucket>> {
+        let first = dimensions.first().copied().unwrap_or(Dimension::SourceKind);
+        let second = dimensions.get(1).copied();
+        let w = filter.where_sql(conn.backend());
+        let condition = if w.clauses.is_empty() { "TRUE".to_owned() } else { w.clauses.join(" AND ") };
+        let text = format!(
+            "SELECT {} AS a, {} AS b, COUNT(*) AS n FROM recommendations WHERE {condition} \
+             GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+            first.expression(),
+            second.map(Dimension::expression).unwrap_or("CAST(NULL AS TEXT)"),
+        );
+        let mut query = diesel::sql_query(text).into_boxed::<MultiBackend>();
+        for value in w.binds {
+            query = match value {
+                BindValue::Text(v) => query.bind::<Text, _>(v),
+                BindValue::BigInt(v) => query.bind::<diesel::sql_types::BigInt, _>(v),
+                BindValue::Int(v) => query.bind::<diesel::sql_types::Integer, _>(v),
+                BindValue::Bool(v) => query.bind::<Bool, _>(v),
+                BindValue::Timestamp(v) => query.bind::<diesel::sql_types::Timestamp, _>(v),
+            };
+        }
+        let rows: Vec<BucketRow> = query.load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Bucket { values: if second.is_some() { vec![r.a, r.b] } else { vec![r.a] }, count: r.n })
+            .collect())
+    }
+}
+
 /// One report on a recommendation's implementation. Rows are never updated or deleted (the database refuses).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = implementation_reports)]

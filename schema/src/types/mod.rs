@@ -4,6 +4,7 @@ pub mod mechanism;
 pub mod recommendation;
 pub mod reference;
 pub mod resolution;
+pub mod stats;
 pub mod viewer;
 
 use async_graphql::Context;

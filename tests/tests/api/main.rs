@@ -9,3 +9,4 @@ mod recommendations;
 mod reference;
 mod resolutions;
 mod seed;
+mod stats;
