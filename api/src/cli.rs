@@ -26,7 +26,17 @@ enum Command {
     /// Apply pending migrations and exit.
     Migrate,
     /// Apply pending migrations and load the reference and seed-document data (idempotent).
-    Seed,
+    Seed {
+        /// Also generate fictional demonstration data (flagged fictional on every row, never mixed with the real).
+        #[arg(long)]
+        demo: bool,
+        /// How many fictional recommendations to generate with --demo.
+        #[arg(long, default_value_t = 5_000, requires = "demo")]
+        scale: usize,
+        /// Random seed of the demo data: the same seed gives the same data, and loading it twice adds nothing.
+        #[arg(long, default_value_t = 1, requires = "demo")]
+        demo_seed: u64,
+    },
     /// Print the GraphQL schema (SDL).
     ExportSchema,
     /// Print a signed token that a server started with the same settings accepts.
@@ -54,7 +64,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
         Command::Migrate => migrate(false),
-        Command::Seed => migrate(true),
+        Command::Seed { demo, scale, demo_seed } => {
+            migrate(true).and_then(|()| if demo { generate_demo(scale, demo_seed) } else { Ok(()) })
+        }
         Command::ExportSchema => {
             print!("{}", hrc_schema::sdl());
             Ok(())
@@ -114,6 +126,31 @@ fn migrate(seed: bool) -> anyhow::Result<()> {
         println!(
             "seed data: {} inserted, {} updated, {} deleted, {} unchanged",
             s.inserted, s.updated, s.deleted, s.unchanged
+        );
+    }
+    Ok(())
+}
+
+fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
+    if scale == 0 || scale > 5_000_000 {
+        anyhow::bail!("--scale must be between 1 and 5000000");
+    }
+    let settings = Settings::from_env()?;
+    let mut conn = hrc_db::connection::establish(&settings.database_url)?;
+    let started = std::time::Instant::now();
+    let report = hrc_db::demo::load(&mut conn, hrc_db::demo::DemoSettings { recommendations: scale, seed })?;
+    if report.already_loaded {
+        println!(
+            "demo data for seed {seed} is already loaded ({} recommendations): nothing added",
+            report.recommendations
+        );
+    } else {
+        println!(
+            "demo data (FICTIONAL, seed {seed}): {} recommendations, {} SDG links, {} implementation reports in {:.1} s",
+            report.recommendations,
+            report.sdg_links,
+            report.implementation_reports,
+            started.elapsed().as_secs_f64()
         );
     }
     Ok(())

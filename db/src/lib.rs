@@ -4,6 +4,7 @@
 //! [`Database::run`]), so callers decide how to present failures.
 
 pub mod connection;
+pub mod demo;
 pub mod migrations;
 pub mod models;
 pub mod pool;
