@@ -7,6 +7,7 @@ use crate::lang::{pick_opt, Lang};
 
 /// A dimension recommendations can be counted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::Dimension")]
 pub enum RecommendationDimension {
     /// The State's response (UPR).
     Response,
@@ -22,20 +23,6 @@ pub enum RecommendationDimension {
     UprCycle,
     /// Where it comes from (UPR, special procedure, treaty body…).
     SourceKind,
-}
-
-impl From<RecommendationDimension> for Dimension {
-    fn from(d: RecommendationDimension) -> Dimension {
-        match d {
-            RecommendationDimension::Response => Dimension::Response,
-            RecommendationDimension::ImplementationStatus => Dimension::ImplementationStatus,
-            RecommendationDimension::RegionalGroup => Dimension::RegionalGroup,
-            RecommendationDimension::Country => Dimension::Country,
-            RecommendationDimension::Mechanism => Dimension::Mechanism,
-            RecommendationDimension::UprCycle => Dimension::UprCycle,
-            RecommendationDimension::SourceKind => Dimension::SourceKind,
-        }
-    }
 }
 
 /// One dimension's value in a bucket.
