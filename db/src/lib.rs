@@ -3,6 +3,7 @@
 //! This crate knows nothing of HTTP or GraphQL. Queries return `QueryResult` (or [`DbError`] when run through
 //! [`Database::run`]), so callers decide how to present failures.
 
+pub mod audit;
 pub mod connection;
 pub mod demo;
 pub mod migrations;

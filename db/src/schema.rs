@@ -175,9 +175,22 @@ diesel::table! {
         priority -> Bool,
         cluster -> Nullable<Text>,
         fictional -> Bool,
+        version -> Integer,
         source -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_key -> Text,
+        detail -> Text,
     }
 }
 
@@ -229,4 +242,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendations,
     recommendation_sdg_targets,
     implementation_reports,
+    audit_log,
 );

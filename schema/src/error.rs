@@ -38,6 +38,8 @@ pub enum ApiError {
         field: String,
         message: String,
     },
+    /// Several input fields that cannot be accepted, each with what is wrong with it.
+    InvalidFields(Vec<(String, String)>),
     Conflict(String),
     /// The database could not be reached; the cause is in the log.
     DatabaseUnavailable,
@@ -56,6 +58,7 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated(m) | ApiError::NotFound(m) | ApiError::Conflict(m) => m,
             ApiError::BadUserInput { message, .. } => message,
+            ApiError::InvalidFields(_) => "some input fields are invalid: see extensions.fields",
             ApiError::Forbidden => "not allowed",
             ApiError::DatabaseUnavailable => "the database is unavailable; try again shortly",
             ApiError::Internal => "internal error",
@@ -68,7 +71,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => code::UNAUTHENTICATED,
             ApiError::Forbidden => code::FORBIDDEN,
             ApiError::NotFound(_) => code::NOT_FOUND,
-            ApiError::BadUserInput { .. } => code::BAD_USER_INPUT,
+            ApiError::BadUserInput { .. } | ApiError::InvalidFields(_) => code::BAD_USER_INPUT,
             ApiError::Conflict(_) => code::CONFLICT,
             ApiError::DatabaseUnavailable => code::DATABASE_UNAVAILABLE,
             ApiError::Internal => code::INTERNAL,
@@ -100,6 +103,21 @@ impl ErrorExtensions for ApiError {
             e.set("code", self.code());
             if let ApiError::BadUserInput { field, .. } = self {
                 e.set("field", field.as_str());
+            }
+            if let ApiError::InvalidFields(fields) = self {
+                if let Some((first, _)) = fields.first() {
+                    e.set("field", first.as_str());
+                }
+                let list: Vec<async_graphql::Value> = fields
+                    .iter()
+                    .map(|(field, message)| {
+                        let mut entry = async_graphql::indexmap::IndexMap::new();
+                        entry.insert(async_graphql::Name::new("field"), async_graphql::Value::from(field.as_str()));
+                        entry.insert(async_graphql::Name::new("message"), async_graphql::Value::from(message.as_str()));
+                        async_graphql::Value::Object(entry)
+                    })
+                    .collect();
+                e.set("fields", async_graphql::Value::List(list));
             }
         })
     }

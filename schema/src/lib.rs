@@ -8,13 +8,14 @@ pub mod error;
 pub mod ids;
 pub mod lang;
 pub mod loaders;
+pub mod mutation;
 pub mod node;
 pub mod pagination;
 pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Request, Schema};
+use async_graphql::{EmptySubscription, Request, Schema};
 use hrc_db::Database;
 
 pub use error::{code, ApiError};
@@ -22,7 +23,7 @@ pub use lang::Lang;
 pub use query::QueryRoot;
 
 /// The schema type.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
 /// Limits on the shape of a query, checked before it runs.
 #[derive(Debug, Clone)]
@@ -41,8 +42,8 @@ impl Default for Limits {
     }
 }
 
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription).extension(error::ErrorCodes)
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot, mutation::MutationRoot, EmptySubscription).extension(error::ErrorCodes)
 }
 
 /// Builds the schema over a database.

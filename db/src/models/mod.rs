@@ -9,7 +9,8 @@ pub mod resolution;
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
 pub use page::{Page, PageRequest};
 pub use recommendation::{
-    Bucket, Dimension, ImplementationReport, NewImplementationReport, Recommendation, RecommendationFilter,
+    Bucket, Dimension, ImplementationReport, NewImplementationReport, Recommendation, RecommendationChanges,
+    RecommendationFilter, UpdateError,
 };
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};

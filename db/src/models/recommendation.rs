@@ -37,9 +37,39 @@ pub struct Recommendation {
     pub priority: bool,
     pub cluster: Option<String>,
     pub fictional: bool,
+    pub version: i32,
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// Fields a recommendation's update may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = recommendations)]
+pub struct RecommendationChanges {
+    pub response: Option<Option<String>>,
+    pub priority: Option<bool>,
+    pub cluster: Option<Option<String>>,
+    pub text_en: Option<Option<String>>,
+    pub text_zh: Option<Option<String>>,
+}
+
+/// Why an update did not happen.
+#[derive(Debug)]
+pub enum UpdateError {
+    /// No recommendation has that key.
+    NotFound,
+    /// Another update landed first: the version now current.
+    Stale {
+        current: i32,
+    },
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for UpdateError {
+    fn from(e: diesel::result::Error) -> Self {
+        UpdateError::Database(e)
+    }
 }
 
 /// Filters on the list of recommendations (all optional; given ones must all hold).
@@ -171,6 +201,38 @@ impl Recommendation {
             .select(Recommendation::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Applies changes if the row is still at `expected_version`, bumping the version, and writes the audit record
+    /// in the same transaction. Returns the updated row.
+    pub fn update(
+        conn: &mut DbConnection,
+        key: &str,
+        expected_version: i32,
+        changes: &RecommendationChanges,
+        audit: &crate::audit::Entry,
+    ) -> Result<Recommendation, UpdateError> {
+        conn.transaction(|conn| {
+            let now = chrono::Utc::now().naive_utc();
+            // The versioned UPDATE comes first: it takes the write lock (waiting for another writer if need be) and
+            // checks the version in one statement, so two writers cannot both pass. On SQLite a transaction that
+            // read first could not wait for the lock at all (SQLITE_BUSY), hence no read before it.
+            let updated = diesel::update(
+                recommendations::table
+                    .filter(recommendations::key.eq(key))
+                    .filter(recommendations::version.eq(expected_version)),
+            )
+            .set((changes, recommendations::version.eq(expected_version + 1), recommendations::updated_at.eq(now)))
+            .execute(conn)?;
+            if updated == 0 {
+                return Err(match Recommendation::by_key(conn, key)? {
+                    Some(current) => UpdateError::Stale { current: current.version },
+                    None => UpdateError::NotFound,
+                });
+            }
+            audit.write(conn, now)?;
+            Recommendation::by_key(conn, key)?.ok_or(UpdateError::NotFound)
+        })
     }
 
     /// The SDG target ids of several recommendations at once, as (recommendation, target) pairs.
@@ -411,11 +473,22 @@ impl ImplementationReport {
             .load(conn)
     }
 
-    /// Appends a report and returns its id.
-    pub fn append(conn: &mut DbConnection, report: &NewImplementationReport) -> QueryResult<i64> {
-        diesel::insert_into(implementation_reports::table)
-            .values(report)
-            .returning(implementation_reports::id)
-            .get_result(conn)
+    /// Appends a report, moves the recommendation's `updated_at`, and writes the audit record, in one transaction.
+    pub fn append(
+        conn: &mut DbConnection,
+        report: &NewImplementationReport,
+        audit: &crate::audit::Entry,
+    ) -> QueryResult<ImplementationReport> {
+        conn.transaction(|conn| {
+            let id: i64 = diesel::insert_into(implementation_reports::table)
+                .values(report)
+                .returning(implementation_reports::id)
+                .get_result(conn)?;
+            diesel::update(recommendations::table.find(report.recommendation_id))
+                .set(recommendations::updated_at.eq(report.created_at))
+                .execute(conn)?;
+            audit.write(conn, report.created_at)?;
+            implementation_reports::table.find(id).select(ImplementationReport::as_select()).first(conn)
+        })
     }
 }

@@ -22,6 +22,8 @@ CREATE TABLE recommendations (
     cluster TEXT,
     -- Generated demonstration data, never real: flagged on every row.
     fictional BOOLEAN NOT NULL,
+    -- Optimistic concurrency: an update names the version it read and fails if another landed first.
+    version INTEGER NOT NULL DEFAULT 1,
     source TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,

@@ -5,6 +5,7 @@ mod demo;
 mod errors;
 mod health;
 mod mechanisms;
+mod mutations;
 mod node;
 mod recommendations;
 mod reference;
