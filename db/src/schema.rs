@@ -183,6 +183,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    visits (id) {
+        id -> BigInt,
+        key -> Text,
+        mandate_id -> BigInt,
+        country_id -> BigInt,
+        status -> Text,
+        requested_on -> Nullable<Date>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        report_id -> Nullable<BigInt>,
+        fictional -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         occurred_at -> Timestamp,
@@ -243,4 +261,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendation_sdg_targets,
     implementation_reports,
     audit_log,
+    visits,
 );

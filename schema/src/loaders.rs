@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use hrc_db::models::{
     Country, ImplementationReport, Mandate, Mechanism, Recommendation, RegionalGroup, Report, Resolution,
-    ResolutionSponsor, ResolutionVote, SdgTarget, Session,
+    ResolutionSponsor, ResolutionVote, SdgTarget, Session, Visit,
 };
 use hrc_db::{Database, DbConnection, DbError};
 
@@ -102,6 +102,10 @@ pub struct TargetsOfRecommendation(pub i64);
 /// The implementation history of a recommendation, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ImplementationOf(pub i64);
+
+/// The visits of a mandate, latest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VisitsOfMandate(pub i64);
 
 fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().copied().map(id).collect()
@@ -292,5 +296,22 @@ impl Loader<ImplementationOf> for DbLoader {
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| ImplementationReport::of_recommendations(c, &ids)).await?;
         Ok(grouped(rows, |r| ImplementationOf(r.recommendation_id), wanted))
+    }
+}
+
+impl Loader<VisitsOfMandate> for DbLoader {
+    type Value = Vec<Visit>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, wanted: &[VisitsOfMandate]) -> Result<HashMap<VisitsOfMandate, Vec<Visit>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| Visit::of_mandates(c, &ids)).await?;
+        let mut map = grouped(rows, |r| VisitsOfMandate(r.mandate_id), wanted);
+        // Latest first, by start date or (not yet scheduled) request date; undated last. Sorted here, not in SQL,
+        // because the backends order NULLs differently.
+        for list in map.values_mut() {
+            list.sort_by_key(|v| std::cmp::Reverse((v.starts_on.or(v.requested_on), v.id)));
+        }
+        Ok(map)
     }
 }

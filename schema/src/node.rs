@@ -10,6 +10,7 @@ use crate::types::query;
 use crate::types::recommendation::Recommendation;
 use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
 use crate::types::resolution::{Report, Resolution};
+use crate::types::visit::Visit;
 
 /// Most IDs `nodes` takes at once.
 pub const MAX_NODES: usize = 100;
@@ -28,6 +29,7 @@ pub enum Node {
     Mechanism(Mechanism),
     Mandate(Mandate),
     Recommendation(Recommendation),
+    Visit(Visit),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -63,6 +65,7 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
         "Recommendation" => query(ctx, move |c| models::Recommendation::by_key(c, &key))
             .await?
             .map(|r| Node::Recommendation(Recommendation(r))),
+        "Visit" => query(ctx, move |c| models::Visit::by_key(c, &key)).await?.map(|r| Node::Visit(Visit(r))),
         _ => return Err(unknown()),
     })
 }

@@ -15,6 +15,7 @@ use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
 use crate::types::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
 use crate::types::viewer::Viewer;
+use crate::types::visit::{Visit, VisitStatus};
 
 /// Entry points of the graph.
 pub struct QueryRoot;
@@ -136,6 +137,23 @@ fn check_filter(f: &RecommendationFilter) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+/// Filters on visits; every one given must hold, and a value naming nothing we hold is an error.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct VisitFilter {
+    /// The visiting mandate, by key.
+    pub mandate: Option<String>,
+    /// The country visited: ISO 3166-1 alpha-3 code.
+    pub country: Option<String>,
+    /// Where the visit stands.
+    pub status: Option<VisitStatus>,
+    /// Visits starting in this year (or, while unscheduled, requested in it).
+    pub year: Option<i32>,
+    /// Only generated demonstration data (true) or only real data (false).
+    pub fictional: Option<bool>,
+    /// Only records created or changed at or after this instant, for incremental sync.
+    pub updated_since: Option<DateTime>,
 }
 
 /// Parses an ISO 3166-1 alpha-3 code (any case).
@@ -495,5 +513,49 @@ impl QueryRoot {
                     .collect(),
             })
             .collect())
+    }
+
+    /// Country visits of the special procedures, as a cursor connection in a stable order.
+    async fn visits(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which visits; all of them when absent.")] filter: Option<VisitFilter>,
+    ) -> Result<ListConnection<Visit>, ApiError> {
+        let page = PageArgs { first, after, last, before }.parse()?;
+        let f = filter.unwrap_or_default();
+        if let Some(year) = f.year.filter(|y| !(1990..=2100).contains(y)) {
+            return Err(ApiError::bad_input("filter.year", format!("{year} is not a year this data can hold")));
+        }
+        let iso = f.country.as_deref().map(|c| iso_code("filter.country", c)).transpose()?;
+        let (filter, rows) = query(ctx, move |c| {
+            let mut out = models::VisitFilter {
+                status: f.status.map(Into::into),
+                year: f.year,
+                fictional: f.fictional,
+                updated_since: f.updated_since.map(|t| t.0),
+                ..Default::default()
+            };
+            if let Some(code) = &iso {
+                match models::Country::by_iso3(c, code)? {
+                    Some(country) => out.country_id = Some(country.id),
+                    None => return Ok(Err(not_found("filter.country", "country", code))),
+                }
+            }
+            if let Some(key) = &f.mandate {
+                match models::Mandate::by_key(c, key)? {
+                    Some(m) => out.mandate_id = Some(m.id),
+                    None => return Ok(Err(not_found("filter.mandate", "mandate", key))),
+                }
+            }
+            let rows = models::Visit::page(c, &out, &page)?;
+            Ok(Ok((out, rows)))
+        })
+        .await??;
+        let count = TotalCount::new(move |c| models::Visit::count(c, &filter));
+        Ok(connection(&page, rows, |r| r.id, Visit, count))
     }
 }

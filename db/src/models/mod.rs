@@ -5,6 +5,7 @@ pub mod page;
 pub mod recommendation;
 pub mod reference;
 pub mod resolution;
+pub mod visit;
 
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
 pub use page::{Page, PageRequest};
@@ -14,6 +15,7 @@ pub use recommendation::{
 };
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
+pub use visit::{Visit, VisitFilter};
 
 /// Declares a closed set of values stored as upper-case text (with a CHECK constraint in the migrations).
 macro_rules! text_enum {
@@ -153,5 +155,17 @@ text_enum!(
         MidTermReport = "MID_TERM_REPORT",
         MandateFollowUp = "MANDATE_FOLLOW_UP",
         Other = "OTHER",
+    }
+);
+text_enum!(
+    /// Where a country visit stands in the OHCHR lifecycle.
+    VisitStatus {
+        Requested = "REQUESTED",
+        ReminderSent = "REMINDER_SENT",
+        Accepted = "ACCEPTED",
+        Scheduled = "SCHEDULED",
+        Completed = "COMPLETED",
+        Postponed = "POSTPONED",
+        Declined = "DECLINED",
     }
 );

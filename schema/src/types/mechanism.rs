@@ -225,6 +225,28 @@ impl Mandate {
         self.0.prevention_dimension
     }
 
+    /// Its country visits, latest first (by start date, or request date while unscheduled).
+    async fn visits(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (default 10, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Only visits to this country (ISO 3166-1 alpha-3 code).")] country: Option<String>,
+    ) -> Result<Vec<super::visit::Visit>, ApiError> {
+        let limit = first.unwrap_or(10);
+        if !(0..=100).contains(&limit) {
+            return Err(ApiError::bad_input("first", format!("first must be between 0 and 100, not {limit}")));
+        }
+        let loaders = loaders(ctx)?;
+        let mut rows = loaders.load_one(crate::loaders::VisitsOfMandate(self.0.id)).await?.unwrap_or_default();
+        if let Some(code) = country {
+            let code = code.trim().to_ascii_uppercase();
+            let ids: Vec<CountryId> = rows.iter().map(|v| CountryId(v.country_id)).collect();
+            let countries = loaders.load_many(ids).await?;
+            rows.retain(|v| countries.get(&CountryId(v.country_id)).is_some_and(|c| c.iso3 == code));
+        }
+        Ok(rows.into_iter().take(limit as usize).map(super::visit::Visit).collect())
+    }
+
     /// Where this record comes from.
     async fn source(&self) -> &str {
         &self.0.source

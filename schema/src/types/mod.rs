@@ -6,6 +6,7 @@ pub mod reference;
 pub mod resolution;
 pub mod stats;
 pub mod viewer;
+pub mod visit;
 
 use async_graphql::Context;
 use hrc_db::Database;

@@ -12,3 +12,4 @@ mod reference;
 mod resolutions;
 mod seed;
 mod stats;
+mod visits;

@@ -1,0 +1,105 @@
+//! Country visits of special-procedure mandates.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{Page, PageRequest, VisitStatus};
+use crate::connection::MultiBackend;
+use crate::schema::visits;
+use crate::DbConnection;
+
+/// A country visit: requested, then (perhaps) accepted, scheduled and completed, or postponed or declined.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = visits)]
+pub struct Visit {
+    pub id: i64,
+    pub key: String,
+    pub mandate_id: i64,
+    pub country_id: i64,
+    pub status: String,
+    pub requested_on: Option<NaiveDate>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub report_id: Option<i64>,
+    pub fictional: bool,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters on the list of visits.
+#[derive(Debug, Clone, Default)]
+pub struct VisitFilter {
+    pub mandate_id: Option<i64>,
+    pub country_id: Option<i64>,
+    pub status: Option<VisitStatus>,
+    /// Visits that start in this year (or, not yet scheduled, were requested in it).
+    pub year: Option<i32>,
+    pub fictional: Option<bool>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+fn filtered(filter: &VisitFilter) -> visits::BoxedQuery<'static, MultiBackend> {
+    let mut query = visits::table.into_boxed();
+    if let Some(id) = filter.mandate_id {
+        query = query.filter(visits::mandate_id.eq(id));
+    }
+    if let Some(id) = filter.country_id {
+        query = query.filter(visits::country_id.eq(id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(visits::status.eq(status.as_str()));
+    }
+    if let Some(year) = filter.year {
+        let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
+        if let (Some(first), Some(last)) = (first, last) {
+            query = query.filter(
+                visits::starts_on
+                    .between(first, last)
+                    .or(visits::starts_on.is_null().and(visits::requested_on.between(first, last))),
+            );
+        }
+    }
+    if let Some(fictional) = filter.fictional {
+        query = query.filter(visits::fictional.eq(fictional));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(visits::updated_at.ge(since));
+    }
+    query
+}
+
+impl Visit {
+    pub fn status(&self) -> VisitStatus {
+        VisitStatus::from_db(&self.status)
+    }
+
+    pub fn page(conn: &mut DbConnection, filter: &VisitFilter, page: &PageRequest) -> QueryResult<Page<Visit>> {
+        let mut query = filtered(filter).select(Visit::as_select());
+        if let Some(after) = page.after {
+            query = query.filter(visits::id.gt(after));
+        }
+        if let Some(before) = page.before {
+            query = query.filter(visits::id.lt(before));
+        }
+        query = if page.from_end { query.order(visits::id.desc()) } else { query.order(visits::id.asc()) };
+        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+    }
+
+    pub fn count(conn: &mut DbConnection, filter: &VisitFilter) -> QueryResult<i64> {
+        filtered(filter).count().get_result(conn)
+    }
+
+    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Visit>> {
+        visits::table.filter(visits::key.eq(key)).select(Visit::as_select()).first(conn).optional()
+    }
+
+    /// The visits of several mandates at once, latest first within each (by start, then request date).
+    pub fn of_mandates(conn: &mut DbConnection, mandate_ids: &[i64]) -> QueryResult<Vec<Visit>> {
+        visits::table
+            .filter(visits::mandate_id.eq_any(mandate_ids))
+            .order((visits::mandate_id, visits::starts_on.desc(), visits::requested_on.desc(), visits::id.desc()))
+            .select(Visit::as_select())
+            .load(conn)
+    }
+}

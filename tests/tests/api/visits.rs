@@ -1,0 +1,102 @@
+use hrc_db::demo::{self, DemoSettings};
+use hrc_tests::{on_both_backends, TestApp};
+use serde_json::Value;
+
+async fn with_demo(app: &TestApp) {
+    let url = app.database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = hrc_db::connection::establish(&url).unwrap();
+        demo::load(&mut conn, DemoSettings { recommendations: 2_500, seed: 3 }).unwrap()
+    })
+    .await
+    .unwrap();
+}
+
+async fn count(app: &TestApp, filter: &str) -> i64 {
+    app.query(&format!("{{ visits(filter: {filter}) {{ totalCount }} }}")).await["visits"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn visits_are_listed_and_filtered_by_mandate_country_status_and_year(app: TestApp) {
+    assert_eq!(count(&app, "{}").await, 0, "the seeds hold no visits, and none is invented");
+    with_demo(&app).await;
+    let all = count(&app, "{}").await;
+    assert_eq!(all, 50, "one demo visit for every 50 recommendations");
+    assert_eq!(count(&app, "{ fictional: true }").await, all);
+    let by_mandate: i64 = {
+        let mut sum = 0;
+        for key in ["sr-racism", "sr-freedom-of-religion", "sr-truth-justice", "wg-business"] {
+            sum += count(&app, &format!(r#"{{ mandate: "{key}" }}"#)).await;
+        }
+        sum
+    };
+    assert_eq!(by_mandate, all);
+    let mut by_status = 0;
+    for status in ["REQUESTED", "REMINDER_SENT", "ACCEPTED", "SCHEDULED", "COMPLETED", "POSTPONED", "DECLINED"] {
+        by_status += count(&app, &format!("{{ status: {status} }}")).await;
+    }
+    assert_eq!(by_status, all);
+
+    let data = app.query("{ visits(first: 100, filter: { status: COMPLETED }) { edges { node { startsOn endsOn followUpDueOn country { isoCode } mandate { key } } } } }").await;
+    let completed = data["visits"]["edges"].as_array().unwrap();
+    assert!(!completed.is_empty());
+    let node = &completed[0]["node"];
+    let year: i32 = node["startsOn"].as_str().unwrap()[..4].parse().unwrap();
+    assert!(count(&app, &format!("{{ year: {year}, status: COMPLETED }}")).await >= 1);
+    let ends: i32 = node["endsOn"].as_str().unwrap()[..4].parse().unwrap();
+    assert_eq!(
+        node["followUpDueOn"].as_str().unwrap()[..4].parse::<i32>().unwrap(),
+        ends + 3,
+        "follow-up three years on"
+    );
+    let iso = node["country"]["isoCode"].as_str().unwrap();
+    let key = node["mandate"]["key"].as_str().unwrap();
+    assert!(count(&app, &format!(r#"{{ country: "{iso}", mandate: "{key}", status: COMPLETED }}"#)).await >= 1);
+}
+
+async fn a_mandate_lists_its_latest_visits_first(app: TestApp) {
+    with_demo(&app).await;
+    let data = app.query("{ mandates(first: 10) { edges { node { key visits(first: 5) { startsOn requestedOn country { isoCode } } } } } }").await;
+    for edge in data["mandates"]["edges"].as_array().unwrap() {
+        let visits = edge["node"]["visits"].as_array().unwrap();
+        assert!(visits.len() <= 5);
+        let dates: Vec<String> = visits
+            .iter()
+            .map(|v| v["startsOn"].as_str().or(v["requestedOn"].as_str()).unwrap_or("").to_owned())
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted, "latest first for {}", edge["node"]["key"]);
+    }
+    let first: &Value = &data["mandates"]["edges"][0]["node"];
+    if let Some(iso) = first["visits"][0]["country"]["isoCode"].as_str() {
+        let one = app
+            .query(&format!(
+                r#"{{ mandate(key: "{}") {{ visits(first: 100, country: "{iso}") {{ country {{ isoCode }} }} }} }}"#,
+                first["key"].as_str().unwrap()
+            ))
+            .await;
+        assert!(one["mandate"]["visits"].as_array().unwrap().iter().all(|v| v["country"]["isoCode"] == iso));
+    }
+}
+
+async fn visit_filters_that_name_nothing_we_hold_are_refused(app: TestApp) {
+    for (filter, field) in [
+        (r#"{ mandate: "sr-nothing" }"#, "filter.mandate"),
+        (r#"{ country: "ZZZ" }"#, "filter.country"),
+        ("{ year: 3000 }", "filter.year"),
+    ] {
+        let (_, code, body) = app.query_error(&format!("{{ visits(filter: {filter}) {{ totalCount }} }}")).await;
+        assert_eq!(code, "BAD_USER_INPUT", "{filter}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field);
+    }
+    let (_, code, _) = app.query_error(r#"{ mandate(key: "wg-business") { visits(first: 101) { key } } }"#).await;
+    assert_eq!(code, "BAD_USER_INPUT");
+}
+
+on_both_backends!(
+    visits_are_listed_and_filtered_by_mandate_country_status_and_year,
+    a_mandate_lists_its_latest_visits_first,
+    visit_filters_that_name_nothing_we_hold_are_refused,
+);
