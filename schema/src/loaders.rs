@@ -103,6 +103,10 @@ pub struct TargetsOfRecommendation(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ImplementationOf(pub i64);
 
+/// The recommendations a report contains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecommendationsOfReport(pub i64);
+
 /// The visits of a mandate, latest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VisitsOfMandate(pub i64);
@@ -313,5 +317,19 @@ impl Loader<VisitsOfMandate> for DbLoader {
             list.sort_by_key(|v| std::cmp::Reverse((v.starts_on.or(v.requested_on), v.id)));
         }
         Ok(map)
+    }
+}
+
+impl Loader<RecommendationsOfReport> for DbLoader {
+    type Value = Vec<Recommendation>;
+    type Error = Arc<ApiError>;
+
+    async fn load(
+        &self,
+        wanted: &[RecommendationsOfReport],
+    ) -> Result<HashMap<RecommendationsOfReport, Vec<Recommendation>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| Recommendation::of_reports(c, &ids)).await?;
+        Ok(grouped(rows, |r| RecommendationsOfReport(r.report_id.unwrap_or_default()), wanted))
     }
 }

@@ -235,6 +235,15 @@ impl Recommendation {
         })
     }
 
+    /// The recommendations of several reports at once, in id (document) order.
+    pub fn of_reports(conn: &mut DbConnection, report_ids: &[i64]) -> QueryResult<Vec<Recommendation>> {
+        recommendations::table
+            .filter(recommendations::report_id.eq_any(report_ids))
+            .order(recommendations::id)
+            .select(Recommendation::as_select())
+            .load(conn)
+    }
+
     /// The SDG target ids of several recommendations at once, as (recommendation, target) pairs.
     pub fn sdg_target_links(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, super::SdgTarget)>> {
         recommendation_sdg_targets::table

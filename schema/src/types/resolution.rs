@@ -274,6 +274,22 @@ impl Report {
         Ok(loaders(ctx)?.load_one(SessionId(id)).await?.map(Session))
     }
 
+    /// The recommendations it contains, in document order (at most `first`, default 100, most 500), loaded in one
+    /// batch for all the reports of a page.
+    async fn recommendations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (default 100, most 500).")] first: Option<i32>,
+    ) -> Result<Vec<super::recommendation::Recommendation>, ApiError> {
+        let limit = first.unwrap_or(100);
+        if !(0..=500).contains(&limit) {
+            return Err(ApiError::bad_input("first", format!("first must be between 0 and 500, not {limit}")));
+        }
+        let rows =
+            loaders(ctx)?.load_one(crate::loaders::RecommendationsOfReport(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().take(limit as usize).map(super::recommendation::Recommendation).collect())
+    }
+
     /// Agenda item, when known.
     async fn agenda_item(&self) -> Option<i32> {
         self.0.agenda_item

@@ -96,6 +96,23 @@ async fn the_reports_recommendations_are_listed_in_its_own_words(app: TestApp) {
     }
 }
 
+async fn a_report_lists_the_recommendations_it_contains(app: TestApp) {
+    let before = app.db.statements_executed();
+    let data = app.query("{ reports { symbol recommendations(first: 500) { key paragraph } } }").await;
+    let statements = app.db.statements_executed() - before;
+    let reports = data["reports"].as_array().unwrap();
+    let report = reports.iter().find(|r| r["symbol"] == "A/HRC/43/37").unwrap();
+    let keys: Vec<&str> =
+        report["recommendations"].as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
+    let expected: Vec<String> = seeded_rows().into_iter().map(|r| r.key).collect();
+    assert_eq!(keys, expected, "in document order");
+    assert!(reports.iter().filter(|r| r["symbol"] != "A/HRC/43/37").all(|r| r["recommendations"] == json!([])));
+    assert_eq!(statements, 2, "the reports, then every report's recommendations in one batch");
+    let (_, code, _) =
+        app.query_error(r#"{ report(symbol: "A/HRC/43/37") { recommendations(first: 501) { key } } }"#).await;
+    assert_eq!(code, "BAD_USER_INPUT");
+}
+
 async fn search_finds_words_in_the_text_and_takes_wildcards_literally(app: TestApp) {
     let data = app.query(r#"{ recommendations(first: 100, filter: { search: "执行基金" }) { edges { node { key text(lang: ZH) } } } }"#).await;
     let keys: Vec<&str> = data["recommendations"]["edges"]
@@ -230,6 +247,7 @@ async fn a_page_of_100_recommendations_with_relations_costs_a_fixed_number_of_st
 
 on_both_backends!(
     the_reports_recommendations_are_listed_in_its_own_words,
+    a_report_lists_the_recommendations_it_contains,
     search_finds_words_in_the_text_and_takes_wildcards_literally,
     filters_that_name_nothing_we_hold_are_refused,
     typed_filters_narrow_recommendations_and_their_count,
