@@ -15,7 +15,7 @@ use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
 use crate::types::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
 use crate::types::viewer::Viewer;
-use crate::types::visit::{Visit, VisitStatus};
+use crate::types::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue, VisitStatus};
 
 /// Entry points of the graph.
 pub struct QueryRoot;
@@ -154,6 +154,44 @@ pub struct VisitFilter {
     pub fictional: Option<bool>,
     /// Only records created or changed at or after this instant, for incremental sync.
     pub updated_since: Option<DateTime>,
+}
+
+fn check_visit_filter(f: &VisitFilter) -> Result<(), ApiError> {
+    if let Some(year) = f.year.filter(|y| !(1990..=2100).contains(y)) {
+        return Err(ApiError::bad_input("filter.year", format!("{year} is not a year this data can hold")));
+    }
+    if let Some(code) = &f.country {
+        iso_code("filter.country", code)?;
+    }
+    Ok(())
+}
+
+/// Turns the GraphQL visit filter into the database's, looking up every key.
+fn resolve_visit_filter(
+    c: &mut hrc_db::DbConnection,
+    f: VisitFilter,
+) -> hrc_db::QueryResult<Result<models::VisitFilter, ApiError>> {
+    let mut out = models::VisitFilter {
+        status: f.status.map(Into::into),
+        year: f.year,
+        fictional: f.fictional,
+        updated_since: f.updated_since.map(|t| t.0),
+        ..Default::default()
+    };
+    if let Some(code) = &f.country {
+        let code = code.trim().to_ascii_uppercase();
+        match models::Country::by_iso3(c, &code)? {
+            Some(country) => out.country_id = Some(country.id),
+            None => return Ok(Err(not_found("filter.country", "country", &code))),
+        }
+    }
+    if let Some(key) = &f.mandate {
+        match models::Mandate::by_key(c, key)? {
+            Some(m) => out.mandate_id = Some(m.id),
+            None => return Ok(Err(not_found("filter.mandate", "mandate", key))),
+        }
+    }
+    Ok(Ok(out))
 }
 
 /// Parses an ISO 3166-1 alpha-3 code (any case).
@@ -527,35 +565,52 @@ impl QueryRoot {
     ) -> Result<ListConnection<Visit>, ApiError> {
         let page = PageArgs { first, after, last, before }.parse()?;
         let f = filter.unwrap_or_default();
-        if let Some(year) = f.year.filter(|y| !(1990..=2100).contains(y)) {
-            return Err(ApiError::bad_input("filter.year", format!("{year} is not a year this data can hold")));
-        }
-        let iso = f.country.as_deref().map(|c| iso_code("filter.country", c)).transpose()?;
+        check_visit_filter(&f)?;
         let (filter, rows) = query(ctx, move |c| {
-            let mut out = models::VisitFilter {
-                status: f.status.map(Into::into),
-                year: f.year,
-                fictional: f.fictional,
-                updated_since: f.updated_since.map(|t| t.0),
-                ..Default::default()
+            let filter = match resolve_visit_filter(c, f)? {
+                Ok(filter) => filter,
+                Err(e) => return Ok(Err(e)),
             };
-            if let Some(code) = &iso {
-                match models::Country::by_iso3(c, code)? {
-                    Some(country) => out.country_id = Some(country.id),
-                    None => return Ok(Err(not_found("filter.country", "country", code))),
-                }
-            }
-            if let Some(key) = &f.mandate {
-                match models::Mandate::by_key(c, key)? {
-                    Some(m) => out.mandate_id = Some(m.id),
-                    None => return Ok(Err(not_found("filter.mandate", "mandate", key))),
-                }
-            }
-            let rows = models::Visit::page(c, &out, &page)?;
-            Ok(Ok((out, rows)))
+            let rows = models::Visit::page(c, &filter, &page)?;
+            Ok(Ok((filter, rows)))
         })
         .await??;
         let count = TotalCount::new(move |c| models::Visit::count(c, &filter));
         Ok(connection(&page, rows, |r| r.id, Visit, count))
+    }
+
+    /// Visits counted by one or two dimensions (such as `[YEAR]` for visits per year), in the database, with the same
+    /// filters as `visits`; in dimension order.
+    async fn visit_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "One or two dimensions to count by.")] group_by: Vec<VisitDimension>,
+        #[graphql(desc = "Which visits; all of them when absent.")] filter: Option<VisitFilter>,
+    ) -> Result<Vec<VisitCount>, ApiError> {
+        if group_by.is_empty() || group_by.len() > 2 || (group_by.len() == 2 && group_by[0] == group_by[1]) {
+            return Err(ApiError::bad_input("groupBy", "count by one or two different dimensions"));
+        }
+        let f = filter.unwrap_or_default();
+        check_visit_filter(&f)?;
+        let dimensions: Vec<models::VisitDimension> = group_by.iter().map(|d| (*d).into()).collect();
+        let buckets = query(ctx, move |c| {
+            let filter = match resolve_visit_filter(c, f)? {
+                Ok(filter) => filter,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(Ok(models::Visit::count_by(c, &filter, &dimensions)?))
+        })
+        .await??;
+        Ok(buckets
+            .into_iter()
+            .map(|b| VisitCount {
+                count: b.count,
+                values: group_by
+                    .iter()
+                    .zip(b.values)
+                    .map(|(dimension, key)| VisitDimensionValue { dimension: *dimension, key })
+                    .collect(),
+            })
+            .collect())
     }
 }

@@ -5,6 +5,7 @@ pub mod page;
 pub mod recommendation;
 pub mod reference;
 pub mod resolution;
+pub mod sql;
 pub mod visit;
 
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
@@ -15,7 +16,7 @@ pub use recommendation::{
 };
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
-pub use visit::{Visit, VisitFilter};
+pub use visit::{Visit, VisitDimension, VisitFilter};
 
 /// Declares a closed set of values stored as upper-case text (with a CHECK constraint in the migrations).
 macro_rules! text_enum {

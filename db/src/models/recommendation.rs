@@ -5,6 +5,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 
+use super::sql::{BindValue, BucketRow, SqlWhere};
 use super::{ImplementationStatus, Page, PageRequest, Response};
 use crate::connection::MultiBackend;
 use crate::schema::{implementation_reports, recommendation_sdg_targets, recommendations, sdg_goals, sdg_targets};
@@ -296,38 +297,11 @@ pub struct Bucket {
     pub count: i64,
 }
 
-/// A value bound to a placeholder of [`RecommendationFilter::where_sql`].
-#[derive(Debug, Clone)]
-enum BindValue {
-    Text(String),
-    BigInt(i64),
-    Int(i32),
-    Bool(bool),
-    Timestamp(NaiveDateTime),
-}
-
-/// SQL text with its bound values, rendered for one backend's placeholder style.
-struct SqlWhere {
-    backend: crate::Backend,
-    clauses: Vec<String>,
-    binds: Vec<BindValue>,
-}
-
-impl SqlWhere {
-    fn placeholder(&mut self, value: BindValue) -> String {
-        self.binds.push(value);
-        match self.backend {
-            crate::Backend::Postgres => format!("${}", self.binds.len()),
-            crate::Backend::Sqlite => "?".to_owned(),
-        }
-    }
-}
-
 impl RecommendationFilter {
     /// The filter as a SQL condition on `recommendations`, for the statements diesel's DSL cannot build (grouping by
     /// computed values). It must select exactly what [`filtered`] selects: a test compares the two on both backends.
     fn where_sql(&self, backend: crate::Backend) -> SqlWhere {
-        let mut w = SqlWhere { backend, clauses: Vec::new(), binds: Vec::new() };
+        let mut w = SqlWhere::new(backend);
         let columns: [(&str, Option<i64>); 6] = [
             ("country_id", self.country_id),
             ("recommending_country_id", self.recommending_country_id),
@@ -388,16 +362,6 @@ impl RecommendationFilter {
     }
 }
 
-#[derive(QueryableByName)]
-struct BucketRow {
-    #[diesel(sql_type = Nullable<Text>)]
-    a: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    b: Option<String>,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
 impl Recommendation {
     /// Counts the filtered recommendations by one or two dimensions, in the database, largest buckets first.
     pub fn count_by(
@@ -408,24 +372,14 @@ impl Recommendation {
         let first = dimensions.first().copied().unwrap_or(Dimension::SourceKind);
         let second = dimensions.get(1).copied();
         let w = filter.where_sql(conn.backend());
-        let condition = if w.clauses.is_empty() { "TRUE".to_owned() } else { w.clauses.join(" AND ") };
+        let condition = w.condition();
         let text = format!(
             "SELECT {} AS a, {} AS b, COUNT(*) AS n FROM recommendations WHERE {condition} \
              GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
             first.expression(),
             second.map(Dimension::expression).unwrap_or("CAST(NULL AS TEXT)"),
         );
-        let mut query = diesel::sql_query(text).into_boxed::<MultiBackend>();
-        for value in w.binds {
-            query = match value {
-                BindValue::Text(v) => query.bind::<Text, _>(v),
-                BindValue::BigInt(v) => query.bind::<diesel::sql_types::BigInt, _>(v),
-                BindValue::Int(v) => query.bind::<diesel::sql_types::Integer, _>(v),
-                BindValue::Bool(v) => query.bind::<Bool, _>(v),
-                BindValue::Timestamp(v) => query.bind::<diesel::sql_types::Timestamp, _>(v),
-            };
-        }
-        let rows: Vec<BucketRow> = query.load(conn)?;
+        let rows: Vec<BucketRow> = w.query(text).load(conn)?;
         Ok(rows
             .into_iter()
             .map(|r| Bucket { values: if second.is_some() { vec![r.a, r.b] } else { vec![r.a] }, count: r.n })

@@ -3,7 +3,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{Page, PageRequest, VisitStatus};
+use super::sql::{BindValue, BucketRow, SqlWhere};
+use super::{Bucket, Page, PageRequest, VisitStatus};
 use crate::connection::MultiBackend;
 use crate::schema::visits;
 use crate::DbConnection;
@@ -101,5 +102,87 @@ impl Visit {
             .order((visits::mandate_id, visits::starts_on.desc(), visits::requested_on.desc(), visits::id.desc()))
             .select(Visit::as_select())
             .load(conn)
+    }
+}
+
+/// A dimension visits can be counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VisitDimension {
+    Year,
+    Status,
+    Country,
+    Mandate,
+}
+
+impl VisitDimension {
+    /// One value per visit, as SQL over the `visits` row. The year is that of the start, or of the request while
+    /// the visit is unscheduled, as the `year` filter reads it.
+    fn expression(self, backend: crate::Backend) -> &'static str {
+        match (self, backend) {
+            (VisitDimension::Year, crate::Backend::Postgres) => {
+                "CAST(EXTRACT(YEAR FROM COALESCE(visits.starts_on, visits.requested_on)) AS INTEGER)::TEXT"
+            }
+            (VisitDimension::Year, crate::Backend::Sqlite) => {
+                "strftime('%Y', COALESCE(visits.starts_on, visits.requested_on))"
+            }
+            (VisitDimension::Status, _) => "visits.status",
+            (VisitDimension::Country, _) => "(SELECT c.iso3 FROM countries c WHERE c.id = visits.country_id)",
+            (VisitDimension::Mandate, _) => "(SELECT m.key FROM mandates m WHERE m.id = visits.mandate_id)",
+        }
+    }
+}
+
+impl VisitFilter {
+    /// The filter as SQL on `visits`; it must select what [`filtered`] selects (a test compares the two).
+    fn where_sql(&self, backend: crate::Backend) -> SqlWhere {
+        let mut w = SqlWhere::new(backend);
+        for (column, value) in [("mandate_id", self.mandate_id), ("country_id", self.country_id)] {
+            if let Some(id) = value {
+                let p = w.placeholder(BindValue::BigInt(id));
+                w.clauses.push(format!("visits.{column} = {p}"));
+            }
+        }
+        if let Some(status) = self.status {
+            let p = w.placeholder(BindValue::Text(status.as_str().to_owned()));
+            w.clauses.push(format!("visits.status = {p}"));
+        }
+        if let Some(year) = self.year {
+            let p = w.placeholder(BindValue::Text(year.to_string()));
+            w.clauses.push(format!("{} = {p}", VisitDimension::Year.expression(backend)));
+        }
+        if let Some(fictional) = self.fictional {
+            let p = w.placeholder(BindValue::Bool(fictional));
+            w.clauses.push(format!("visits.fictional = {p}"));
+        }
+        if let Some(since) = self.updated_since {
+            let p = w.placeholder(BindValue::Timestamp(since));
+            w.clauses.push(format!("visits.updated_at >= {p}"));
+        }
+        w
+    }
+}
+
+impl Visit {
+    /// Counts the filtered visits by one or two dimensions, in the database, in dimension order.
+    pub fn count_by(
+        conn: &mut DbConnection,
+        filter: &VisitFilter,
+        dimensions: &[VisitDimension],
+    ) -> QueryResult<Vec<Bucket>> {
+        let backend = conn.backend();
+        let first = dimensions.first().copied().unwrap_or(VisitDimension::Status);
+        let second = dimensions.get(1).copied();
+        let w = filter.where_sql(backend);
+        let text = format!(
+            "SELECT {} AS a, {} AS b, COUNT(*) AS n FROM visits WHERE {} GROUP BY 1, 2 ORDER BY 1, 2",
+            first.expression(backend),
+            second.map(|d| d.expression(backend)).unwrap_or("CAST(NULL AS TEXT)"),
+            w.condition(),
+        );
+        let rows: Vec<BucketRow> = w.query(text).load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Bucket { values: if second.is_some() { vec![r.a, r.b] } else { vec![r.a] }, count: r.n })
+            .collect())
     }
 }

@@ -32,6 +32,38 @@ pub enum VisitStatus {
     Declined,
 }
 
+/// A dimension visits can be counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::VisitDimension")]
+pub enum VisitDimension {
+    /// The year it starts (or, while unscheduled, was requested).
+    Year,
+    /// Where it stands.
+    Status,
+    /// The country visited (ISO code).
+    Country,
+    /// The visiting mandate (key).
+    Mandate,
+}
+
+/// One dimension's value in a count of visits.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+pub struct VisitDimensionValue {
+    /// The dimension.
+    pub dimension: VisitDimension,
+    /// The value: a year, a status name, an ISO code or a mandate key; null where a visit has none.
+    pub key: Option<String>,
+}
+
+/// How many visits share one combination of dimension values.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+pub struct VisitCount {
+    /// The values, one per dimension asked for, in the order asked.
+    pub values: Vec<VisitDimensionValue>,
+    /// How many visits have them.
+    pub count: i64,
+}
+
 /// A country visit.
 pub struct Visit(pub models::Visit);
 

@@ -95,7 +95,33 @@ async fn visit_filters_that_name_nothing_we_hold_are_refused(app: TestApp) {
     assert_eq!(code, "BAD_USER_INPUT");
 }
 
+async fn visits_are_counted_per_year_and_agree_with_the_list(app: TestApp) {
+    with_demo(&app).await;
+    let data = app.query("{ visitCounts(groupBy: [YEAR]) { count values { dimension key } } }").await;
+    let buckets = data["visitCounts"].as_array().unwrap();
+    let years: Vec<i32> = buckets.iter().map(|b| b["values"][0]["key"].as_str().unwrap().parse().unwrap()).collect();
+    let mut sorted = years.clone();
+    sorted.sort();
+    assert_eq!(years, sorted, "in year order");
+    for bucket in buckets {
+        let year = bucket["values"][0]["key"].as_str().unwrap();
+        assert_eq!(bucket["count"].as_i64().unwrap(), count(&app, &format!("{{ year: {year} }}")).await, "year {year}");
+    }
+    for filter in
+        ["{}", "{ status: COMPLETED }", r#"{ mandate: "wg-business" }"#, "{ fictional: false }", "{ year: 2020 }"]
+    {
+        let data = app
+            .query(&format!("{{ visits(filter: {filter}) {{ totalCount }} visitCounts(groupBy: [STATUS, MANDATE], filter: {filter}) {{ count }} }}"))
+            .await;
+        let summed: i64 = data["visitCounts"].as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).sum();
+        assert_eq!(summed, data["visits"]["totalCount"].as_i64().unwrap(), "filter {filter}");
+    }
+    let (_, code, _) = app.query_error("{ visitCounts(groupBy: [YEAR, YEAR]) { count } }").await;
+    assert_eq!(code, "BAD_USER_INPUT");
+}
+
 on_both_backends!(
+    visits_are_counted_per_year_and_agree_with_the_list,
     visits_are_listed_and_filtered_by_mandate_country_status_and_year,
     a_mandate_lists_its_latest_visits_first,
     visit_filters_that_name_nothing_we_hold_are_refused,
