@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::page::keyset_page;
 use super::{MandateScope, MandateStatus, MechanismKind, Page, PageRequest};
 use crate::connection::MultiBackend;
 use crate::schema::{mandates, mechanisms};
@@ -57,15 +58,7 @@ impl Mechanism {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &MechanismFilter, page: &PageRequest) -> QueryResult<Page<Mechanism>> {
-        let mut query = mechanisms_filtered(filter).select(Mechanism::as_select());
-        if let Some(after) = page.after {
-            query = query.filter(mechanisms::id.gt(after));
-        }
-        if let Some(before) = page.before {
-            query = query.filter(mechanisms::id.lt(before));
-        }
-        query = if page.from_end { query.order(mechanisms::id.desc()) } else { query.order(mechanisms::id.asc()) };
-        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+        keyset_page!(conn, mechanisms_filtered(filter).select(Mechanism::as_select()), mechanisms::id, page)
     }
 
     pub fn count(conn: &mut DbConnection, filter: &MechanismFilter) -> QueryResult<i64> {
@@ -155,15 +148,7 @@ impl Mandate {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &MandateFilter, page: &PageRequest) -> QueryResult<Page<Mandate>> {
-        let mut query = mandates_filtered(filter).select(Mandate::as_select());
-        if let Some(after) = page.after {
-            query = query.filter(mandates::id.gt(after));
-        }
-        if let Some(before) = page.before {
-            query = query.filter(mandates::id.lt(before));
-        }
-        query = if page.from_end { query.order(mandates::id.desc()) } else { query.order(mandates::id.asc()) };
-        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+        keyset_page!(conn, mandates_filtered(filter).select(Mandate::as_select()), mandates::id, page)
     }
 
     pub fn count(conn: &mut DbConnection, filter: &MandateFilter) -> QueryResult<i64> {

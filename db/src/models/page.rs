@@ -32,3 +32,21 @@ impl<T> Page<T> {
         Page { rows, has_more }
     }
 }
+
+/// Fetches one keyset page of a boxed, filtered select over a table's `id` column: the window given by the cursors,
+/// in the direction of travel, one row more than asked for to tell whether more remain.
+macro_rules! keyset_page {
+    ($conn:expr, $query:expr, $id:path, $page:expr) => {{
+        let page: &$crate::models::PageRequest = $page;
+        let mut query = $query;
+        if let Some(after) = page.after {
+            query = query.filter($id.gt(after));
+        }
+        if let Some(before) = page.before {
+            query = query.filter($id.lt(before));
+        }
+        query = if page.from_end { query.order($id.desc()) } else { query.order($id.asc()) };
+        Ok($crate::models::Page::from_probe(query.limit(page.limit + 1).load($conn)?, page))
+    }};
+}
+pub(crate) use keyset_page;

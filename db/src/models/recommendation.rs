@@ -5,6 +5,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 
+use super::page::keyset_page;
 use super::sql::{BindValue, BucketRow, SqlWhere};
 use super::{ImplementationStatus, Page, PageRequest, Response};
 use crate::connection::MultiBackend;
@@ -177,19 +178,7 @@ impl Recommendation {
         filter: &RecommendationFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<Recommendation>> {
-        let mut query = filtered(filter).select(Recommendation::as_select());
-        if let Some(after) = page.after {
-            query = query.filter(recommendations::id.gt(after));
-        }
-        if let Some(before) = page.before {
-            query = query.filter(recommendations::id.lt(before));
-        }
-        query = if page.from_end {
-            query.order(recommendations::id.desc())
-        } else {
-            query.order(recommendations::id.asc())
-        };
-        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+        keyset_page!(conn, filtered(filter).select(Recommendation::as_select()), recommendations::id, page)
     }
 
     pub fn count(conn: &mut DbConnection, filter: &RecommendationFilter) -> QueryResult<i64> {

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::page::keyset_page;
 use super::{AdoptionMethod, Organ, Page, PageRequest, ResolutionStatus, Vote};
 use crate::schema::{reports, resolution_sponsors, resolution_votes, resolutions};
 use crate::DbConnection;
@@ -76,16 +77,7 @@ impl Resolution {
         filter: &ResolutionFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<Resolution>> {
-        let mut query = filtered(filter).select(Resolution::as_select());
-        if let Some(after) = page.after {
-            query = query.filter(resolutions::id.gt(after));
-        }
-        if let Some(before) = page.before {
-            query = query.filter(resolutions::id.lt(before));
-        }
-        query = if page.from_end { query.order(resolutions::id.desc()) } else { query.order(resolutions::id.asc()) };
-        let rows = query.limit(page.limit + 1).load(conn)?;
-        Ok(Page::from_probe(rows, page))
+        keyset_page!(conn, filtered(filter).select(Resolution::as_select()), resolutions::id, page)
     }
 
     /// How many resolutions match the filter.

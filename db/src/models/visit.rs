@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::page::keyset_page;
 use super::sql::{BindValue, BucketRow, SqlWhere};
 use super::{Bucket, Page, PageRequest, VisitStatus};
 use crate::connection::MultiBackend;
@@ -76,15 +77,7 @@ impl Visit {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &VisitFilter, page: &PageRequest) -> QueryResult<Page<Visit>> {
-        let mut query = filtered(filter).select(Visit::as_select());
-        if let Some(after) = page.after {
-            query = query.filter(visits::id.gt(after));
-        }
-        if let Some(before) = page.before {
-            query = query.filter(visits::id.lt(before));
-        }
-        query = if page.from_end { query.order(visits::id.desc()) } else { query.order(visits::id.asc()) };
-        Ok(Page::from_probe(query.limit(page.limit + 1).load(conn)?, page))
+        keyset_page!(conn, filtered(filter).select(Visit::as_select()), visits::id, page)
     }
 
     pub fn count(conn: &mut DbConnection, filter: &VisitFilter) -> QueryResult<i64> {

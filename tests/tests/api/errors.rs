@@ -69,6 +69,9 @@ async fn mutations_over_get_and_other_methods_are_refused_with_405(app: TestApp)
     assert_eq!(first_code(&body), "METHOD_NOT_ALLOWED");
     let response = app.client.put(app.url("/graphql")).body("{}").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "GET, POST");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(first_code(&body), "METHOD_NOT_ALLOWED");
 }
 
 async fn queries_past_the_depth_limit_are_refused_before_running(app: TestApp) {
