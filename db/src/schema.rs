@@ -232,6 +232,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    thesaurus_terms (id) {
+        id -> BigInt,
+        key -> Text,
+        facet -> Text,
+        name_en -> Text,
+        name_zh -> Text,
+        description_en -> Nullable<Text>,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recommendation_terms (recommendation_id, term_id) {
+        recommendation_id -> BigInt,
+        term_id -> BigInt,
+    }
+}
+
+diesel::joinable!(recommendation_terms -> recommendations (recommendation_id));
+diesel::joinable!(recommendation_terms -> thesaurus_terms (term_id));
 diesel::joinable!(recommendation_sdg_targets -> recommendations (recommendation_id));
 diesel::joinable!(recommendation_sdg_targets -> sdg_targets (sdg_target_id));
 diesel::joinable!(implementation_reports -> recommendations (recommendation_id));
@@ -262,4 +285,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     implementation_reports,
     audit_log,
     visits,
+    thesaurus_terms,
+    recommendation_terms,
 );

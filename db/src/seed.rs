@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use crate::models::{
     Addressee, AdoptionMethod, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ, ResolutionStatus,
-    SessionBody, UnStatus, Vote,
+    SessionBody, TermFacet, UnStatus, Vote,
 };
 use crate::schema::{
-    countries, mandates, mechanisms, recommendations, regional_groups, reports, resolution_sponsors, resolution_votes,
-    resolutions, sdg_goals, sdg_targets, sessions,
+    countries, mandates, mechanisms, recommendation_terms, recommendations, regional_groups, reports,
+    resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets, sessions, thesaurus_terms,
 };
 use crate::DbConnection;
 
@@ -32,6 +32,8 @@ const REPORTS: &str = include_str!("../seed/reports.csv");
 const MECHANISMS: &str = include_str!("../seed/mechanisms.csv");
 const MANDATES: &str = include_str!("../seed/mandates.csv");
 const RECOMMENDATIONS: &str = include_str!("../seed/recommendations.csv");
+const THESAURUS_TERMS: &str = include_str!("../seed/thesaurus_terms.csv");
+const RECOMMENDATION_TERMS: &str = include_str!("../seed/recommendation_terms.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -154,6 +156,7 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_mechanisms(conn, stamp, &mut report)?;
         load_mandates(conn, stamp, &mut report)?;
         load_recommendations(conn, stamp, &mut report)?;
+        load_thesaurus(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -1011,6 +1014,105 @@ fn load_recommendations(
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
     apply!(conn, recommendations, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct TermRecord {
+    key: String,
+    facet: String,
+    name_en: String,
+    name_zh: String,
+    description_en: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = thesaurus_terms, treat_none_as_null = true)]
+struct NewTerm {
+    key: String,
+    facet: String,
+    name_en: String,
+    name_zh: String,
+    description_en: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecommendationTermsRecord {
+    recommendation: String,
+    /// Term keys separated by spaces.
+    terms: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+/// The thesaurus, and the indexing of the seeded recommendations by it (links are added, never removed here: an
+/// index entry made through the API stays).
+fn load_thesaurus(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "thesaurus_terms.csv";
+    let mut desired = Vec::new();
+    for (i, r) in records::<TermRecord>(FILE, THESAURUS_TERMS)?.into_iter().enumerate() {
+        TermFacet::parse(&r.facet).ok_or_else(|| invalid(FILE, i, format!("facet {:?}", r.facet)))?;
+        let row = NewTerm {
+            key: r.key,
+            facet: r.facet,
+            name_en: r.name_en,
+            name_zh: r.name_zh,
+            description_en: r.description_en,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let existing = thesaurus_terms::table
+        .select((
+            thesaurus_terms::id,
+            (
+                thesaurus_terms::key,
+                thesaurus_terms::facet,
+                thesaurus_terms::name_en,
+                thesaurus_terms::name_zh,
+                thesaurus_terms::description_en,
+                thesaurus_terms::source,
+            ),
+        ))
+        .load::<(i64, NewTerm)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, thesaurus_terms, plan(existing, desired, report), stamp, report);
+
+    const LINKS: &str = "recommendation_terms.csv";
+    let term_ids = id_map(thesaurus_terms::table.select((thesaurus_terms::id, thesaurus_terms::key)).load(conn)?);
+    let recommendation_ids =
+        id_map(recommendations::table.select((recommendations::id, recommendations::key)).load(conn)?);
+    let existing: HashSet<(i64, i64)> = recommendation_terms::table
+        .select((recommendation_terms::recommendation_id, recommendation_terms::term_id))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let mut touched = HashSet::new();
+    for (i, r) in records::<RecommendationTermsRecord>(LINKS, RECOMMENDATION_TERMS)?.into_iter().enumerate() {
+        let rec = lookup(LINKS, i, "recommendation", &recommendation_ids, Some(&r.recommendation))?
+            .ok_or_else(|| invalid(LINKS, i, "no recommendation"))?;
+        for key in r.terms.split_whitespace() {
+            let term = lookup(LINKS, i, "term", &term_ids, Some(key))?.ok_or_else(|| invalid(LINKS, i, "no term"))?;
+            if existing.contains(&(rec, term)) {
+                report.unchanged += 1;
+                continue;
+            }
+            diesel::insert_into(recommendation_terms::table)
+                .values((recommendation_terms::recommendation_id.eq(rec), recommendation_terms::term_id.eq(term)))
+                .execute(conn)?;
+            report.inserted += 1;
+            touched.insert(rec);
+        }
+    }
+    if !touched.is_empty() {
+        diesel::update(recommendations::table.filter(recommendations::id.eq_any(touched)))
+            .set(recommendations::updated_at.eq(stamp))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -43,7 +43,7 @@ impl Default for Limits {
 }
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot, mutation::MutationRoot, EmptySubscription).extension(error::ErrorCodes)
+    Schema::build(QueryRoot::default(), mutation::MutationRoot, EmptySubscription).extension(error::ErrorCodes)
 }
 
 /// Builds the schema over a database.

@@ -99,6 +99,9 @@ pub struct ReportId(pub i64);
 /// The SDG targets of a recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TargetsOfRecommendation(pub i64);
+/// The thesaurus terms (themes and affected persons) of a recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TermsOfRecommendation(pub i64);
 /// The implementation history of a recommendation, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ImplementationOf(pub i64);
@@ -284,6 +287,24 @@ impl Loader<TargetsOfRecommendation> for DbLoader {
             wanted.iter().map(|k| (*k, Vec::new())).collect();
         for (recommendation, target) in rows {
             map.entry(TargetsOfRecommendation(recommendation)).or_default().push(target);
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<TermsOfRecommendation> for DbLoader {
+    type Value = Vec<hrc_db::models::ThesaurusTerm>;
+    type Error = Arc<ApiError>;
+
+    async fn load(
+        &self,
+        wanted: &[TermsOfRecommendation],
+    ) -> Result<HashMap<TermsOfRecommendation, Vec<hrc_db::models::ThesaurusTerm>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| hrc_db::models::ThesaurusTerm::of_recommendations(c, &ids)).await?;
+        let mut map: HashMap<TermsOfRecommendation, Vec<_>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
+        for (recommendation, term) in rows {
+            map.entry(TermsOfRecommendation(recommendation)).or_default().push(term);
         }
         Ok(map)
     }

@@ -10,6 +10,7 @@ use crate::types::query;
 use crate::types::recommendation::Recommendation;
 use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
 use crate::types::resolution::{Report, Resolution};
+use crate::types::thesaurus::ThesaurusTerm;
 use crate::types::visit::Visit;
 
 /// Most IDs `nodes` takes at once.
@@ -30,6 +31,7 @@ pub enum Node {
     Mandate(Mandate),
     Recommendation(Recommendation),
     Visit(Visit),
+    ThesaurusTerm(ThesaurusTerm),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -66,6 +68,9 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             .await?
             .map(|r| Node::Recommendation(Recommendation(r))),
         "Visit" => query(ctx, move |c| models::Visit::by_key(c, &key)).await?.map(|r| Node::Visit(Visit(r))),
+        "ThesaurusTerm" => query(ctx, move |c| models::ThesaurusTerm::by_key(c, &key))
+            .await?
+            .map(|r| Node::ThesaurusTerm(ThesaurusTerm(r))),
         _ => return Err(unknown()),
     })
 }

@@ -14,11 +14,18 @@ use crate::types::recommendation::{ImplementationStatus, Recommendation, Respons
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
 use crate::types::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
+use crate::types::thesaurus::ThesaurusQuery;
 use crate::types::viewer::Viewer;
 use crate::types::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue, VisitStatus};
 
 /// Entry points of the graph.
-pub struct QueryRoot;
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(CoreQuery, ThesaurusQuery);
+
+/// Entry points to the reference data, mechanisms, recommendations and visits.
+#[derive(Default)]
+pub struct CoreQuery;
 
 /// Filters on recommendations; all optional, and every one given must hold. A value that names nothing we hold (a
 /// country, mechanism or target we do not know) is an error, never a silent empty list.
@@ -44,6 +51,10 @@ pub struct RecommendationFilter {
     pub sdg_goal: Option<i32>,
     /// Related to this SDG target (such as `16.10`).
     pub sdg_target: Option<String>,
+    /// Indexed by this theme, by thesaurus key (such as `prevention`).
+    pub theme: Option<String>,
+    /// Concerning this group of affected persons, by thesaurus key (such as `children`).
+    pub affected_persons: Option<String>,
     /// Its current implementation status (that of its latest report).
     pub implementation_status: Option<ImplementationStatus>,
     /// Words its text contains, in any language we hold (case-insensitive; 1 to 200 characters).
@@ -117,6 +128,29 @@ fn resolve_filter(
         match models::SdgTarget::by_code(c, code.trim())? {
             Some(t) => out.sdg_target = Some(t.code),
             None => return Ok(Err(not_found("filter.sdgTarget", "SDG target", code))),
+        }
+    }
+    for (field, value, facet, slot) in [
+        ("filter.theme", &f.theme, models::TermFacet::Theme, &mut out.theme_id),
+        (
+            "filter.affectedPersons",
+            &f.affected_persons,
+            models::TermFacet::AffectedPersons,
+            &mut out.affected_persons_id,
+        ),
+    ] {
+        if let Some(key) = value {
+            match models::ThesaurusTerm::by_key(c, key.trim())? {
+                Some(t) if t.facet() == facet => *slot = Some(t.id),
+                Some(_) => {
+                    let other = match facet {
+                        models::TermFacet::Theme => "a group of affected persons, not a theme",
+                        models::TermFacet::AffectedPersons => "a theme, not a group of affected persons",
+                    };
+                    return Ok(Err(ApiError::bad_input(field, format!("{key:?} is {other}"))));
+                }
+                None => return Ok(Err(not_found(field, "thesaurus term", key))),
+            }
         }
     }
     Ok(Ok(out))
@@ -220,8 +254,8 @@ fn symbol(field: &str, text: &str) -> Result<String, ApiError> {
     }
 }
 
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl CoreQuery {
     /// Any object by its global ID; null if it no longer exists. An ID this API did not issue is `BAD_USER_INPUT`.
     async fn node(
         &self,

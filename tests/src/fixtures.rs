@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use hrc_db::schema::{
-    countries, implementation_reports, mechanisms, recommendation_sdg_targets, recommendations, sdg_targets,
+    countries, implementation_reports, mechanisms, recommendation_sdg_targets, recommendation_terms, recommendations,
+    sdg_targets, thesaurus_terms,
 };
 
 /// A fictional UPR recommendation to build.
@@ -16,12 +17,15 @@ pub struct FakeRecommendation {
     pub response: &'static str,
     pub text_en: String,
     pub targets: Vec<&'static str>,
+    /// Thesaurus keys (themes and affected persons).
+    pub terms: Vec<&'static str>,
     /// (status, date) of each implementation report, in the order they are appended.
     pub history: Vec<(&'static str, NaiveDate)>,
 }
 
 impl FakeRecommendation {
-    /// A recommendation to `country` numbered `n`, with two SDG targets and a two-step history.
+    /// A recommendation to `country` numbered `n`, with two SDG targets, a theme (and, every fourth, children as
+    /// affected persons) and a two-step history.
     pub fn numbered(country: &'static str, n: usize) -> FakeRecommendation {
         FakeRecommendation {
             country,
@@ -30,6 +34,11 @@ impl FakeRecommendation {
             response: if n % 3 == 0 { "NOTED" } else { "SUPPORTED" },
             text_en: format!("FICTIONAL test recommendation {n}: strengthen the national human rights institution"),
             targets: vec!["16.10", "16.a"],
+            terms: if n % 4 == 0 {
+                vec!["national-human-rights-institutions", "children"]
+            } else {
+                vec!["national-human-rights-institutions"]
+            },
             history: vec![
                 ("NOT_STARTED", NaiveDate::from_ymd_opt(2021, 1, 1).unwrap()),
                 (
@@ -86,6 +95,15 @@ pub fn insert_recommendations(database_url: &str, items: &[FakeRecommendation]) 
                         recommendation_sdg_targets::recommendation_id.eq(id),
                         recommendation_sdg_targets::sdg_target_id.eq(target),
                     ))
+                    .execute(conn)?;
+            }
+            for key in &item.terms {
+                let term: i64 = thesaurus_terms::table
+                    .filter(thesaurus_terms::key.eq(key))
+                    .select(thesaurus_terms::id)
+                    .first(conn)?;
+                diesel::insert_into(recommendation_terms::table)
+                    .values((recommendation_terms::recommendation_id.eq(id), recommendation_terms::term_id.eq(term)))
                     .execute(conn)?;
             }
             for (status, date) in &item.history {

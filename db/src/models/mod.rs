@@ -6,6 +6,7 @@ pub mod recommendation;
 pub mod reference;
 pub mod resolution;
 pub mod sql;
+pub mod thesaurus;
 pub mod visit;
 
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
@@ -16,6 +17,7 @@ pub use recommendation::{
 };
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
+pub use thesaurus::{TermFilter, ThesaurusTerm};
 pub use visit::{Visit, VisitDimension, VisitFilter};
 
 /// Declares a closed set of values stored as upper-case text (with a CHECK constraint in the migrations).
@@ -50,6 +52,10 @@ macro_rules! text_enum {
     };
 }
 
+text_enum!(
+    /// The facets of the thesaurus.
+    TermFacet { Theme = "THEME", AffectedPersons = "AFFECTED_PERSONS" }
+);
 text_enum!(
     /// The five UN regional groups.
     RegionalGroupCode {

@@ -9,7 +9,9 @@ use super::page::keyset_page;
 use super::sql::{BindValue, BucketRow, SqlWhere};
 use super::{ImplementationStatus, Page, PageRequest, Response};
 use crate::connection::MultiBackend;
-use crate::schema::{implementation_reports, recommendation_sdg_targets, recommendations, sdg_goals, sdg_targets};
+use crate::schema::{
+    implementation_reports, recommendation_sdg_targets, recommendation_terms, recommendations, sdg_goals, sdg_targets,
+};
 use crate::DbConnection;
 
 diesel::define_sql_function! {
@@ -87,6 +89,10 @@ pub struct RecommendationFilter {
     pub response: Option<Response>,
     pub sdg_goal: Option<i32>,
     pub sdg_target: Option<String>,
+    /// Indexed by this theme (a thesaurus term id).
+    pub theme_id: Option<i64>,
+    /// Indexed by this group of affected persons (a thesaurus term id).
+    pub affected_persons_id: Option<i64>,
     /// The current status: that of the latest implementation report.
     pub implementation_status: Option<ImplementationStatus>,
     /// Words the English or Chinese text contains (case-insensitive).
@@ -139,6 +145,12 @@ fn filtered(filter: &RecommendationFilter) -> recommendations::BoxedQuery<'stati
             .inner_join(sdg_targets::table)
             .filter(sdg_targets::code.eq(code.clone()))
             .select(recommendation_sdg_targets::recommendation_id);
+        query = query.filter(recommendations::id.eq_any(ids));
+    }
+    for term in [filter.theme_id, filter.affected_persons_id].into_iter().flatten() {
+        let ids = recommendation_terms::table
+            .filter(recommendation_terms::term_id.eq(term))
+            .select(recommendation_terms::recommendation_id);
         query = query.filter(recommendations::id.eq_any(ids));
     }
     if let Some(status) = filter.implementation_status {
@@ -255,6 +267,12 @@ pub enum Dimension {
     Mechanism,
     UprCycle,
     SourceKind,
+    /// Many-valued: a recommendation counts once under each of its themes.
+    Theme,
+    /// Many-valued: a recommendation counts once under each group of affected persons it names.
+    AffectedPersons,
+    /// Many-valued: a recommendation counts once under each SDG its targets belong to.
+    SdgGoal,
 }
 
 impl Dimension {
@@ -262,6 +280,9 @@ impl Dimension {
     /// implementation status is the latest report's, derived here as everywhere.
     fn expression(self) -> &'static str {
         match self {
+            Dimension::Theme | Dimension::AffectedPersons | Dimension::SdgGoal => {
+                unreachable!("many-valued dimensions are joined, not computed")
+            }
             Dimension::Response => "recommendations.response",
             Dimension::ImplementationStatus => {
                 "(SELECT r.status FROM implementation_reports r WHERE r.recommendation_id = recommendations.id \
@@ -275,6 +296,38 @@ impl Dimension {
             Dimension::Mechanism => "(SELECT m.key FROM mechanisms m WHERE m.id = recommendations.mechanism_id)",
             Dimension::UprCycle => "CAST(recommendations.upr_cycle AS TEXT)",
             Dimension::SourceKind => "recommendations.source_kind",
+        }
+    }
+}
+
+impl Dimension {
+    /// For a many-valued dimension, a subquery of (`rid`, `v`) pairs: each recommendation id with one of its values.
+    fn pairs(self) -> Option<&'static str> {
+        match self {
+            Dimension::Theme => Some(
+                "SELECT l.recommendation_id AS rid, t.key AS v FROM recommendation_terms l \
+                 JOIN thesaurus_terms t ON t.id = l.term_id WHERE t.facet = 'THEME'",
+            ),
+            Dimension::AffectedPersons => Some(
+                "SELECT l.recommendation_id AS rid, t.key AS v FROM recommendation_terms l \
+                 JOIN thesaurus_terms t ON t.id = l.term_id WHERE t.facet = 'AFFECTED_PERSONS'",
+            ),
+            Dimension::SdgGoal => Some(
+                "SELECT DISTINCT l.recommendation_id AS rid, CAST(g.number AS TEXT) AS v \
+                 FROM recommendation_sdg_targets l JOIN sdg_targets t ON t.id = l.sdg_target_id \
+                 JOIN sdg_goals g ON g.id = t.goal_id",
+            ),
+            _ => None,
+        }
+    }
+
+    /// The dimension's value as SQL, and the join it needs (for a many-valued one), under alias `alias`.
+    fn select(self, alias: &str) -> (String, String) {
+        match self.pairs() {
+            Some(pairs) => {
+                (format!("{alias}.v"), format!(" LEFT JOIN ({pairs}) {alias} ON {alias}.rid = recommendations.id"))
+            }
+            None => (self.expression().to_owned(), String::new()),
         }
     }
 }
@@ -327,6 +380,12 @@ impl RecommendationFilter {
                  JOIN sdg_targets t ON t.id = l.sdg_target_id WHERE t.code = {p})"
             ));
         }
+        for term in [self.theme_id, self.affected_persons_id].into_iter().flatten() {
+            let p = w.placeholder(BindValue::BigInt(term));
+            w.clauses.push(format!(
+                "recommendations.id IN (SELECT l.recommendation_id FROM recommendation_terms l WHERE l.term_id = {p})"
+            ));
+        }
         if let Some(status) = self.implementation_status {
             let p = w.placeholder(BindValue::Text(status.as_str().to_owned()));
             w.clauses.push(format!("{} = {p}", Dimension::ImplementationStatus.expression()));
@@ -362,11 +421,12 @@ impl Recommendation {
         let second = dimensions.get(1).copied();
         let w = filter.where_sql(conn.backend());
         let condition = w.condition();
+        let (a, join_a) = first.select("da");
+        let (b, join_b) = second.map(|d| d.select("db")).unwrap_or(("CAST(NULL AS TEXT)".to_owned(), String::new()));
+        // Many-valued dimensions are joined, so a recommendation may appear in several rows: count it once per bucket.
         let text = format!(
-            "SELECT {} AS a, {} AS b, COUNT(*) AS n FROM recommendations WHERE {condition} \
-             GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
-            first.expression(),
-            second.map(Dimension::expression).unwrap_or("CAST(NULL AS TEXT)"),
+            "SELECT {a} AS a, {b} AS b, COUNT(DISTINCT recommendations.id) AS n FROM recommendations{join_a}{join_b} \
+             WHERE {condition} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
         );
         let rows: Vec<BucketRow> = w.query(text).load(conn)?;
         Ok(rows

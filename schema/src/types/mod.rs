@@ -5,6 +5,7 @@ pub mod recommendation;
 pub mod reference;
 pub mod resolution;
 pub mod stats;
+pub mod thesaurus;
 pub mod viewer;
 pub mod visit;
 

@@ -12,8 +12,10 @@ use crate::ids;
 use crate::lang::{pick_opt, Lang};
 use crate::loaders::{
     CountryId, ImplementationOf, MandateId, MechanismId, ReportId, SessionId, TargetsOfRecommendation,
+    TermsOfRecommendation,
 };
 use crate::scalars::{Date, DateTime};
+use crate::types::thesaurus::ThesaurusTerm;
 
 /// Where a recommendation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -91,6 +93,11 @@ pub enum ImplementationSource {
 pub struct Recommendation(pub models::Recommendation);
 
 impl Recommendation {
+    async fn terms(&self, ctx: &Context<'_>, facet: models::TermFacet) -> Result<Vec<ThesaurusTerm>, ApiError> {
+        let rows = loaders(ctx)?.load_one(TermsOfRecommendation(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().filter(|t| t.facet() == facet).map(ThesaurusTerm).collect())
+    }
+
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<models::ImplementationReport>, ApiError> {
         Ok(loaders(ctx)?.load_one(ImplementationOf(self.0.id)).await?.unwrap_or_default())
     }
@@ -207,6 +214,16 @@ impl Recommendation {
     async fn sdg_targets(&self, ctx: &Context<'_>) -> Result<Vec<SdgTarget>, ApiError> {
         let rows = loaders(ctx)?.load_one(TargetsOfRecommendation(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(SdgTarget).collect())
+    }
+
+    /// The themes it is indexed by.
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<ThesaurusTerm>, ApiError> {
+        self.terms(ctx, models::TermFacet::Theme).await
+    }
+
+    /// The groups of persons it concerns.
+    async fn affected_persons(&self, ctx: &Context<'_>) -> Result<Vec<ThesaurusTerm>, ApiError> {
+        self.terms(ctx, models::TermFacet::AffectedPersons).await
     }
 
     /// Every implementation report, oldest first. Reports are never changed: a correction is a later report.

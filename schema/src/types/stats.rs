@@ -23,6 +23,12 @@ pub enum RecommendationDimension {
     UprCycle,
     /// Where it comes from (UPR, special procedure, treaty body…).
     SourceKind,
+    /// Its themes (thesaurus key): a recommendation with several counts once under each.
+    Theme,
+    /// The groups of affected persons it names (thesaurus key): counted once under each.
+    AffectedPersons,
+    /// The SDGs its targets belong to (goal number): counted once under each goal.
+    SdgGoal,
 }
 
 /// One dimension's value in a bucket.
@@ -40,8 +46,8 @@ impl DimensionValue {
         self.dimension
     }
 
-    /// The value: an enum name, an ISO code, a mechanism key or a cycle number; null for recommendations that have
-    /// none (no response yet, no implementation report, no State addressed…).
+    /// The value: an enum name, an ISO code, a mechanism or thesaurus key, a cycle or goal number; null for those with
+    /// none (no response yet, no implementation report, no State addressed, no theme…).
     async fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
@@ -81,6 +87,8 @@ pub struct Labels {
     groups: Vec<models::RegionalGroup>,
     countries: Vec<models::Country>,
     mechanisms: Vec<models::Mechanism>,
+    terms: Vec<models::ThesaurusTerm>,
+    goals: Vec<models::SdgGoal>,
 }
 
 impl Labels {
@@ -107,6 +115,12 @@ impl Labels {
             } else {
                 vec![]
             },
+            terms: if dimensions.iter().any(|d| matches!(d, Dimension::Theme | Dimension::AffectedPersons)) {
+                models::ThesaurusTerm::all(conn)?
+            } else {
+                vec![]
+            },
+            goals: if dimensions.contains(&Dimension::SdgGoal) { models::SdgGoal::all(conn)? } else { vec![] },
         })
     }
 
@@ -130,6 +144,18 @@ impl Labels {
                 .iter()
                 .find(|m| m.key == key)
                 .map(|m| (Some(m.name_en.clone()), m.name_zh.clone()))
+                .unwrap_or_default(),
+            Dimension::Theme | Dimension::AffectedPersons => self
+                .terms
+                .iter()
+                .find(|t| t.key == key)
+                .map(|t| (Some(t.name_en.clone()), Some(t.name_zh.clone())))
+                .unwrap_or_default(),
+            Dimension::SdgGoal => self
+                .goals
+                .iter()
+                .find(|g| g.number.to_string() == key)
+                .map(|g| (Some(g.name_en.clone()), Some(g.name_zh.clone())))
                 .unwrap_or_default(),
             _ => (None, None),
         }

@@ -12,4 +12,5 @@ mod reference;
 mod resolutions;
 mod seed;
 mod stats;
+mod thesaurus;
 mod visits;

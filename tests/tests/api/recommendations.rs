@@ -142,6 +142,9 @@ async fn filters_that_name_nothing_we_hold_are_refused(app: TestApp) {
         (r#"{ sdgGoal: 18 }"#, "filter.sdgGoal"),
         (r#"{ uprCycle: 5 }"#, "filter.uprCycle"),
         (r#"{ search: "" }"#, "filter.search"),
+        (r#"{ theme: "no-such-theme" }"#, "filter.theme"),
+        (r#"{ theme: "children" }"#, "filter.theme"),
+        (r#"{ affectedPersons: "prevention" }"#, "filter.affectedPersons"),
     ] {
         let (_, code, body) =
             app.query_error(&format!("{{ recommendations(filter: {filter}) {{ totalCount }} }}")).await;
@@ -177,6 +180,12 @@ async fn typed_filters_narrow_recommendations_and_their_count(app: TestApp) {
     assert_eq!(count(r#"{ implementationStatus: IN_PROGRESS }"#).await, 6);
     assert_eq!(count(r#"{ implementationStatus: NOT_STARTED }"#).await, 0);
     assert_eq!(count(r#"{ fictional: true }"#).await, 13);
+    assert_eq!(count(r#"{ theme: "national-human-rights-institutions", country: "NPL" }"#).await, 12);
+    // Children: every fourth fixture (0, 4, 8) and the seed report's para 75 (b).
+    assert_eq!(count(r#"{ affectedPersons: "children" }"#).await, 4);
+    assert_eq!(count(r#"{ affectedPersons: "children", fictional: true }"#).await, 3);
+    assert_eq!(count(r#"{ theme: "prevention", fictional: false }"#).await, seeded_rows().len() as i64);
+    assert_eq!(count(r#"{ theme: "early-warning" }"#).await, 4);
     assert_eq!(count(r#"{ fictional: false }"#).await, seeded_rows().len() as i64);
 
     let data = app
@@ -212,6 +221,8 @@ const PAGE_WITH_RELATIONS: &str = "query($n: Int) { recommendations(first: $n, f
         recommendingCountry { isoCode }
         mechanism { key name }
         sdgTargets { code }
+        themes { key name }
+        affectedPersons { key }
         currentImplementationStatus
         implementationHistory { status reportedOn }
     } }
@@ -236,11 +247,14 @@ async fn a_page_of_100_recommendations_with_relations_costs_a_fixed_number_of_st
     assert_eq!(edges.len(), 100);
     assert!(edges.iter().all(|e| e["node"]["sdgTargets"].as_array().unwrap().len() == 2));
     assert!(edges.iter().all(|e| e["node"]["mechanism"]["key"] == "upr"));
+    assert!(edges.iter().all(|e| e["node"]["themes"][0]["key"] == "national-human-rights-institutions"));
+    let with_children = edges.iter().filter(|e| e["node"]["affectedPersons"][0]["key"] == "children").count();
+    assert_eq!(with_children, 25, "every fourth of the first 100");
     let codes: HashSet<&str> =
         edges.iter().map(|e| e["node"]["country"]["regionalGroup"]["code"].as_str().unwrap()).collect();
     assert_eq!(codes, HashSet::from(["ASIA_PACIFIC"]));
     eprintln!("{}: {small} statements for 10 recommendations with relations, {large} for 100", app.backend.name());
-    // page + count + one query per relation (countries, groups, mechanism, targets, history): never per row.
+    // page + count + one query per relation (countries, groups, mechanism, targets, terms, history): never per row.
     assert!(large <= 10, "{large} statements for a page of 100");
     assert_eq!(small, large, "the statement count must not grow with the page size");
 }

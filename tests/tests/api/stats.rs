@@ -7,6 +7,7 @@ fn fixtures(app: &TestApp) {
     insert_recommendations(&app.database.url, &items);
     let mut other = FakeRecommendation::numbered("BDI", 1);
     other.history.clear();
+    other.terms.clear();
     insert_recommendations(&app.database.url, &[other]);
 }
 
@@ -54,6 +55,8 @@ async fn counts_and_lists_agree_under_every_filter(app: TestApp) {
         r#"{ sdgTarget: "16.a" }"#,
         "{ implementationStatus: IN_PROGRESS }",
         r#"{ search: "National" }"#,
+        r#"{ theme: "prevention" }"#,
+        r#"{ affectedPersons: "children", country: "NPL" }"#,
         r#"{ search: "%" }"#,
         r#"{ search: "执行基金" }"#,
         "{ fictional: false }",
@@ -73,6 +76,52 @@ async fn counts_and_lists_agree_under_every_filter(app: TestApp) {
     }
 }
 
+/// (key, count) of each bucket of a one-dimension count.
+async fn buckets(app: &TestApp, query: &str) -> Vec<(Value, i64)> {
+    let data = app.query(query).await;
+    data["recommendationCounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["values"][0]["key"].clone(), b["count"].as_i64().unwrap()))
+        .collect()
+}
+
+async fn many_valued_dimensions_count_each_recommendation_once_per_value(app: TestApp) {
+    fixtures(&app);
+    // Every fixture has targets 16.10 and 16.a: both of goal 16, so each counts once there, not twice.
+    let goals = buckets(
+        &app,
+        "{ recommendationCounts(groupBy: [SDG_GOAL], filter: { fictional: true }) { count values { key } } }",
+    )
+    .await;
+    assert_eq!(goals, vec![(json!("16"), 13)]);
+    let data = app
+        .query(r#"{ recommendationCounts(groupBy: [SDG_GOAL], filter: { fictional: true }) { values { label zh: label(lang: ZH) } } }"#)
+        .await;
+    assert_eq!(data["recommendationCounts"][0]["values"][0]["label"], "Promote peaceful and inclusive societies for sustainable development, provide access to justice for all and build effective, accountable and inclusive institutions at all levels");
+    let themes = buckets(
+        &app,
+        "{ recommendationCounts(groupBy: [THEME], filter: { fictional: true }) { count values { key } } }",
+    )
+    .await;
+    assert_eq!(themes, vec![(json!("national-human-rights-institutions"), 12), (Value::Null, 1)]);
+    let affected =
+        buckets(&app, "{ recommendationCounts(groupBy: [AFFECTED_PERSONS]) { count values { key } } }").await;
+    let seeded = app.query("{ recommendations(filter: { fictional: false }) { totalCount } }").await["recommendations"]
+        ["totalCount"]
+        .as_i64()
+        .unwrap();
+    // Seeded: para 71 (a) names victims and para 75 (b) children; fixtures 0, 4 and 8 name children.
+    assert_eq!(affected, vec![(Value::Null, seeded - 2 + 10), (json!("children"), 4), (json!("victims"), 1)]);
+    // Theme by response: the seeded paragraphs all carry the prevention theme and no response.
+    let data = app
+        .query(r#"{ recommendationCounts(groupBy: [THEME, RESPONSE], filter: { theme: "prevention" }) { count values { key label } } }"#)
+        .await;
+    assert_eq!(data["recommendationCounts"][0]["count"], seeded);
+    assert_eq!(data["recommendationCounts"][0]["values"][0]["label"], "Prevention of human rights violations");
+}
+
 async fn counting_needs_one_or_two_different_dimensions(app: TestApp) {
     for group_by in ["[]", "[RESPONSE, COUNTRY, MECHANISM]", "[COUNTRY, COUNTRY]"] {
         let (_, code, body) =
@@ -89,4 +138,5 @@ on_both_backends!(
     recommendations_are_counted_by_status_per_regional_group,
     counts_and_lists_agree_under_every_filter,
     counting_needs_one_or_two_different_dimensions,
+    many_valued_dimensions_count_each_recommendation_once_per_value,
 );

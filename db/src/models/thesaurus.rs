@@ -1,0 +1,79 @@
+//! The thesaurus recommendations are indexed by: themes and groups of affected persons.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::page::keyset_page;
+use super::{Page, PageRequest, TermFacet};
+use crate::connection::MultiBackend;
+use crate::schema::{recommendation_terms, thesaurus_terms};
+use crate::DbConnection;
+
+/// A term of the thesaurus: a theme (such as prevention) or a group of affected persons (such as children).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = thesaurus_terms)]
+pub struct ThesaurusTerm {
+    pub id: i64,
+    pub key: String,
+    pub facet: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub description_en: Option<String>,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters on the thesaurus.
+#[derive(Debug, Clone, Default)]
+pub struct TermFilter {
+    pub facet: Option<TermFacet>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+fn filtered(filter: &TermFilter) -> thesaurus_terms::BoxedQuery<'static, MultiBackend> {
+    let mut query = thesaurus_terms::table.into_boxed();
+    if let Some(facet) = filter.facet {
+        query = query.filter(thesaurus_terms::facet.eq(facet.as_str()));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(thesaurus_terms::updated_at.ge(since));
+    }
+    query
+}
+
+impl ThesaurusTerm {
+    pub fn facet(&self) -> TermFacet {
+        TermFacet::from_db(&self.facet)
+    }
+
+    pub fn page(conn: &mut DbConnection, filter: &TermFilter, page: &PageRequest) -> QueryResult<Page<ThesaurusTerm>> {
+        keyset_page!(conn, filtered(filter).select(ThesaurusTerm::as_select()), thesaurus_terms::id, page)
+    }
+
+    pub fn count(conn: &mut DbConnection, filter: &TermFilter) -> QueryResult<i64> {
+        filtered(filter).count().get_result(conn)
+    }
+
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ThesaurusTerm>> {
+        thesaurus_terms::table.order(thesaurus_terms::id).select(ThesaurusTerm::as_select()).load(conn)
+    }
+
+    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThesaurusTerm>> {
+        thesaurus_terms::table
+            .filter(thesaurus_terms::key.eq(key))
+            .select(ThesaurusTerm::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The terms of several recommendations at once, as (recommendation, term) pairs in thesaurus order.
+    pub fn of_recommendations(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, ThesaurusTerm)>> {
+        recommendation_terms::table
+            .inner_join(thesaurus_terms::table)
+            .filter(recommendation_terms::recommendation_id.eq_any(ids))
+            .order(thesaurus_terms::id)
+            .select((recommendation_terms::recommendation_id, ThesaurusTerm::as_select()))
+            .load(conn)
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE recommendation_terms;
+DROP TABLE thesaurus_terms;
