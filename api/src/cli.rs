@@ -146,12 +146,13 @@ fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
         );
     } else {
         println!(
-            "demo data (FICTIONAL, seed {seed}): {} recommendations, {} SDG links, {} thesaurus links, {} implementation reports, {} visits in {:.1} s",
+            "demo data (FICTIONAL, seed {seed}): {} recommendations, {} SDG links, {} thesaurus links, {} implementation reports, {} visits, {} communications in {:.1} s",
             report.recommendations,
             report.sdg_links,
             report.term_links,
             report.implementation_reports,
             report.visits,
+            report.communications,
             started.elapsed().as_secs_f64()
         );
     }

@@ -130,6 +130,7 @@ diesel::table! {
         established_by_id -> Nullable<BigInt>,
         prevention_dimension -> Nullable<Bool>,
         source -> Text,
+        version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -150,6 +151,7 @@ diesel::table! {
         term_ends_on -> Nullable<Date>,
         prevention_dimension -> Nullable<Bool>,
         source -> Text,
+        version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -195,6 +197,7 @@ diesel::table! {
         report_id -> Nullable<BigInt>,
         fictional -> Bool,
         source -> Text,
+        version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -253,6 +256,120 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mandate_holders (id) {
+        id -> BigInt,
+        key -> Text,
+        mandate_id -> BigInt,
+        name -> Text,
+        role -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        fictional -> Bool,
+        version -> Integer,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mandate_renewals (mandate_id, resolution_id) {
+        mandate_id -> BigInt,
+        resolution_id -> BigInt,
+        renewed_until -> Nullable<Date>,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    communications (id) {
+        id -> BigInt,
+        key -> Text,
+        kind -> Text,
+        country_id -> Nullable<BigInt>,
+        sent_on -> Date,
+        summary_en -> Nullable<Text>,
+        summary_zh -> Nullable<Text>,
+        reply_received_on -> Nullable<Date>,
+        reply_summary -> Nullable<Text>,
+        fictional -> Bool,
+        version -> Integer,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    communication_mandates (communication_id, mandate_id) {
+        communication_id -> BigInt,
+        mandate_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    standing_invitations (id) {
+        id -> BigInt,
+        country_id -> BigInt,
+        extended_on -> Nullable<Date>,
+        fictional -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    country_situations (id) {
+        id -> BigInt,
+        key -> Text,
+        country_id -> BigInt,
+        agenda_item -> Nullable<Integer>,
+        title_en -> Text,
+        title_zh -> Nullable<Text>,
+        summary_en -> Nullable<Text>,
+        fictional -> Bool,
+        version -> Integer,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    situation_bodies (id) {
+        id -> BigInt,
+        situation_id -> BigInt,
+        mechanism_id -> Nullable<BigInt>,
+        mandate_id -> Nullable<BigInt>,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    situation_events (id) {
+        id -> BigInt,
+        key -> Text,
+        situation_id -> BigInt,
+        kind -> Text,
+        year -> Nullable<Integer>,
+        held_on -> Nullable<Date>,
+        session_id -> Nullable<BigInt>,
+        mandate_id -> Nullable<BigInt>,
+        report_id -> Nullable<BigInt>,
+        description_en -> Nullable<Text>,
+        description_zh -> Nullable<Text>,
+        fictional -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(communication_mandates -> communications (communication_id));
+diesel::joinable!(communication_mandates -> mandates (mandate_id));
+diesel::joinable!(mandate_renewals -> resolutions (resolution_id));
 diesel::joinable!(recommendation_terms -> recommendations (recommendation_id));
 diesel::joinable!(recommendation_terms -> thesaurus_terms (term_id));
 diesel::joinable!(recommendation_sdg_targets -> recommendations (recommendation_id));
@@ -287,4 +404,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     visits,
     thesaurus_terms,
     recommendation_terms,
+    mandate_holders,
+    mandate_renewals,
+    communications,
+    communication_mandates,
+    standing_invitations,
+    country_situations,
+    situation_bodies,
+    situation_events,
 );

@@ -12,12 +12,13 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::models::{
-    Addressee, AdoptionMethod, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ, ResolutionStatus,
-    SessionBody, TermFacet, UnStatus, Vote,
+    Addressee, AdoptionMethod, HolderRole, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ,
+    ResolutionStatus, SessionBody, SituationEventKind, TermFacet, UnStatus, Vote,
 };
 use crate::schema::{
-    countries, mandates, mechanisms, recommendation_terms, recommendations, regional_groups, reports,
-    resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets, sessions, thesaurus_terms,
+    countries, country_situations, mandate_holders, mandates, mechanisms, recommendation_terms, recommendations,
+    regional_groups, reports, resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets, sessions,
+    situation_bodies, situation_events, thesaurus_terms,
 };
 use crate::DbConnection;
 
@@ -34,6 +35,9 @@ const MANDATES: &str = include_str!("../seed/mandates.csv");
 const RECOMMENDATIONS: &str = include_str!("../seed/recommendations.csv");
 const THESAURUS_TERMS: &str = include_str!("../seed/thesaurus_terms.csv");
 const RECOMMENDATION_TERMS: &str = include_str!("../seed/recommendation_terms.csv");
+const MANDATE_HOLDERS: &str = include_str!("../seed/mandate_holders.csv");
+const COUNTRY_SITUATIONS: &str = include_str!("../seed/country_situations.csv");
+const SITUATION_EVENTS: &str = include_str!("../seed/situation_events.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -157,6 +161,8 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_mandates(conn, stamp, &mut report)?;
         load_recommendations(conn, stamp, &mut report)?;
         load_thesaurus(conn, stamp, &mut report)?;
+        load_holders(conn, stamp, &mut report)?;
+        load_situations(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -1113,6 +1119,266 @@ fn load_thesaurus(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut Se
             .set(recommendations::updated_at.eq(stamp))
             .execute(conn)?;
     }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct HolderRecord {
+    key: String,
+    mandate: String,
+    name: String,
+    role: String,
+    starts_on: String,
+    ends_on: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = mandate_holders, treat_none_as_null = true)]
+struct SeedHolder {
+    key: String,
+    mandate_id: i64,
+    name: String,
+    role: String,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    fictional: bool,
+    source: String,
+}
+
+/// Mandate holders: public facts, each citing its source.
+fn load_holders(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "mandate_holders.csv";
+    let mandate_ids = id_map(mandates::table.select((mandates::id, mandates::key)).load(conn)?);
+    let mut desired = Vec::new();
+    for (i, r) in records::<HolderRecord>(FILE, MANDATE_HOLDERS)?.into_iter().enumerate() {
+        HolderRole::parse(&r.role).ok_or_else(|| invalid(FILE, i, format!("role {:?}", r.role)))?;
+        let row = SeedHolder {
+            mandate_id: lookup(FILE, i, "mandate", &mandate_ids, Some(&r.mandate))?
+                .ok_or_else(|| invalid(FILE, i, "no mandate"))?,
+            starts_on: date(FILE, i, Some(&r.starts_on))?.ok_or_else(|| invalid(FILE, i, "no start date"))?,
+            ends_on: date(FILE, i, r.ends_on.as_deref())?,
+            key: r.key,
+            name: r.name,
+            role: r.role,
+            fictional: false,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let keys: Vec<String> = desired.iter().map(|(k, _)| k.clone()).collect();
+    let existing = mandate_holders::table
+        .filter(mandate_holders::key.eq_any(&keys))
+        .select((
+            mandate_holders::id,
+            (
+                mandate_holders::key,
+                mandate_holders::mandate_id,
+                mandate_holders::name,
+                mandate_holders::role,
+                mandate_holders::starts_on,
+                mandate_holders::ends_on,
+                mandate_holders::fictional,
+                mandate_holders::source,
+            ),
+        ))
+        .load::<(i64, SeedHolder)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, mandate_holders, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct SituationRecord {
+    key: String,
+    country: String,
+    agenda_item: Option<i32>,
+    title_en: String,
+    title_zh: Option<String>,
+    summary_en: Option<String>,
+    /// `mechanism:<key>` or `mandate:<key>`, separated by spaces.
+    bodies: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = country_situations, treat_none_as_null = true)]
+struct SeedSituation {
+    key: String,
+    country_id: i64,
+    agenda_item: Option<i32>,
+    title_en: String,
+    title_zh: Option<String>,
+    summary_en: Option<String>,
+    fictional: bool,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventRecord {
+    key: String,
+    situation: String,
+    kind: String,
+    year: Option<i32>,
+    held_on: Option<String>,
+    session: Option<i32>,
+    mandate: Option<String>,
+    report: Option<String>,
+    description_en: Option<String>,
+    description_zh: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = situation_events, treat_none_as_null = true)]
+struct SeedEvent {
+    key: String,
+    situation_id: i64,
+    kind: String,
+    year: Option<i32>,
+    held_on: Option<NaiveDate>,
+    session_id: Option<i64>,
+    mandate_id: Option<i64>,
+    report_id: Option<i64>,
+    description_en: Option<String>,
+    description_zh: Option<String>,
+    fictional: bool,
+    source: String,
+}
+
+/// Country situations, the bodies that follow them (added, never removed here), and their briefings and missions.
+fn load_situations(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "country_situations.csv";
+    let countries = iso_ids(conn)?;
+    let mechanism_ids = id_map(mechanisms::table.select((mechanisms::id, mechanisms::key)).load(conn)?);
+    let mandate_ids = id_map(mandates::table.select((mandates::id, mandates::key)).load(conn)?);
+    let mut desired = Vec::new();
+    let mut bodies = Vec::new();
+    for (i, r) in records::<SituationRecord>(FILE, COUNTRY_SITUATIONS)?.into_iter().enumerate() {
+        if let Some(item) = r.agenda_item.filter(|n| !(1..=10).contains(n)) {
+            return Err(invalid(FILE, i, format!("agenda item {item}")));
+        }
+        for body in r.bodies.as_deref().unwrap_or_default().split_whitespace() {
+            let (mechanism, mandate) = match body.split_once(':') {
+                Some(("mechanism", key)) => (lookup(FILE, i, "mechanism", &mechanism_ids, Some(key))?, None),
+                Some(("mandate", key)) => (None, lookup(FILE, i, "mandate", &mandate_ids, Some(key))?),
+                _ => return Err(invalid(FILE, i, format!("body {body:?} is not mechanism:<key> or mandate:<key>"))),
+            };
+            bodies.push((r.key.clone(), mechanism, mandate, r.source.clone()));
+        }
+        let row = SeedSituation {
+            country_id: lookup(FILE, i, "country", &countries, Some(&r.country))?
+                .ok_or_else(|| invalid(FILE, i, "no country"))?,
+            key: r.key,
+            agenda_item: r.agenda_item,
+            title_en: r.title_en,
+            title_zh: r.title_zh,
+            summary_en: r.summary_en,
+            fictional: false,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let keys: Vec<String> = desired.iter().map(|(k, _)| k.clone()).collect();
+    let existing = country_situations::table
+        .filter(country_situations::key.eq_any(&keys))
+        .select((
+            country_situations::id,
+            (
+                country_situations::key,
+                country_situations::country_id,
+                country_situations::agenda_item,
+                country_situations::title_en,
+                country_situations::title_zh,
+                country_situations::summary_en,
+                country_situations::fictional,
+                country_situations::source,
+            ),
+        ))
+        .load::<(i64, SeedSituation)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, country_situations, plan(existing, desired, report), stamp, report);
+
+    let situation_ids =
+        id_map(country_situations::table.select((country_situations::id, country_situations::key)).load(conn)?);
+    let linked: HashSet<(i64, Option<i64>, Option<i64>)> = situation_bodies::table
+        .select((situation_bodies::situation_id, situation_bodies::mechanism_id, situation_bodies::mandate_id))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    for (situation, mechanism, mandate, source) in bodies {
+        let Some(&situation) = situation_ids.get(&situation) else { continue };
+        if linked.contains(&(situation, mechanism, mandate)) {
+            report.unchanged += 1;
+            continue;
+        }
+        diesel::insert_into(situation_bodies::table)
+            .values((
+                situation_bodies::situation_id.eq(situation),
+                situation_bodies::mechanism_id.eq(mechanism),
+                situation_bodies::mandate_id.eq(mandate),
+                situation_bodies::source.eq(source),
+            ))
+            .execute(conn)?;
+        report.inserted += 1;
+    }
+
+    const EVENTS: &str = "situation_events.csv";
+    let sessions = hrc_sessions(conn)?;
+    let reports_by_symbol = id_map(reports::table.select((reports::id, reports::symbol)).load::<(i64, String)>(conn)?);
+    let mut desired = Vec::new();
+    for (i, r) in records::<EventRecord>(EVENTS, SITUATION_EVENTS)?.into_iter().enumerate() {
+        SituationEventKind::parse(&r.kind).ok_or_else(|| invalid(EVENTS, i, format!("kind {:?}", r.kind)))?;
+        let session_id = match r.session {
+            Some(n) => Some(*sessions.get(&n).ok_or_else(|| invalid(EVENTS, i, format!("no session {n}")))?),
+            None => None,
+        };
+        let row = SeedEvent {
+            situation_id: lookup(EVENTS, i, "situation", &situation_ids, Some(&r.situation))?
+                .ok_or_else(|| invalid(EVENTS, i, "no situation"))?,
+            held_on: date(EVENTS, i, r.held_on.as_deref())?,
+            session_id,
+            mandate_id: lookup(EVENTS, i, "mandate", &mandate_ids, r.mandate.as_deref())?,
+            report_id: lookup(EVENTS, i, "report", &reports_by_symbol, r.report.as_deref())?,
+            key: r.key,
+            kind: r.kind,
+            year: r.year,
+            description_en: r.description_en,
+            description_zh: r.description_zh,
+            fictional: false,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let keys: Vec<String> = desired.iter().map(|(k, _)| k.clone()).collect();
+    let existing = situation_events::table
+        .filter(situation_events::key.eq_any(&keys))
+        .select((
+            situation_events::id,
+            (
+                situation_events::key,
+                situation_events::situation_id,
+                situation_events::kind,
+                situation_events::year,
+                situation_events::held_on,
+                situation_events::session_id,
+                situation_events::mandate_id,
+                situation_events::report_id,
+                situation_events::description_en,
+                situation_events::description_zh,
+                situation_events::fictional,
+                situation_events::source,
+            ),
+        ))
+        .load::<(i64, SeedEvent)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, situation_events, plan(existing, desired, report), stamp, report);
     Ok(())
 }
 

@@ -354,3 +354,71 @@ impl Loader<RecommendationsOfReport> for DbLoader {
         Ok(grouped(rows, |r| RecommendationsOfReport(r.report_id.unwrap_or_default()), wanted))
     }
 }
+
+/// Declares a loader key for the rows that belong to a parent id, and its loader: one statement for all parents,
+/// rows kept in the order the query gives, parents without rows mapped to an empty list.
+macro_rules! children_loader {
+    ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path, $parent:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i64);
+
+        impl Loader<$key> for DbLoader {
+            type Value = Vec<$row>;
+            type Error = Arc<ApiError>;
+
+            async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, Vec<$row>>, Self::Error> {
+                let ids = keys(wanted, |k| k.0);
+                let rows = self.run(move |c| $fetch(c, &ids)).await?;
+                Ok(grouped(rows, |r| $key(r.$parent), wanted))
+            }
+        }
+    };
+}
+
+children_loader!(
+    /// The holders of a mandate, earliest term first.
+    HoldersOfMandate => hrc_db::models::MandateHolder, hrc_db::models::MandateHolder::of_mandates, mandate_id
+);
+children_loader!(
+    /// The resolutions that renewed a mandate, oldest first.
+    RenewalsOfMandate => hrc_db::models::MandateRenewal, hrc_db::models::MandateRenewal::of_mandates, mandate_id
+);
+children_loader!(
+    /// The bodies that follow a country situation.
+    BodiesOfSituation => hrc_db::models::SituationBody, hrc_db::models::SituationBody::of_situations, situation_id
+);
+children_loader!(
+    /// The briefings and missions on a country situation, oldest first.
+    EventsOfSituation => hrc_db::models::SituationEvent, hrc_db::models::SituationEvent::of_situations, situation_id
+);
+children_loader!(
+    /// The situations the Council considers in a country.
+    SituationsOfCountry => hrc_db::models::CountrySituation, hrc_db::models::CountrySituation::of_countries, country_id
+);
+children_loader!(
+    /// A country's standing invitation (a list of at most one).
+    InvitationOfCountry => hrc_db::models::StandingInvitation, hrc_db::models::StandingInvitation::of_countries, country_id
+);
+
+/// The mandates that sent a communication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MandatesOfCommunication(pub i64);
+
+impl Loader<MandatesOfCommunication> for DbLoader {
+    type Value = Vec<i64>;
+    type Error = Arc<ApiError>;
+
+    async fn load(
+        &self,
+        wanted: &[MandatesOfCommunication],
+    ) -> Result<HashMap<MandatesOfCommunication, Vec<i64>>, Self::Error> {
+        let ids = keys(wanted, |k| k.0);
+        let rows = self.run(move |c| hrc_db::models::Communication::mandate_links(c, &ids)).await?;
+        let mut map: HashMap<MandatesOfCommunication, Vec<i64>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
+        for (communication, mandate) in rows {
+            map.entry(MandatesOfCommunication(communication)).or_default().push(mandate);
+        }
+        Ok(map)
+    }
+}

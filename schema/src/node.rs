@@ -5,11 +5,14 @@ use hrc_db::models::{self, SessionBody};
 
 use crate::error::ApiError;
 use crate::ids;
+use crate::types::communication::Communication;
+use crate::types::mechanism::MandateHolder;
 use crate::types::mechanism::{Mandate, Mechanism};
 use crate::types::query;
 use crate::types::recommendation::Recommendation;
 use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
 use crate::types::resolution::{Report, Resolution};
+use crate::types::situation::CountrySituation;
 use crate::types::thesaurus::ThesaurusTerm;
 use crate::types::visit::Visit;
 
@@ -32,6 +35,9 @@ pub enum Node {
     Recommendation(Recommendation),
     Visit(Visit),
     ThesaurusTerm(ThesaurusTerm),
+    MandateHolder(MandateHolder),
+    Communication(Communication),
+    CountrySituation(CountrySituation),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -71,6 +77,15 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
         "ThesaurusTerm" => query(ctx, move |c| models::ThesaurusTerm::by_key(c, &key))
             .await?
             .map(|r| Node::ThesaurusTerm(ThesaurusTerm(r))),
+        "MandateHolder" => query(ctx, move |c| models::MandateHolder::by_key(c, &key))
+            .await?
+            .map(|r| Node::MandateHolder(MandateHolder(r))),
+        "Communication" => query(ctx, move |c| models::Communication::by_key(c, &key))
+            .await?
+            .map(|r| Node::Communication(Communication(r))),
+        "CountrySituation" => query(ctx, move |c| models::CountrySituation::by_key(c, &key))
+            .await?
+            .map(|r| Node::CountrySituation(CountrySituation(r))),
         _ => return Err(unknown()),
     })
 }

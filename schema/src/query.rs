@@ -8,11 +8,13 @@ use crate::error::ApiError;
 use crate::node::{self, Node, MAX_NODES};
 use crate::pagination::{connection, ListConnection, PageArgs, TotalCount};
 use crate::scalars::DateTime;
+use crate::types::communication::CommunicationQuery;
 use crate::types::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
 use crate::types::query;
 use crate::types::recommendation::{ImplementationStatus, Recommendation, Response};
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
 use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
+use crate::types::situation::SituationQuery;
 use crate::types::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
 use crate::types::thesaurus::ThesaurusQuery;
 use crate::types::viewer::Viewer;
@@ -21,7 +23,7 @@ use crate::types::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue
 /// Entry points of the graph.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(CoreQuery, ThesaurusQuery);
+pub struct QueryRoot(CoreQuery, ThesaurusQuery, CommunicationQuery, SituationQuery);
 
 /// Entry points to the reference data, mechanisms, recommendations and visits.
 #[derive(Default)]
@@ -226,6 +228,28 @@ fn resolve_visit_filter(
         }
     }
     Ok(Ok(out))
+}
+
+/// The id of the country with this ISO code; the inner error names `field` when the code is malformed or unknown.
+pub(crate) fn country_id(
+    c: &mut hrc_db::DbConnection,
+    field: &str,
+    code: &str,
+) -> hrc_db::QueryResult<Result<i64, ApiError>> {
+    let code = match iso_code(field, code) {
+        Ok(code) => code,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(models::Country::by_iso3(c, &code)?.map(|c| c.id).ok_or_else(|| not_found(field, "country", &code)))
+}
+
+/// The id of the mandate with this key; the inner error names `field` when there is none.
+pub(crate) fn mandate_id(
+    c: &mut hrc_db::DbConnection,
+    field: &str,
+    key: &str,
+) -> hrc_db::QueryResult<Result<i64, ApiError>> {
+    Ok(models::Mandate::by_key(c, key.trim())?.map(|m| m.id).ok_or_else(|| not_found(field, "mandate", key)))
 }
 
 /// Parses an ISO 3166-1 alpha-3 code (any case).

@@ -1,14 +1,19 @@
 //! Models and their queries, one module per area.
 
+pub mod communication;
+pub mod holder;
 pub mod mechanism;
 pub mod page;
 pub mod recommendation;
 pub mod reference;
 pub mod resolution;
+pub mod situation;
 pub mod sql;
 pub mod thesaurus;
 pub mod visit;
 
+pub use communication::{Communication, CommunicationFilter};
+pub use holder::{MandateHolder, MandateRenewal, NewMandateHolder};
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
 pub use page::{Page, PageRequest};
 pub use recommendation::{
@@ -17,6 +22,7 @@ pub use recommendation::{
 };
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
+pub use situation::{CountrySituation, SituationBody, SituationEvent, SituationFilter, StandingInvitation};
 pub use thesaurus::{TermFilter, ThesaurusTerm};
 pub use visit::{Visit, VisitDimension, VisitFilter};
 
@@ -52,6 +58,27 @@ macro_rules! text_enum {
     };
 }
 
+text_enum!(
+    /// A mandate holder's role.
+    HolderRole {
+        SpecialRapporteur = "SPECIAL_RAPPORTEUR",
+        IndependentExpert = "INDEPENDENT_EXPERT",
+        WorkingGroupChair = "WORKING_GROUP_CHAIR",
+        WorkingGroupMember = "WORKING_GROUP_MEMBER",
+    }
+);
+text_enum!(
+    /// The kinds of special-procedure communication.
+    CommunicationKind {
+        AllegationLetter = "ALLEGATION_LETTER",
+        UrgentAppeal = "URGENT_APPEAL",
+        OtherLetter = "OTHER_LETTER",
+    }
+);
+text_enum!(
+    /// What happened on a country situation.
+    SituationEventKind { Briefing = "BRIEFING", GoodOfficesMission = "GOOD_OFFICES_MISSION" }
+);
 text_enum!(
     /// The facets of the thesaurus.
     TermFacet { Theme = "THEME", AffectedPersons = "AFFECTED_PERSONS" }

@@ -9,7 +9,7 @@ use super::resolution::Resolution;
 use crate::error::ApiError;
 use crate::ids;
 use crate::lang::{pick_opt, Lang};
-use crate::loaders::{ChildrenOf, CountryId, MandatesOf, MechanismId, ResolutionId};
+use crate::loaders::{ChildrenOf, CountryId, MandateId, MandatesOf, MechanismId, ResolutionId};
 use crate::scalars::{Date, DateTime};
 
 /// The seven kinds of Council mechanism.
@@ -225,6 +225,22 @@ impl Mandate {
         self.0.prevention_dimension
     }
 
+    /// The people who hold or held it, earliest term first.
+    async fn holders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only those in office on this day (such as today).")] serving_on: Option<Date>,
+    ) -> Result<Vec<MandateHolder>, ApiError> {
+        let rows = loaders(ctx)?.load_one(crate::loaders::HoldersOfMandate(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().filter(|h| serving_on.is_none_or(|d| h.serving_on(d.0))).map(MandateHolder).collect())
+    }
+
+    /// The resolutions that renewed it, oldest first (the establishing one is `establishedBy`).
+    async fn renewals(&self, ctx: &Context<'_>) -> Result<Vec<MandateRenewal>, ApiError> {
+        let rows = loaders(ctx)?.load_one(crate::loaders::RenewalsOfMandate(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(MandateRenewal).collect())
+    }
+
     /// Its country visits, latest first (by start date, or request date while unscheduled).
     async fn visits(
         &self,
@@ -260,5 +276,106 @@ impl Mandate {
     /// When this record last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
+    }
+}
+
+/// A mandate holder's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::HolderRole")]
+pub enum HolderRole {
+    /// Special rapporteur.
+    SpecialRapporteur,
+    /// Independent expert.
+    IndependentExpert,
+    /// Chair-rapporteur of a working group.
+    WorkingGroupChair,
+    /// Member of a working group.
+    WorkingGroupMember,
+}
+
+/// A person who holds or held a mandate.
+pub struct MandateHolder(pub models::MandateHolder);
+
+#[Object]
+impl MandateHolder {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode("MandateHolder", &self.0.key)
+    }
+
+    /// Stable key, such as `sr-truth-justice:2012`.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The holder's name, as the United Nations publishes it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The role held.
+    async fn role(&self) -> HolderRole {
+        self.0.role().into()
+    }
+
+    /// The mandate held.
+    async fn mandate(&self, ctx: &Context<'_>) -> Result<Option<Mandate>, ApiError> {
+        Ok(loaders(ctx)?.load_one(MandateId(self.0.mandate_id)).await?.map(Mandate))
+    }
+
+    /// First day in office.
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
+    }
+
+    /// Last day in office; null while serving.
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+
+    /// True for generated demonstration data.
+    async fn fictional(&self) -> bool {
+        self.0.fictional
+    }
+
+    /// The version of this record, to send back as `expectedVersion` when changing it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+/// A resolution that renewed a mandate.
+pub struct MandateRenewal(pub models::MandateRenewal);
+
+#[Object]
+impl MandateRenewal {
+    /// The renewing resolution.
+    async fn resolution(&self, ctx: &Context<'_>) -> Result<Option<Resolution>, ApiError> {
+        resolution(ctx, Some(self.0.resolution_id)).await
+    }
+
+    /// Until when it renewed the mandate, when recorded.
+    async fn renewed_until(&self) -> Option<Date> {
+        self.0.renewed_until.map(Date)
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
     }
 }

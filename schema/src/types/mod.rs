@@ -1,9 +1,11 @@
 //! GraphQL object types, one module per area.
 
+pub mod communication;
 pub mod mechanism;
 pub mod recommendation;
 pub mod reference;
 pub mod resolution;
+pub mod situation;
 pub mod stats;
 pub mod thesaurus;
 pub mod viewer;

@@ -121,6 +121,21 @@ impl Country {
         self.0.un_status().into()
     }
 
+    /// Its standing invitation to all thematic special procedures; null where none is recorded.
+    async fn standing_invitation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::situation::StandingInvitation>, ApiError> {
+        let rows = loaders(ctx)?.load_one(crate::loaders::InvitationOfCountry(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().next().map(super::situation::StandingInvitation))
+    }
+
+    /// The situations in this country that the Council considers.
+    async fn situations(&self, ctx: &Context<'_>) -> Result<Vec<super::situation::CountrySituation>, ApiError> {
+        let rows = loaders(ctx)?.load_one(crate::loaders::SituationsOfCountry(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::situation::CountrySituation).collect())
+    }
+
     /// The regional group it belongs to (none for observer States).
     async fn regional_group(&self, ctx: &Context<'_>) -> Result<Option<RegionalGroup>, ApiError> {
         let Some(id) = self.0.regional_group_id else {

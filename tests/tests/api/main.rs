@@ -1,6 +1,7 @@
 //! Integration tests: the real HTTP server over a real database, each test on SQLite and on PostgreSQL.
 
 mod auth;
+mod communications;
 mod demo;
 mod errors;
 mod health;
@@ -11,6 +12,7 @@ mod recommendations;
 mod reference;
 mod resolutions;
 mod seed;
+mod situations;
 mod stats;
 mod thesaurus;
 mod visits;

@@ -1,0 +1,11 @@
+DROP TABLE situation_events;
+DROP TABLE situation_bodies;
+DROP TABLE country_situations;
+DROP TABLE standing_invitations;
+DROP TABLE communication_mandates;
+DROP TABLE communications;
+DROP TABLE mandate_renewals;
+DROP TABLE mandate_holders;
+ALTER TABLE visits DROP COLUMN version;
+ALTER TABLE mechanisms DROP COLUMN version;
+ALTER TABLE mandates DROP COLUMN version;
