@@ -146,13 +146,15 @@ fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
         );
     } else {
         println!(
-            "demo data (FICTIONAL, seed {seed}): {} recommendations, {} SDG links, {} thesaurus links, {} implementation reports, {} visits, {} communications in {:.1} s",
+            "demo data (FICTIONAL, seed {seed}): {} recommendations, {} SDG links, {} thesaurus links, {} implementation reports, {} visits, {} communications, {} national mechanisms, {} knowledge-hub entries in {:.1} s",
             report.recommendations,
             report.sdg_links,
             report.term_links,
             report.implementation_reports,
             report.visits,
             report.communications,
+            report.national_mechanisms,
+            report.knowledge_items,
             started.elapsed().as_secs_f64()
         );
     }

@@ -367,6 +367,98 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    national_mechanisms (id) {
+        id -> BigInt,
+        key -> Text,
+        country_id -> BigInt,
+        name_en -> Text,
+        name_zh -> Nullable<Text>,
+        kind -> Text,
+        established_on -> Nullable<Date>,
+        fictional -> Bool,
+        version -> Integer,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    national_mechanism_participants (id) {
+        id -> BigInt,
+        national_mechanism_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        role -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    action_plans (id) {
+        id -> BigInt,
+        key -> Text,
+        national_mechanism_id -> BigInt,
+        title -> Text,
+        adopted_on -> Nullable<Date>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    recommendation_clusters (id) {
+        id -> BigInt,
+        national_mechanism_id -> BigInt,
+        name -> Text,
+        theme_id -> Nullable<BigInt>,
+        lead -> Nullable<Text>,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    cluster_recommendations (cluster_id, recommendation_id) {
+        cluster_id -> BigInt,
+        recommendation_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    knowledge_items (id) {
+        id -> BigInt,
+        key -> Text,
+        kind -> Text,
+        title_en -> Text,
+        title_zh -> Nullable<Text>,
+        body_en -> Nullable<Text>,
+        body_zh -> Nullable<Text>,
+        country_id -> Nullable<BigInt>,
+        regional_group_id -> Nullable<BigInt>,
+        national_mechanism_id -> Nullable<BigInt>,
+        report_id -> Nullable<BigInt>,
+        shared_on -> Nullable<Date>,
+        fictional -> Bool,
+        version -> Integer,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_item_terms (item_id, term_id) {
+        item_id -> BigInt,
+        term_id -> BigInt,
+    }
+}
+
+diesel::joinable!(cluster_recommendations -> recommendation_clusters (cluster_id));
+diesel::joinable!(cluster_recommendations -> recommendations (recommendation_id));
+diesel::joinable!(knowledge_item_terms -> knowledge_items (item_id));
+diesel::joinable!(knowledge_item_terms -> thesaurus_terms (term_id));
 diesel::joinable!(communication_mandates -> communications (communication_id));
 diesel::joinable!(communication_mandates -> mandates (mandate_id));
 diesel::joinable!(mandate_renewals -> resolutions (resolution_id));
@@ -412,4 +504,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     country_situations,
     situation_bodies,
     situation_events,
+    national_mechanisms,
+    national_mechanism_participants,
+    action_plans,
+    recommendation_clusters,
+    cluster_recommendations,
+    knowledge_items,
+    knowledge_item_terms,
 );

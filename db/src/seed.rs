@@ -12,13 +12,13 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::models::{
-    Addressee, AdoptionMethod, HolderRole, MandateForm, MandateScope, MandateStatus, MechanismKind, Organ,
-    ResolutionStatus, SessionBody, SituationEventKind, TermFacet, UnStatus, Vote,
+    Addressee, AdoptionMethod, HolderRole, KnowledgeKind, MandateForm, MandateScope, MandateStatus, MechanismKind,
+    Organ, ResolutionStatus, SessionBody, SituationEventKind, TermFacet, UnStatus, Vote,
 };
 use crate::schema::{
-    countries, country_situations, mandate_holders, mandates, mechanisms, recommendation_terms, recommendations,
-    regional_groups, reports, resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets, sessions,
-    situation_bodies, situation_events, thesaurus_terms,
+    countries, country_situations, knowledge_item_terms, knowledge_items, mandate_holders, mandates, mechanisms,
+    recommendation_terms, recommendations, regional_groups, reports, resolution_sponsors, resolution_votes,
+    resolutions, sdg_goals, sdg_targets, sessions, situation_bodies, situation_events, thesaurus_terms,
 };
 use crate::DbConnection;
 
@@ -38,6 +38,7 @@ const RECOMMENDATION_TERMS: &str = include_str!("../seed/recommendation_terms.cs
 const MANDATE_HOLDERS: &str = include_str!("../seed/mandate_holders.csv");
 const COUNTRY_SITUATIONS: &str = include_str!("../seed/country_situations.csv");
 const SITUATION_EVENTS: &str = include_str!("../seed/situation_events.csv");
+const KNOWLEDGE_ITEMS: &str = include_str!("../seed/knowledge_items.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -163,6 +164,7 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_thesaurus(conn, stamp, &mut report)?;
         load_holders(conn, stamp, &mut report)?;
         load_situations(conn, stamp, &mut report)?;
+        load_knowledge(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -1379,6 +1381,117 @@ fn load_situations(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut S
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
     apply!(conn, situation_events, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct KnowledgeRecord {
+    key: String,
+    kind: String,
+    title_en: String,
+    title_zh: Option<String>,
+    body_en: Option<String>,
+    body_zh: Option<String>,
+    country: Option<String>,
+    regional_group: Option<String>,
+    report: Option<String>,
+    shared_on: Option<String>,
+    /// Thesaurus keys separated by spaces.
+    themes: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = knowledge_items, treat_none_as_null = true)]
+struct SeedKnowledge {
+    key: String,
+    kind: String,
+    title_en: String,
+    title_zh: Option<String>,
+    body_en: Option<String>,
+    body_zh: Option<String>,
+    country_id: Option<i64>,
+    regional_group_id: Option<i64>,
+    report_id: Option<i64>,
+    shared_on: Option<NaiveDate>,
+    fictional: bool,
+    source: String,
+}
+
+/// The knowledge hub's real entries (the resources the seed resolutions name) and their themes.
+fn load_knowledge(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "knowledge_items.csv";
+    let countries = iso_ids(conn)?;
+    let groups = id_map(regional_groups::table.select((regional_groups::id, regional_groups::code)).load(conn)?);
+    let reports_by_symbol = id_map(reports::table.select((reports::id, reports::symbol)).load::<(i64, String)>(conn)?);
+    let term_ids = id_map(thesaurus_terms::table.select((thesaurus_terms::id, thesaurus_terms::key)).load(conn)?);
+    let mut desired = Vec::new();
+    let mut themes = Vec::new();
+    for (i, r) in records::<KnowledgeRecord>(FILE, KNOWLEDGE_ITEMS)?.into_iter().enumerate() {
+        KnowledgeKind::parse(&r.kind).ok_or_else(|| invalid(FILE, i, format!("kind {:?}", r.kind)))?;
+        for key in r.themes.as_deref().unwrap_or_default().split_whitespace() {
+            let term = lookup(FILE, i, "term", &term_ids, Some(key))?.ok_or_else(|| invalid(FILE, i, "no term"))?;
+            themes.push((r.key.clone(), term));
+        }
+        let row = SeedKnowledge {
+            country_id: lookup(FILE, i, "country", &countries, r.country.as_deref())?,
+            regional_group_id: lookup(FILE, i, "regional group", &groups, r.regional_group.as_deref())?,
+            report_id: lookup(FILE, i, "report", &reports_by_symbol, r.report.as_deref())?,
+            shared_on: date(FILE, i, r.shared_on.as_deref())?,
+            key: r.key,
+            kind: r.kind,
+            title_en: r.title_en,
+            title_zh: r.title_zh,
+            body_en: r.body_en,
+            body_zh: r.body_zh,
+            fictional: false,
+            source: r.source,
+        };
+        desired.push((row.key.clone(), row));
+    }
+    let keys: Vec<String> = desired.iter().map(|(k, _)| k.clone()).collect();
+    let existing = knowledge_items::table
+        .filter(knowledge_items::key.eq_any(&keys))
+        .select((
+            knowledge_items::id,
+            (
+                knowledge_items::key,
+                knowledge_items::kind,
+                knowledge_items::title_en,
+                knowledge_items::title_zh,
+                knowledge_items::body_en,
+                knowledge_items::body_zh,
+                knowledge_items::country_id,
+                knowledge_items::regional_group_id,
+                knowledge_items::report_id,
+                knowledge_items::shared_on,
+                knowledge_items::fictional,
+                knowledge_items::source,
+            ),
+        ))
+        .load::<(i64, SeedKnowledge)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, knowledge_items, plan(existing, desired, report), stamp, report);
+    let item_ids: HashMap<String, i64> =
+        id_map(knowledge_items::table.select((knowledge_items::id, knowledge_items::key)).load(conn)?);
+    let linked: HashSet<(i64, i64)> = knowledge_item_terms::table
+        .select((knowledge_item_terms::item_id, knowledge_item_terms::term_id))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    for (key, term) in themes {
+        let Some(&item) = item_ids.get(&key) else { continue };
+        if linked.contains(&(item, term)) {
+            report.unchanged += 1;
+            continue;
+        }
+        diesel::insert_into(knowledge_item_terms::table)
+            .values((knowledge_item_terms::item_id.eq(item), knowledge_item_terms::term_id.eq(term)))
+            .execute(conn)?;
+        report.inserted += 1;
+    }
     Ok(())
 }
 

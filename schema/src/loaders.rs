@@ -422,3 +422,82 @@ impl Loader<MandatesOfCommunication> for DbLoader {
         Ok(map)
     }
 }
+
+children_loader!(
+    /// The national mechanisms of a country.
+    NationalMechanismsOfCountry => hrc_db::models::NationalMechanism, hrc_db::models::NationalMechanism::of_countries, country_id
+);
+children_loader!(
+    /// The participants of a national mechanism.
+    ParticipantsOf => hrc_db::models::Participant, hrc_db::models::Participant::of_mechanisms, national_mechanism_id
+);
+children_loader!(
+    /// The action plans of a national mechanism.
+    ActionPlansOf => hrc_db::models::ActionPlan, hrc_db::models::ActionPlan::of_mechanisms, national_mechanism_id
+);
+children_loader!(
+    /// The recommendation clusters of a national mechanism.
+    ClustersOf => hrc_db::models::RecommendationCluster, hrc_db::models::RecommendationCluster::of_mechanisms, national_mechanism_id
+);
+
+/// Declares a loader of rows by id.
+macro_rules! by_id_loader {
+    ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i64);
+
+        impl Loader<$key> for DbLoader {
+            type Value = $row;
+            type Error = Arc<ApiError>;
+
+            async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, $row>, Self::Error> {
+                let ids = keys(wanted, |k| k.0);
+                let rows = self.run(move |c| $fetch(c, &ids)).await?;
+                Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(
+    /// A national mechanism by id.
+    NationalMechanismId => hrc_db::models::NationalMechanism, hrc_db::models::NationalMechanism::by_ids
+);
+by_id_loader!(
+    /// A thesaurus term by id.
+    ThesaurusTermId => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::by_ids
+);
+
+/// Declares a loader of the rows linked to a parent through a link table, fetched as (parent id, row) pairs.
+macro_rules! linked_loader {
+    ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i64);
+
+        impl Loader<$key> for DbLoader {
+            type Value = Vec<$row>;
+            type Error = Arc<ApiError>;
+
+            async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, Vec<$row>>, Self::Error> {
+                let ids = keys(wanted, |k| k.0);
+                let rows = self.run(move |c| $fetch(c, &ids)).await?;
+                let mut map: HashMap<$key, Vec<$row>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
+                for (parent, row) in rows {
+                    map.entry($key(parent)).or_default().push(row);
+                }
+                Ok(map)
+            }
+        }
+    };
+}
+
+linked_loader!(
+    /// The recommendations of a national mechanism's cluster.
+    RecommendationsOfCluster => hrc_db::models::Recommendation, hrc_db::models::Recommendation::of_clusters
+);
+linked_loader!(
+    /// The thesaurus terms of a knowledge-hub entry.
+    TermsOfKnowledgeItem => hrc_db::models::ThesaurusTerm, hrc_db::models::KnowledgeItem::term_links
+);

@@ -8,6 +8,7 @@ use crate::ids;
 use crate::types::communication::Communication;
 use crate::types::mechanism::MandateHolder;
 use crate::types::mechanism::{Mandate, Mechanism};
+use crate::types::national::{KnowledgeItem, NationalMechanism};
 use crate::types::query;
 use crate::types::recommendation::Recommendation;
 use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
@@ -38,6 +39,8 @@ pub enum Node {
     MandateHolder(MandateHolder),
     Communication(Communication),
     CountrySituation(CountrySituation),
+    NationalMechanism(NationalMechanism),
+    KnowledgeItem(KnowledgeItem),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -86,6 +89,12 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
         "CountrySituation" => query(ctx, move |c| models::CountrySituation::by_key(c, &key))
             .await?
             .map(|r| Node::CountrySituation(CountrySituation(r))),
+        "NationalMechanism" => query(ctx, move |c| models::NationalMechanism::by_key(c, &key))
+            .await?
+            .map(|r| Node::NationalMechanism(NationalMechanism(r))),
+        "KnowledgeItem" => query(ctx, move |c| models::KnowledgeItem::by_key(c, &key))
+            .await?
+            .map(|r| Node::KnowledgeItem(KnowledgeItem(r))),
         _ => return Err(unknown()),
     })
 }

@@ -10,6 +10,7 @@ use crate::pagination::{connection, ListConnection, PageArgs, TotalCount};
 use crate::scalars::DateTime;
 use crate::types::communication::CommunicationQuery;
 use crate::types::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
+use crate::types::national::NationalQuery;
 use crate::types::query;
 use crate::types::recommendation::{ImplementationStatus, Recommendation, Response};
 use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
@@ -23,7 +24,7 @@ use crate::types::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue
 /// Entry points of the graph.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(CoreQuery, ThesaurusQuery, CommunicationQuery, SituationQuery);
+pub struct QueryRoot(CoreQuery, ThesaurusQuery, CommunicationQuery, SituationQuery, NationalQuery);
 
 /// Entry points to the reference data, mechanisms, recommendations and visits.
 #[derive(Default)]

@@ -3,6 +3,7 @@
 pub mod communication;
 pub mod holder;
 pub mod mechanism;
+pub mod national;
 pub mod page;
 pub mod recommendation;
 pub mod reference;
@@ -15,6 +16,10 @@ pub mod visit;
 pub use communication::{Communication, CommunicationFilter};
 pub use holder::{MandateHolder, MandateRenewal, NewMandateHolder};
 pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
+pub use national::{
+    ActionPlan, KnowledgeFilter, KnowledgeItem, NationalMechanism, NationalMechanismFilter, Participant,
+    RecommendationCluster,
+};
 pub use page::{Page, PageRequest};
 pub use recommendation::{
     Bucket, Dimension, ImplementationReport, NewImplementationReport, Recommendation, RecommendationChanges,
@@ -78,6 +83,35 @@ text_enum!(
 text_enum!(
     /// What happened on a country situation.
     SituationEventKind { Briefing = "BRIEFING", GoodOfficesMission = "GOOD_OFFICES_MISSION" }
+);
+text_enum!(
+    /// OHCHR's typology of national mechanisms for implementation, reporting and follow-up.
+    NationalMechanismKind {
+        AdHoc = "AD_HOC",
+        Ministerial = "MINISTERIAL",
+        InterMinisterial = "INTER_MINISTERIAL",
+        InstitutionallySeparate = "INSTITUTIONALLY_SEPARATE",
+    }
+);
+text_enum!(
+    /// Who takes part in a national mechanism.
+    ParticipantKind {
+        Government = "GOVERNMENT",
+        Parliament = "PARLIAMENT",
+        Judiciary = "JUDICIARY",
+        NationalHumanRightsInstitution = "NATIONAL_HUMAN_RIGHTS_INSTITUTION",
+        CivilSociety = "CIVIL_SOCIETY",
+        UnitedNations = "UNITED_NATIONS",
+        Other = "OTHER",
+    }
+);
+text_enum!(
+    /// How a participant takes part.
+    ParticipantRole { Member = "MEMBER", Observer = "OBSERVER", Consulted = "CONSULTED" }
+);
+text_enum!(
+    /// The kinds of knowledge-hub entry.
+    KnowledgeKind { GoodPractice = "GOOD_PRACTICE", LessonLearned = "LESSON_LEARNED", Resource = "RESOURCE" }
 );
 text_enum!(
     /// The facets of the thesaurus.

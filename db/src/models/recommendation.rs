@@ -102,7 +102,7 @@ pub struct RecommendationFilter {
 }
 
 /// `LIKE` pattern matching `term` anywhere, with `%`, `_` and `\` taken literally.
-fn contains_pattern(term: &str) -> String {
+pub(crate) fn contains_pattern(term: &str) -> String {
     let escaped = term.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
@@ -243,6 +243,17 @@ impl Recommendation {
             .filter(recommendations::report_id.eq_any(report_ids))
             .order(recommendations::id)
             .select(Recommendation::as_select())
+            .load(conn)
+    }
+
+    /// The recommendations of several national-mechanism clusters at once, as (cluster, recommendation) pairs.
+    pub fn of_clusters(conn: &mut DbConnection, cluster_ids: &[i64]) -> QueryResult<Vec<(i64, Recommendation)>> {
+        use crate::schema::cluster_recommendations;
+        cluster_recommendations::table
+            .inner_join(recommendations::table)
+            .filter(cluster_recommendations::cluster_id.eq_any(cluster_ids))
+            .order((cluster_recommendations::cluster_id, recommendations::id))
+            .select((cluster_recommendations::cluster_id, Recommendation::as_select()))
             .load(conn)
     }
 

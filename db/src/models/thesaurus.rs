@@ -59,6 +59,10 @@ impl ThesaurusTerm {
         thesaurus_terms::table.order(thesaurus_terms::id).select(ThesaurusTerm::as_select()).load(conn)
     }
 
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ThesaurusTerm>> {
+        thesaurus_terms::table.filter(thesaurus_terms::id.eq_any(ids)).select(ThesaurusTerm::as_select()).load(conn)
+    }
+
     pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThesaurusTerm>> {
         thesaurus_terms::table
             .filter(thesaurus_terms::key.eq(key))

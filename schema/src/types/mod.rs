@@ -2,6 +2,7 @@
 
 pub mod communication;
 pub mod mechanism;
+pub mod national;
 pub mod recommendation;
 pub mod reference;
 pub mod resolution;

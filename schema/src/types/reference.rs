@@ -130,6 +130,16 @@ impl Country {
         Ok(rows.into_iter().next().map(super::situation::StandingInvitation))
     }
 
+    /// Its national mechanisms for implementation, reporting and follow-up.
+    async fn national_mechanisms(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::national::NationalMechanism>, ApiError> {
+        let rows =
+            loaders(ctx)?.load_one(crate::loaders::NationalMechanismsOfCountry(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::national::NationalMechanism).collect())
+    }
+
     /// The situations in this country that the Council considers.
     async fn situations(&self, ctx: &Context<'_>) -> Result<Vec<super::situation::CountrySituation>, ApiError> {
         let rows = loaders(ctx)?.load_one(crate::loaders::SituationsOfCountry(self.0.id)).await?.unwrap_or_default();

@@ -7,6 +7,7 @@ mod errors;
 mod health;
 mod mechanisms;
 mod mutations;
+mod national;
 mod node;
 mod recommendations;
 mod reference;
