@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
-use async_graphql::{Context, Object, OutputType};
+use async_graphql::{Context, Enum, InputObject, Object, OutputType};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hrc_db::models::{Page, PageRequest};
+use chrono::NaiveDateTime;
+use hrc_db::models::{Order, OrderField, Page, PageRequest, Position};
 use hrc_db::{DbConnection, QueryResult};
 
 use crate::error::ApiError;
@@ -16,11 +17,54 @@ pub const DEFAULT_PAGE_SIZE: i32 = 20;
 /// Largest page a caller may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
 
-/// An opaque cursor over a row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IdCursor(pub i64);
+/// What a list can be sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Enum)]
+pub enum ListOrderField {
+    /// Creation order (document order for seeded data): the default.
+    #[default]
+    Id,
+    /// Last change, for incremental sync (ties broken by creation order).
+    UpdatedAt,
+}
 
-impl CursorType for IdCursor {
+/// A sort direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Enum)]
+pub enum SortDirection {
+    /// Smallest (earliest) first.
+    #[default]
+    Asc,
+    /// Largest (latest) first.
+    Desc,
+}
+
+/// How to sort a list. A cursor belongs to the order it was issued in; using it with another is an error.
+#[derive(Debug, Clone, Copy, Default, InputObject)]
+pub struct ListOrder {
+    /// What to sort by (default `ID`).
+    #[graphql(default)]
+    pub field: ListOrderField,
+    /// Which way (default `ASC`).
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+impl From<ListOrder> for Order {
+    fn from(o: ListOrder) -> Order {
+        Order {
+            field: match o.field {
+                ListOrderField::Id => OrderField::Id,
+                ListOrderField::UpdatedAt => OrderField::UpdatedAt,
+            },
+            descending: o.direction == SortDirection::Desc,
+        }
+    }
+}
+
+/// An opaque cursor: a row's position in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor(pub Position);
+
+impl CursorType for Cursor {
     type Error = String;
 
     fn decode_cursor(s: &str) -> Result<Self, String> {
@@ -28,15 +72,25 @@ impl CursorType for IdCursor {
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("id:{}", self.0))
+        let text = match self.0.updated_at {
+            None => format!("id:{}", self.0.id),
+            Some(at) => format!("u:{}:{}", at.and_utc().timestamp_micros(), self.0.id),
+        };
+        URL_SAFE_NO_PAD.encode(text)
     }
 }
 
-fn decode_cursor(field: &str, s: &str) -> Result<IdCursor, ApiError> {
+fn decode_cursor(field: &str, s: &str) -> Result<Cursor, ApiError> {
     let bad = || ApiError::bad_input(field, format!("{s:?} is not a cursor from this list"));
     let text = URL_SAFE_NO_PAD.decode(s).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(bad)?;
-    let id = text.strip_prefix("id:").and_then(|n| n.parse::<i64>().ok()).ok_or_else(bad)?;
-    Ok(IdCursor(id))
+    if let Some(id) = text.strip_prefix("id:") {
+        let id = id.parse::<i64>().map_err(|_| bad())?;
+        return Ok(Cursor(Position { id, updated_at: None }));
+    }
+    let (micros, id) = text.strip_prefix("u:").and_then(|rest| rest.split_once(':')).ok_or_else(bad)?;
+    let micros = micros.parse::<i64>().map_err(|_| bad())?;
+    let updated_at = chrono::DateTime::from_timestamp_micros(micros).map(|t| t.naive_utc()).ok_or_else(bad)?;
+    Ok(Cursor(Position { id: id.parse().map_err(|_| bad())?, updated_at: Some(updated_at) }))
 }
 
 /// The Relay arguments of a connection field.
@@ -46,6 +100,7 @@ pub struct PageArgs {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    pub order_by: Option<ListOrder>,
 }
 
 impl PageArgs {
@@ -61,14 +116,22 @@ impl PageArgs {
         if self.first.is_some() && self.last.is_some() {
             return Err(ApiError::bad_input("last", "give either first or last, not both"));
         }
-        let after = self.after.as_deref().map(|s| decode_cursor("after", s)).transpose()?;
-        let before = self.before.as_deref().map(|s| decode_cursor("before", s)).transpose()?;
+        let order: Order = self.order_by.unwrap_or_default().into();
+        let cursor = |field: &str, s: &str| {
+            let cursor = decode_cursor(field, s)?;
+            if cursor.0.updated_at.is_some() != (order.field == OrderField::UpdatedAt) {
+                return Err(ApiError::bad_input(field, "this cursor comes from the list in another order (orderBy)"));
+            }
+            Ok(cursor)
+        };
+        let after = self.after.as_deref().map(|s| cursor("after", s)).transpose()?;
+        let before = self.before.as_deref().map(|s| cursor("before", s)).transpose()?;
         let (limit, from_end) = match (self.first, self.last) {
             (_, Some(last)) => (size("last", last)?, true),
             (Some(first), None) => (size("first", first)?, false),
             (None, None) => (i64::from(DEFAULT_PAGE_SIZE), false),
         };
-        Ok(PageRequest { after: after.map(|c| c.0), before: before.map(|c| c.0), limit, from_end })
+        Ok(PageRequest { after: after.map(|c| c.0), before: before.map(|c| c.0), limit, from_end, order })
     }
 }
 
@@ -103,18 +166,22 @@ impl TotalCount {
 }
 
 /// The connection type of every list.
-pub type ListConnection<N> = Connection<IdCursor, N, TotalCount, EmptyFields>;
+pub type ListConnection<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
 
 /// Builds a connection from a keyset page.
 pub fn connection<T, N: OutputType>(
     request: &PageRequest,
     page: Page<T>,
-    id: impl Fn(&T) -> i64,
+    position: impl Fn(&T) -> (i64, NaiveDateTime),
     node: impl Fn(T) -> N,
     count: TotalCount,
 ) -> ListConnection<N> {
     let (has_previous, has_next) = page_flags(request, page.has_more);
     let mut connection = Connection::with_additional_fields(has_previous, has_next, count);
-    connection.edges.extend(page.rows.into_iter().map(|row| Edge::new(IdCursor(id(&row)), node(row))));
+    let by_update = request.order.field == OrderField::UpdatedAt;
+    connection.edges.extend(page.rows.into_iter().map(|row| {
+        let (id, updated_at) = position(&row);
+        Edge::new(Cursor(Position { id, updated_at: by_update.then_some(updated_at) }), node(row))
+    }));
     connection
 }

@@ -377,13 +377,16 @@ impl CoreQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Only resolutions of this organ.")] organ: Option<Organ>,
         #[graphql(desc = "Only resolutions of this Council session.")] session_number: Option<i32>,
         #[graphql(desc = "Only drafts, or only adopted resolutions.")] status: Option<ResolutionStatus>,
         #[graphql(desc = "Only resolutions created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
     ) -> Result<ListConnection<Resolution>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         if let Some(n) = session_number.filter(|n| *n <= 0) {
             return Err(ApiError::bad_input("sessionNumber", format!("a session number is positive, not {n}")));
         }
@@ -408,7 +411,7 @@ impl CoreQuery {
         .await?
         .map_err(|n| ApiError::bad_input("sessionNumber", format!("there is no Council session {n} in the data")))?;
         let count = TotalCount::new(move |c| models::Resolution::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, Resolution, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Resolution, count))
     }
 
     /// A resolution by its symbol, such as `A/HRC/RES/45/31`; null if there is none.
@@ -446,6 +449,9 @@ impl CoreQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Only mechanisms of this kind.")] kind: Option<MechanismKind>,
         #[graphql(
             desc = "Only mechanisms whose terms of reference do (true) or do not (false) carry a prevention dimension."
@@ -454,7 +460,7 @@ impl CoreQuery {
         #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
     ) -> Result<ListConnection<Mechanism>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let filter = MechanismFilter {
             kind: kind.map(Into::into),
             prevention_dimension,
@@ -463,7 +469,7 @@ impl CoreQuery {
         let (filter, rows) =
             query(ctx, move |c| Ok((filter.clone(), models::Mechanism::page(c, &filter, &page)?))).await?;
         let count = TotalCount::new(move |c| models::Mechanism::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, Mechanism, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mechanism, count))
     }
 
     /// A mechanism by its key, such as `upr`; null if there is none.
@@ -484,6 +490,9 @@ impl CoreQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Only thematic, or only country, mandates.")] scope: Option<MandateScope>,
         #[graphql(desc = "Only running, or only discontinued, mandates.")] status: Option<MandateStatus>,
         #[graphql(desc = "Only the mandates on this country (ISO 3166-1 alpha-3 code); an unknown code is an error.")]
@@ -495,7 +504,7 @@ impl CoreQuery {
         #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
     ) -> Result<ListConnection<Mandate>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let iso = country.as_deref().map(|c| iso_code("country", c)).transpose()?;
         let (filter, rows) = query(ctx, move |c| {
             let country_id = match &iso {
@@ -522,7 +531,7 @@ impl CoreQuery {
         .await?
         .map_err(|code| ApiError::bad_input("country", format!("there is no country {code:?}")))?;
         let count = TotalCount::new(move |c| models::Mandate::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, Mandate, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mandate, count))
     }
 
     /// A mandate by its key, such as `sr-truth-justice`; null if there is none.
@@ -535,6 +544,7 @@ impl CoreQuery {
     }
 
     /// Recommendations, as a cursor connection in a stable order, with typed filters.
+    #[allow(clippy::too_many_arguments)]
     async fn recommendations(
         &self,
         ctx: &Context<'_>,
@@ -542,9 +552,12 @@ impl CoreQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Which recommendations; all of them when absent.")] filter: Option<RecommendationFilter>,
     ) -> Result<ListConnection<Recommendation>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let filter = filter.unwrap_or_default();
         check_filter(&filter)?;
         let (filter, rows) = query(ctx, move |c| {
@@ -557,7 +570,7 @@ impl CoreQuery {
         })
         .await??;
         let count = TotalCount::new(move |c| models::Recommendation::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, Recommendation, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Recommendation, count))
     }
 
     /// A recommendation by its key (document symbol and paragraph, such as `A/HRC/43/37:70`); null if there is none.
@@ -613,6 +626,7 @@ impl CoreQuery {
     }
 
     /// Country visits of the special procedures, as a cursor connection in a stable order.
+    #[allow(clippy::too_many_arguments)]
     async fn visits(
         &self,
         ctx: &Context<'_>,
@@ -620,9 +634,12 @@ impl CoreQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Which visits; all of them when absent.")] filter: Option<VisitFilter>,
     ) -> Result<ListConnection<Visit>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let f = filter.unwrap_or_default();
         check_visit_filter(&f)?;
         let (filter, rows) = query(ctx, move |c| {
@@ -635,7 +652,7 @@ impl CoreQuery {
         })
         .await??;
         let count = TotalCount::new(move |c| models::Visit::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, Visit, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Visit, count))
     }
 
     /// Visits counted by one or two dimensions (such as `[YEAR]` for visits per year), in the database, with the same

@@ -101,7 +101,13 @@ impl Communication {
         filter: &CommunicationFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<Communication>> {
-        keyset_page!(conn, filtered(filter).select(Communication::as_select()), communications::id, page)
+        keyset_page!(
+            conn,
+            filtered(filter).select(Communication::as_select()),
+            communications::id,
+            communications::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &CommunicationFilter) -> QueryResult<i64> {

@@ -58,7 +58,13 @@ impl Mechanism {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &MechanismFilter, page: &PageRequest) -> QueryResult<Page<Mechanism>> {
-        keyset_page!(conn, mechanisms_filtered(filter).select(Mechanism::as_select()), mechanisms::id, page)
+        keyset_page!(
+            conn,
+            mechanisms_filtered(filter).select(Mechanism::as_select()),
+            mechanisms::id,
+            mechanisms::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &MechanismFilter) -> QueryResult<i64> {
@@ -148,7 +154,13 @@ impl Mandate {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &MandateFilter, page: &PageRequest) -> QueryResult<Page<Mandate>> {
-        keyset_page!(conn, mandates_filtered(filter).select(Mandate::as_select()), mandates::id, page)
+        keyset_page!(
+            conn,
+            mandates_filtered(filter).select(Mandate::as_select()),
+            mandates::id,
+            mandates::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &MandateFilter) -> QueryResult<i64> {

@@ -20,7 +20,7 @@ pub use national::{
     ActionPlan, KnowledgeFilter, KnowledgeItem, NationalMechanism, NationalMechanismFilter, Participant,
     RecommendationCluster,
 };
-pub use page::{Page, PageRequest};
+pub use page::{Order, OrderField, Page, PageRequest, Position};
 pub use recommendation::{
     Bucket, Dimension, ImplementationReport, NewImplementationReport, Recommendation, RecommendationChanges,
     RecommendationFilter, UpdateError,

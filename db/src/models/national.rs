@@ -78,6 +78,7 @@ impl NationalMechanism {
             conn,
             mechanisms_filtered(filter).select(NationalMechanism::as_select()),
             national_mechanisms::id,
+            national_mechanisms::updated_at,
             page
         )
     }
@@ -272,7 +273,13 @@ impl KnowledgeItem {
         filter: &KnowledgeFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<KnowledgeItem>> {
-        keyset_page!(conn, items_filtered(filter).select(KnowledgeItem::as_select()), knowledge_items::id, page)
+        keyset_page!(
+            conn,
+            items_filtered(filter).select(KnowledgeItem::as_select()),
+            knowledge_items::id,
+            knowledge_items::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &KnowledgeFilter) -> QueryResult<i64> {

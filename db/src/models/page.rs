@@ -1,19 +1,47 @@
-//! Keyset pagination over a table's `id`: no OFFSET, so a page costs the same however deep it is.
+//! Keyset pagination over a table's `id`, or over `(updated_at, id)`: no OFFSET, so a page costs the same however
+//! deep it is.
 
-/// Which slice of an id-ordered list to fetch.
+use chrono::NaiveDateTime;
+
+/// What a list is sorted by; `id` breaks ties, so every order is total and stable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrderField {
+    /// Creation order (document order for seeded data).
+    #[default]
+    Id,
+    /// Last change: what partner systems syncing incrementally want.
+    UpdatedAt,
+}
+
+/// A sort order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Order {
+    pub field: OrderField,
+    pub descending: bool,
+}
+
+/// A row's position in a list: its id, and its `updated_at` when the list is sorted by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub id: i64,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Which slice of an ordered list to fetch.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PageRequest {
-    /// Only rows with an id greater than this.
-    pub after: Option<i64>,
-    /// Only rows with an id less than this.
-    pub before: Option<i64>,
+    /// Only rows after this position, in the list's order.
+    pub after: Option<Position>,
+    /// Only rows before this position.
+    pub before: Option<Position>,
     /// How many rows at most.
     pub limit: i64,
     /// Take the last `limit` rows of the window instead of the first.
     pub from_end: bool,
+    pub order: Order,
 }
 
-/// One page of rows, in ascending id order.
+/// One page of rows, in the list's order.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub rows: Vec<T>,
@@ -33,19 +61,39 @@ impl<T> Page<T> {
     }
 }
 
-/// Fetches one keyset page of a boxed, filtered select over a table's `id` column: the window given by the cursors,
-/// in the direction of travel, one row more than asked for to tell whether more remain.
+/// Fetches one keyset page of a boxed, filtered select over a table with `id` and `updated_at` columns: the window
+/// the cursors give, in the direction of travel, one row more than asked for to tell whether more remain.
 macro_rules! keyset_page {
-    ($conn:expr, $query:expr, $id:path, $page:expr) => {{
+    ($conn:expr, $query:expr, $id:path, $updated:path, $page:expr) => {{
+        use $crate::models::page::OrderField;
         let page: &$crate::models::PageRequest = $page;
         let mut query = $query;
-        if let Some(after) = page.after {
-            query = query.filter($id.gt(after));
+        let descending = page.order.descending;
+        // `after` a position means beyond it in the list's order; `before` means short of it.
+        for (position, beyond) in [(page.after, true), (page.before, false)] {
+            let Some(position) = position else { continue };
+            let greater = beyond != descending;
+            match (page.order.field, position.updated_at) {
+                (OrderField::UpdatedAt, Some(at)) => {
+                    query = if greater {
+                        query.filter($updated.gt(at).or($updated.eq(at).and($id.gt(position.id))))
+                    } else {
+                        query.filter($updated.lt(at).or($updated.eq(at).and($id.lt(position.id))))
+                    };
+                }
+                _ => {
+                    query = if greater { query.filter($id.gt(position.id)) } else { query.filter($id.lt(position.id)) };
+                }
+            }
         }
-        if let Some(before) = page.before {
-            query = query.filter($id.lt(before));
-        }
-        query = if page.from_end { query.order($id.desc()) } else { query.order($id.asc()) };
+        // Fetching from the end walks the list backwards; the page is turned round afterwards.
+        let ascending = descending == page.from_end;
+        query = match (page.order.field, ascending) {
+            (OrderField::Id, true) => query.order($id.asc()),
+            (OrderField::Id, false) => query.order($id.desc()),
+            (OrderField::UpdatedAt, true) => query.order(($updated.asc(), $id.asc())),
+            (OrderField::UpdatedAt, false) => query.order(($updated.desc(), $id.desc())),
+        };
         Ok($crate::models::Page::from_probe(query.limit(page.limit + 1).load($conn)?, page))
     }};
 }

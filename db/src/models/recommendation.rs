@@ -190,7 +190,13 @@ impl Recommendation {
         filter: &RecommendationFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<Recommendation>> {
-        keyset_page!(conn, filtered(filter).select(Recommendation::as_select()), recommendations::id, page)
+        keyset_page!(
+            conn,
+            filtered(filter).select(Recommendation::as_select()),
+            recommendations::id,
+            recommendations::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &RecommendationFilter) -> QueryResult<i64> {

@@ -77,7 +77,13 @@ impl Resolution {
         filter: &ResolutionFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<Resolution>> {
-        keyset_page!(conn, filtered(filter).select(Resolution::as_select()), resolutions::id, page)
+        keyset_page!(
+            conn,
+            filtered(filter).select(Resolution::as_select()),
+            resolutions::id,
+            resolutions::updated_at,
+            page
+        )
     }
 
     /// How many resolutions match the filter.

@@ -60,7 +60,13 @@ impl CountrySituation {
         filter: &SituationFilter,
         page: &PageRequest,
     ) -> QueryResult<Page<CountrySituation>> {
-        keyset_page!(conn, filtered(filter).select(CountrySituation::as_select()), country_situations::id, page)
+        keyset_page!(
+            conn,
+            filtered(filter).select(CountrySituation::as_select()),
+            country_situations::id,
+            country_situations::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &SituationFilter) -> QueryResult<i64> {

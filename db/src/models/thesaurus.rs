@@ -48,7 +48,13 @@ impl ThesaurusTerm {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &TermFilter, page: &PageRequest) -> QueryResult<Page<ThesaurusTerm>> {
-        keyset_page!(conn, filtered(filter).select(ThesaurusTerm::as_select()), thesaurus_terms::id, page)
+        keyset_page!(
+            conn,
+            filtered(filter).select(ThesaurusTerm::as_select()),
+            thesaurus_terms::id,
+            thesaurus_terms::updated_at,
+            page
+        )
     }
 
     pub fn count(conn: &mut DbConnection, filter: &TermFilter) -> QueryResult<i64> {

@@ -77,7 +77,7 @@ impl Visit {
     }
 
     pub fn page(conn: &mut DbConnection, filter: &VisitFilter, page: &PageRequest) -> QueryResult<Page<Visit>> {
-        keyset_page!(conn, filtered(filter).select(Visit::as_select()), visits::id, page)
+        keyset_page!(conn, filtered(filter).select(Visit::as_select()), visits::id, visits::updated_at, page)
     }
 
     pub fn count(conn: &mut DbConnection, filter: &VisitFilter) -> QueryResult<i64> {

@@ -177,6 +177,7 @@ pub struct CommunicationQuery;
 #[Object]
 impl CommunicationQuery {
     /// Special-procedure communications, as a cursor connection in a stable order.
+    #[allow(clippy::too_many_arguments)]
     async fn communications(
         &self,
         ctx: &Context<'_>,
@@ -184,9 +185,12 @@ impl CommunicationQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Which communications; all of them when absent.")] filter: Option<CommunicationFilter>,
     ) -> Result<ListConnection<Communication>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let f = filter.unwrap_or_default();
         if let Some(year) = f.year.filter(|y| !(1946..=2100).contains(y)) {
             return Err(ApiError::bad_input("filter.year", format!("{year} is not a year of the United Nations")));
@@ -201,7 +205,7 @@ impl CommunicationQuery {
         })
         .await??;
         let count = TotalCount::new(move |c| models::Communication::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, Communication, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Communication, count))
     }
 
     /// A communication by its reference; null if there is none.

@@ -405,6 +405,9 @@ impl NationalQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Only the mechanism of this country (ISO 3166-1 alpha-3 code).")] country: Option<String>,
         #[graphql(desc = "Only those of the States of this regional group.")] regional_group: Option<RegionalGroupCode>,
         #[graphql(desc = "Only those of this form.")] kind: Option<NationalMechanismKind>,
@@ -414,7 +417,7 @@ impl NationalQuery {
         #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
     ) -> Result<ListConnection<NationalMechanism>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let (filter, rows) = query(ctx, move |c| {
             let mut filter = models::NationalMechanismFilter {
                 kind: kind.map(Into::into),
@@ -437,7 +440,7 @@ impl NationalQuery {
         })
         .await??;
         let count = TotalCount::new(move |c| models::NationalMechanism::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, NationalMechanism, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), NationalMechanism, count))
     }
 
     /// A national mechanism by its key; null if there is none.
@@ -451,6 +454,7 @@ impl NationalQuery {
 
     /// The virtual knowledge hub (resolution 51/33 para 5): good practices, lessons and resources that national
     /// mechanisms share, searchable by theme, region, country and words.
+    #[allow(clippy::too_many_arguments)]
     async fn knowledge_hub(
         &self,
         ctx: &Context<'_>,
@@ -458,9 +462,12 @@ impl NationalQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Which entries; all of them when absent.")] filter: Option<KnowledgeFilter>,
     ) -> Result<ListConnection<KnowledgeItem>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let f = filter.unwrap_or_default();
         if let Some(search) = &f.search {
             let length = search.trim().chars().count();
@@ -502,7 +509,7 @@ impl NationalQuery {
         })
         .await??;
         let count = TotalCount::new(move |c| models::KnowledgeItem::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, KnowledgeItem, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), KnowledgeItem, count))
     }
 
     /// A knowledge-hub entry by its key; null if there is none.

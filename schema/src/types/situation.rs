@@ -219,6 +219,9 @@ impl SituationQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Only situations in this country (ISO 3166-1 alpha-3 code).")] country: Option<String>,
         #[graphql(desc = "Only situations considered under this agenda item (1 to 10).")] agenda_item: Option<i32>,
         #[graphql(desc = "Only generated demonstration data (true) or only real data (false).")] fictional: Option<
@@ -227,7 +230,7 @@ impl SituationQuery {
         #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
     ) -> Result<ListConnection<CountrySituation>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         if let Some(item) = agenda_item.filter(|n| !(1..=10).contains(n)) {
             return Err(ApiError::bad_input(
                 "agendaItem",
@@ -252,7 +255,7 @@ impl SituationQuery {
         })
         .await??;
         let count = TotalCount::new(move |c| models::CountrySituation::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, CountrySituation, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), CountrySituation, count))
     }
 
     /// A country situation by its key; null if there is none.

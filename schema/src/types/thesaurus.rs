@@ -85,16 +85,19 @@ impl ThesaurusQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
+            crate::pagination::ListOrder,
+        >,
         #[graphql(desc = "Only terms of this facet.")] facet: Option<TermFacet>,
         #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
     ) -> Result<ListConnection<ThesaurusTerm>, ApiError> {
-        let page = PageArgs { first, after, last, before }.parse()?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let filter = models::TermFilter { facet: facet.map(Into::into), updated_since: updated_since.map(|t| t.0) };
         let (filter, rows) =
             query(ctx, move |c| Ok((filter.clone(), models::ThesaurusTerm::page(c, &filter, &page)?))).await?;
         let count = TotalCount::new(move |c| models::ThesaurusTerm::count(c, &filter));
-        Ok(connection(&page, rows, |r| r.id, ThesaurusTerm, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), ThesaurusTerm, count))
     }
 
     /// A thesaurus term by its key, such as `prevention`; null if there is none.

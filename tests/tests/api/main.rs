@@ -9,6 +9,7 @@ mod mechanisms;
 mod mutations;
 mod national;
 mod node;
+mod ordering;
 mod recommendations;
 mod reference;
 mod resolutions;
