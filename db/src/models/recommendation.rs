@@ -107,7 +107,104 @@ pub(crate) fn contains_pattern(term: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn filtered(filter: &RecommendationFilter) -> recommendations::BoxedQuery<'static, MultiBackend> {
+/// A piece of a search condition: SQL text, or a value to bind.
+enum Piece {
+    Sql(String),
+    Bind(String),
+}
+
+/// The search condition as an expression diesel can put in a WHERE clause, with its values bound.
+struct SearchCondition(Vec<Piece>);
+
+impl<GB> diesel::expression::ValidGrouping<GB> for SearchCondition {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::Expression for SearchCondition {
+    type SqlType = Bool;
+}
+
+impl diesel::query_builder::QueryId for SearchCondition {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<QS> diesel::AppearsOnTable<QS> for SearchCondition {}
+impl<QS> diesel::SelectableExpression<QS> for SearchCondition {}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for SearchCondition {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        for piece in &self.0 {
+            match piece {
+                Piece::Sql(text) => out.push_sql(text),
+                Piece::Bind(value) => out.push_bind_param::<Text, String>(value)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2fa1f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// The search condition on `recommendations`: every term must match. A term with Chinese characters matches as a
+/// substring (no built-in parser segments Chinese); other words go to the backend's full-text index (PostgreSQL
+/// `tsvector`, SQLite FTS5), stemmed as English, so "implementing" finds "implementation". Punctuation is not
+/// searchable: a search with nothing else matches nothing.
+fn search_pieces(backend: crate::Backend, search: &str) -> Vec<Piece> {
+    let mut clauses: Vec<Vec<Piece>> = Vec::new();
+    let mut words = Vec::new();
+    for term in search.split_whitespace() {
+        if term.chars().any(is_cjk) {
+            let pattern = contains_pattern(term);
+            clauses.push(vec![
+                Piece::Sql("(lower(recommendations.text_zh) LIKE ".to_owned()),
+                Piece::Bind(pattern.clone()),
+                Piece::Sql(" ESCAPE '\\' OR lower(recommendations.text_en) LIKE ".to_owned()),
+                Piece::Bind(pattern),
+                Piece::Sql(" ESCAPE '\\')".to_owned()),
+            ]);
+        } else {
+            words.extend(term.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase));
+        }
+    }
+    if !words.is_empty() {
+        clauses.push(match backend {
+            crate::Backend::Postgres => vec![
+                Piece::Sql("recommendations.search_vector @@ plainto_tsquery('english', ".to_owned()),
+                Piece::Bind(words.join(" ")),
+                Piece::Sql(")".to_owned()),
+            ],
+            crate::Backend::Sqlite => vec![
+                Piece::Sql(
+                    "recommendations.id IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH "
+                        .to_owned(),
+                ),
+                // Each word quoted, so that nothing a caller types is read as FTS5 query syntax.
+                Piece::Bind(words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ")),
+                Piece::Sql(")".to_owned()),
+            ],
+        });
+    }
+    if clauses.is_empty() {
+        return vec![Piece::Sql("1 = 0".to_owned())];
+    }
+    let mut pieces = vec![Piece::Sql("(".to_owned())];
+    for (i, clause) in clauses.into_iter().enumerate() {
+        if i > 0 {
+            pieces.push(Piece::Sql(" AND ".to_owned()));
+        }
+        pieces.extend(clause);
+    }
+    pieces.push(Piece::Sql(")".to_owned()));
+    pieces
+}
+
+fn filtered(
+    filter: &RecommendationFilter,
+    backend: crate::Backend,
+) -> recommendations::BoxedQuery<'static, MultiBackend> {
     let mut query = recommendations::table.into_boxed();
     if let Some(id) = filter.country_id {
         query = query.filter(recommendations::country_id.eq(id));
@@ -167,13 +264,7 @@ fn filtered(filter: &RecommendationFilter) -> recommendations::BoxedQuery<'stati
         );
     }
     if let Some(term) = &filter.search {
-        let pattern = contains_pattern(term);
-        query = query.filter(
-            lower(recommendations::text_en)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(recommendations::text_zh).like(pattern).escape('\\')),
-        );
+        query = query.filter(SearchCondition(search_pieces(backend, term)));
     }
     if let Some(fictional) = filter.fictional {
         query = query.filter(recommendations::fictional.eq(fictional));
@@ -192,7 +283,7 @@ impl Recommendation {
     ) -> QueryResult<Page<Recommendation>> {
         keyset_page!(
             conn,
-            filtered(filter).select(Recommendation::as_select()),
+            filtered(filter, conn.backend()).select(Recommendation::as_select()),
             recommendations::id,
             recommendations::updated_at,
             page
@@ -200,7 +291,7 @@ impl Recommendation {
     }
 
     pub fn count(conn: &mut DbConnection, filter: &RecommendationFilter) -> QueryResult<i64> {
-        filtered(filter).count().get_result(conn)
+        filtered(filter, conn.backend()).count().get_result(conn)
     }
 
     pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Recommendation>> {
@@ -408,12 +499,14 @@ impl RecommendationFilter {
             w.clauses.push(format!("{} = {p}", Dimension::ImplementationStatus.expression()));
         }
         if let Some(term) = &self.search {
-            let pattern = contains_pattern(term);
-            let a = w.placeholder(BindValue::Text(pattern.clone()));
-            let b = w.placeholder(BindValue::Text(pattern));
-            w.clauses.push(format!(
-                "(lower(recommendations.text_en) LIKE {a} ESCAPE '\\' OR lower(recommendations.text_zh) LIKE {b} ESCAPE '\\')"
-            ));
+            let mut clause = String::new();
+            for piece in search_pieces(backend, term) {
+                match piece {
+                    Piece::Sql(text) => clause.push_str(&text),
+                    Piece::Bind(value) => clause.push_str(&w.placeholder(BindValue::Text(value))),
+                }
+            }
+            w.clauses.push(clause);
         }
         if let Some(fictional) = self.fictional {
             let p = w.placeholder(BindValue::Bool(fictional));

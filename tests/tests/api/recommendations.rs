@@ -125,8 +125,34 @@ async fn search_finds_words_in_the_text_and_takes_wildcards_literally(app: TestA
     let data = app.query(r#"{ recommendations(filter: { search: "%" }) { totalCount } }"#).await;
     assert_eq!(data["recommendations"]["totalCount"], 0, "% must match a literal percent sign only");
     insert_recommendations(&app.database.url, &[FakeRecommendation::numbered("NPL", 1)]);
-    let data = app.query(r#"{ recommendations(filter: { search: "NATIONAL Human" }) { totalCount } }"#).await;
-    assert_eq!(data["recommendations"]["totalCount"], 1, "search ignores case");
+    let count = |search: &'static str| {
+        let app = &app;
+        async move {
+            let data = app
+                .query(&format!(r#"{{ recommendations(filter: {{ search: {search:?} }}) {{ totalCount }} }}"#))
+                .await;
+            data["recommendations"]["totalCount"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(count("NATIONAL Human").await, 1, "search ignores case");
+    assert_eq!(count("strengthening institutions").await, 1, "English words are stemmed");
+    assert_eq!(count("national nonexistentword").await, 0, "every word must match");
+    assert_eq!(count("national 执行基金").await, 0, "every term must match, Chinese ones too");
+    assert_eq!(count(r#"NEAR("national" OR *"#).await, 0, "query syntax is taken as words, never as syntax");
+    assert_eq!(count("human-rights").await, 1, "punctuation separates words");
+    // The index follows changes to the text.
+    let url = app.database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = hrc_db::connection::establish(&url).unwrap();
+        conn.batch_execute(
+            "UPDATE recommendations SET text_en = 'FICTIONAL: guarantee reparations to victims' WHERE fictional = TRUE",
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    assert_eq!(count("national").await, 0);
+    assert_eq!(count("reparation").await, 1);
 }
 
 async fn filters_that_name_nothing_we_hold_are_refused(app: TestApp) {

@@ -1,0 +1,2 @@
+DROP INDEX recommendations_search_idx;
+ALTER TABLE recommendations DROP COLUMN search_vector;
