@@ -130,6 +130,7 @@ diesel::table! {
         established_by_id -> Nullable<BigInt>,
         prevention_dimension -> Nullable<Bool>,
         source -> Text,
+        ended_on -> Nullable<Date>,
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,

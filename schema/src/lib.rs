@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod query;
 pub mod scalars;
 pub mod types;
+pub mod writes;
 
 use async_graphql::{EmptySubscription, Request, Schema};
 use hrc_db::Database;
@@ -43,7 +44,8 @@ impl Default for Limits {
 }
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), mutation::MutationRoot, EmptySubscription).extension(error::ErrorCodes)
+    Schema::build(QueryRoot::default(), mutation::MutationRoot::default(), EmptySubscription)
+        .extension(error::ErrorCodes)
 }
 
 /// Builds the schema over a database.

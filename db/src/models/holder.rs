@@ -37,11 +37,37 @@ pub struct NewMandateHolder {
     pub ends_on: Option<NaiveDate>,
     pub fictional: bool,
     pub source: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+}
+
+/// Fields a holder's update may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = mandate_holders)]
+pub struct HolderChanges {
+    pub name: Option<String>,
+    pub ends_on: Option<Option<NaiveDate>>,
 }
 
 impl MandateHolder {
+    /// Adds a holder, with its audit record.
+    pub fn create(
+        conn: &mut DbConnection,
+        new: &NewMandateHolder,
+        audit: &crate::audit::Entry,
+    ) -> Result<MandateHolder, super::WriteError> {
+        super::write::audited_insert!(conn, mandate_holders, MandateHolder, &new.key, new, audit)
+    }
+
+    /// Applies changes if the row is still at `expected_version`, with its audit record.
+    pub fn update(
+        conn: &mut DbConnection,
+        key: &str,
+        expected_version: i32,
+        changes: &HolderChanges,
+        audit: &crate::audit::Entry,
+    ) -> Result<MandateHolder, super::WriteError> {
+        super::write::versioned_update!(conn, mandate_holders, MandateHolder, key, expected_version, changes, audit)
+    }
+
     pub fn role(&self) -> HolderRole {
         HolderRole::from_db(&self.role)
     }

@@ -28,6 +28,18 @@ pub struct Mechanism {
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i32,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// Fields a mechanism's update may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = mechanisms)]
+pub struct MechanismChanges {
+    pub description_en: Option<Option<String>>,
+    pub description_zh: Option<Option<String>>,
+    pub prevention_dimension: Option<Option<bool>>,
+    pub ended_on: Option<Option<NaiveDate>>,
 }
 
 /// Filters on the list of mechanisms.
@@ -75,6 +87,17 @@ impl Mechanism {
         mechanisms::table.filter(mechanisms::key.eq(key)).select(Mechanism::as_select()).first(conn).optional()
     }
 
+    /// Applies changes if the row is still at `expected_version`, with its audit record.
+    pub fn update(
+        conn: &mut DbConnection,
+        key: &str,
+        expected_version: i32,
+        changes: &MechanismChanges,
+        audit: &crate::audit::Entry,
+    ) -> Result<Mechanism, super::WriteError> {
+        super::write::versioned_update!(conn, mechanisms, Mechanism, key, expected_version, changes, audit)
+    }
+
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Mechanism>> {
         mechanisms::table.filter(mechanisms::id.eq_any(ids)).select(Mechanism::as_select()).load(conn)
     }
@@ -108,6 +131,36 @@ pub struct Mandate {
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A mandate to create.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = mandates)]
+pub struct NewMandate {
+    pub key: String,
+    pub mechanism_id: i64,
+    pub scope: String,
+    pub form: String,
+    pub country_id: Option<i64>,
+    pub name_en: String,
+    pub name_zh: Option<String>,
+    pub established_by_id: Option<i64>,
+    pub status: String,
+    pub term_ends_on: Option<NaiveDate>,
+    pub prevention_dimension: Option<bool>,
+    pub source: String,
+}
+
+/// Fields a mandate's update may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = mandates)]
+pub struct MandateChanges {
+    pub name_en: Option<String>,
+    pub name_zh: Option<Option<String>>,
+    pub status: Option<String>,
+    pub term_ends_on: Option<Option<NaiveDate>>,
+    pub prevention_dimension: Option<Option<bool>>,
 }
 
 /// Filters on the list of mandates.
@@ -169,6 +222,52 @@ impl Mandate {
 
     pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Mandate>> {
         mandates::table.filter(mandates::key.eq(key)).select(Mandate::as_select()).first(conn).optional()
+    }
+
+    /// Creates a mandate, with its audit record.
+    pub fn create(
+        conn: &mut DbConnection,
+        new: &NewMandate,
+        audit: &crate::audit::Entry,
+    ) -> Result<Mandate, super::WriteError> {
+        super::write::audited_insert!(conn, mandates, Mandate, &new.key, new, audit)
+    }
+
+    /// Applies changes if the row is still at `expected_version`, with its audit record.
+    pub fn update(
+        conn: &mut DbConnection,
+        key: &str,
+        expected_version: i32,
+        changes: &MandateChanges,
+        audit: &crate::audit::Entry,
+    ) -> Result<Mandate, super::WriteError> {
+        super::write::versioned_update!(conn, mandates, Mandate, key, expected_version, changes, audit)
+    }
+
+    /// Records a renewal by a resolution and moves the term's end, if the row is still at `expected_version`.
+    pub fn renew(
+        conn: &mut DbConnection,
+        key: &str,
+        expected_version: i32,
+        resolution_id: i64,
+        renewed_until: NaiveDate,
+        audit: &crate::audit::Entry,
+    ) -> Result<Mandate, super::WriteError> {
+        use crate::schema::mandate_renewals;
+        conn.transaction(|conn| {
+            let changes = MandateChanges { term_ends_on: Some(Some(renewed_until)), ..Default::default() };
+            let mandate =
+                super::write::versioned_update!(conn, mandates, Mandate, key, expected_version, &changes, audit)?;
+            diesel::insert_into(mandate_renewals::table)
+                .values((
+                    mandate_renewals::mandate_id.eq(mandate.id),
+                    mandate_renewals::resolution_id.eq(resolution_id),
+                    mandate_renewals::renewed_until.eq(Some(renewed_until)),
+                    mandate_renewals::source.eq(format!("recorded through the API by {}", audit.actor)),
+                ))
+                .execute(conn)?;
+            Ok(mandate)
+        })
     }
 
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Mandate>> {

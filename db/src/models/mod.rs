@@ -12,24 +12,26 @@ pub mod situation;
 pub mod sql;
 pub mod thesaurus;
 pub mod visit;
+pub mod write;
 
 pub use communication::{Communication, CommunicationFilter};
-pub use holder::{MandateHolder, MandateRenewal, NewMandateHolder};
-pub use mechanism::{Mandate, MandateFilter, Mechanism, MechanismFilter};
+pub use holder::{HolderChanges, MandateHolder, MandateRenewal, NewMandateHolder};
+pub use mechanism::{Mandate, MandateChanges, MandateFilter, Mechanism, MechanismChanges, MechanismFilter, NewMandate};
 pub use national::{
     ActionPlan, KnowledgeFilter, KnowledgeItem, NationalMechanism, NationalMechanismFilter, Participant,
     RecommendationCluster,
 };
 pub use page::{Order, OrderField, Page, PageRequest, Position};
 pub use recommendation::{
-    Bucket, Dimension, ImplementationReport, NewImplementationReport, Recommendation, RecommendationChanges,
-    RecommendationFilter, UpdateError,
+    Bucket, Dimension, ImplementationReport, NewImplementationReport, NewRecommendation, Recommendation,
+    RecommendationChanges, RecommendationFilter,
 };
 pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
 pub use situation::{CountrySituation, SituationBody, SituationEvent, SituationFilter, StandingInvitation};
 pub use thesaurus::{TermFilter, ThesaurusTerm};
-pub use visit::{Visit, VisitDimension, VisitFilter};
+pub use visit::{NewVisit, Visit, VisitChanges, VisitDimension, VisitFilter};
+pub use write::WriteError;
 
 /// Declares a closed set of values stored as upper-case text (with a CHECK constraint in the migrations).
 macro_rules! text_enum {

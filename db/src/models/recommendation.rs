@@ -47,6 +47,30 @@ pub struct Recommendation {
     pub updated_at: NaiveDateTime,
 }
 
+/// A recommendation to create.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = recommendations)]
+pub struct NewRecommendation {
+    pub key: String,
+    pub source_kind: String,
+    pub mechanism_id: Option<i64>,
+    pub mandate_id: Option<i64>,
+    pub report_id: Option<i64>,
+    pub paragraph: Option<String>,
+    pub addressee: String,
+    pub country_id: Option<i64>,
+    pub recommending_country_id: Option<i64>,
+    pub upr_cycle: Option<i32>,
+    pub session_id: Option<i64>,
+    pub response: Option<String>,
+    pub text_en: Option<String>,
+    pub text_zh: Option<String>,
+    pub priority: bool,
+    pub cluster: Option<String>,
+    pub fictional: bool,
+    pub source: String,
+}
+
 /// Fields a recommendation's update may change; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = recommendations)]
@@ -56,24 +80,6 @@ pub struct RecommendationChanges {
     pub cluster: Option<Option<String>>,
     pub text_en: Option<Option<String>>,
     pub text_zh: Option<Option<String>>,
-}
-
-/// Why an update did not happen.
-#[derive(Debug)]
-pub enum UpdateError {
-    /// No recommendation has that key.
-    NotFound,
-    /// Another update landed first: the version now current.
-    Stale {
-        current: i32,
-    },
-    Database(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for UpdateError {
-    fn from(e: diesel::result::Error) -> Self {
-        UpdateError::Database(e)
-    }
 }
 
 /// Filters on the list of recommendations (all optional; given ones must all hold).
@@ -310,27 +316,39 @@ impl Recommendation {
         expected_version: i32,
         changes: &RecommendationChanges,
         audit: &crate::audit::Entry,
-    ) -> Result<Recommendation, UpdateError> {
+    ) -> Result<Recommendation, super::WriteError> {
+        super::write::versioned_update!(conn, recommendations, Recommendation, key, expected_version, changes, audit)
+    }
+
+    /// Creates a recommendation with its thesaurus terms and SDG targets, and the audit record, in one transaction.
+    pub fn create(
+        conn: &mut DbConnection,
+        new: &NewRecommendation,
+        term_ids: &[i64],
+        target_ids: &[i64],
+        audit: &crate::audit::Entry,
+    ) -> Result<Recommendation, super::WriteError> {
         conn.transaction(|conn| {
             let now = chrono::Utc::now().naive_utc();
-            // The versioned UPDATE comes first: it takes the write lock (waiting for another writer if need be) and
-            // checks the version in one statement, so two writers cannot both pass. On SQLite a transaction that
-            // read first could not wait for the lock at all (SQLITE_BUSY), hence no read before it.
-            let updated = diesel::update(
-                recommendations::table
-                    .filter(recommendations::key.eq(key))
-                    .filter(recommendations::version.eq(expected_version)),
-            )
-            .set((changes, recommendations::version.eq(expected_version + 1), recommendations::updated_at.eq(now)))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(match Recommendation::by_key(conn, key)? {
-                    Some(current) => UpdateError::Stale { current: current.version },
-                    None => UpdateError::NotFound,
-                });
+            let id: i64 = diesel::insert_into(recommendations::table)
+                .values((new, recommendations::created_at.eq(now), recommendations::updated_at.eq(now)))
+                .returning(recommendations::id)
+                .get_result(conn)?;
+            for term in term_ids {
+                diesel::insert_into(recommendation_terms::table)
+                    .values((recommendation_terms::recommendation_id.eq(id), recommendation_terms::term_id.eq(term)))
+                    .execute(conn)?;
+            }
+            for target in target_ids {
+                diesel::insert_into(recommendation_sdg_targets::table)
+                    .values((
+                        recommendation_sdg_targets::recommendation_id.eq(id),
+                        recommendation_sdg_targets::sdg_target_id.eq(target),
+                    ))
+                    .execute(conn)?;
             }
             audit.write(conn, now)?;
-            Recommendation::by_key(conn, key)?.ok_or(UpdateError::NotFound)
+            Recommendation::by_key(conn, &new.key)?.ok_or(super::WriteError::NotFound)
         })
     }
 

@@ -27,6 +27,34 @@ pub struct Visit {
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A visit to record.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = visits)]
+pub struct NewVisit {
+    pub key: String,
+    pub mandate_id: i64,
+    pub country_id: i64,
+    pub status: String,
+    pub requested_on: Option<NaiveDate>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub report_id: Option<i64>,
+    pub fictional: bool,
+    pub source: String,
+}
+
+/// Fields a visit's update may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = visits)]
+pub struct VisitChanges {
+    pub status: Option<String>,
+    pub requested_on: Option<Option<NaiveDate>>,
+    pub starts_on: Option<Option<NaiveDate>>,
+    pub ends_on: Option<Option<NaiveDate>>,
+    pub report_id: Option<Option<i64>>,
 }
 
 /// Filters on the list of visits.
@@ -82,6 +110,26 @@ impl Visit {
 
     pub fn count(conn: &mut DbConnection, filter: &VisitFilter) -> QueryResult<i64> {
         filtered(filter).count().get_result(conn)
+    }
+
+    /// Records a visit, with its audit record.
+    pub fn create(
+        conn: &mut DbConnection,
+        new: &NewVisit,
+        audit: &crate::audit::Entry,
+    ) -> Result<Visit, super::WriteError> {
+        super::write::audited_insert!(conn, visits, Visit, &new.key, new, audit)
+    }
+
+    /// Applies changes if the row is still at `expected_version`, with its audit record.
+    pub fn update(
+        conn: &mut DbConnection,
+        key: &str,
+        expected_version: i32,
+        changes: &VisitChanges,
+        audit: &crate::audit::Entry,
+    ) -> Result<Visit, super::WriteError> {
+        super::write::versioned_update!(conn, visits, Visit, key, expected_version, changes, audit)
     }
 
     pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Visit>> {

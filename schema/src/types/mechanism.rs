@@ -145,6 +145,16 @@ impl Mechanism {
         Ok(rows.into_iter().map(Mandate).collect())
     }
 
+    /// The day it ended; null while it runs.
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
+    }
+
+    /// The version of this record, to send back as `expectedVersion` when changing it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Where this record comes from.
     async fn source(&self) -> &str {
         &self.0.source
@@ -261,6 +271,11 @@ impl Mandate {
             rows.retain(|v| countries.get(&CountryId(v.country_id)).is_some_and(|c| c.iso3 == code));
         }
         Ok(rows.into_iter().take(limit as usize).map(super::visit::Visit).collect())
+    }
+
+    /// The version of this record, to send back as `expectedVersion` when changing it.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// Where this record comes from.

@@ -126,6 +126,11 @@ impl Visit {
         self.0.fictional
     }
 
+    /// The version of this record, to send back as `expectedVersion` when changing it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Where this record comes from.
     async fn source(&self) -> &str {
         &self.0.source

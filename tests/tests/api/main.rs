@@ -18,3 +18,4 @@ mod situations;
 mod stats;
 mod thesaurus;
 mod visits;
+mod writes;

@@ -1,0 +1,1 @@
+ALTER TABLE mechanisms DROP COLUMN ended_on;
