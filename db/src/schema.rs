@@ -180,6 +180,7 @@ diesel::table! {
         fictional -> Bool,
         version -> Integer,
         source -> Text,
+        made_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

@@ -101,6 +101,8 @@ pub struct CreateRecommendationInput {
     pub upr_cycle: Option<i32>,
     /// The Council session it was made at.
     pub session_number: Option<i32>,
+    /// The day it was made.
+    pub made_on: Option<Date>,
     /// The State's response.
     pub response: Option<Response>,
     /// English text (at most 10,000 characters); English or Chinese text is required.
@@ -393,6 +395,7 @@ impl RecommendationMutation {
                 cluster,
                 fictional: false,
                 source,
+                made_on: input.made_on.map(|d| d.0),
             };
             Ok(Ok(models::Recommendation::create(c, &new, &term_ids, &target_ids, &audit)))
         })

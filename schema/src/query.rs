@@ -36,8 +36,14 @@ pub struct CoreQuery;
 pub struct RecommendationFilter {
     /// The State addressed (the State under review, for the UPR): ISO 3166-1 alpha-3 code.
     pub country: Option<String>,
+    /// Addressed to a State of this regional group.
+    pub regional_group: Option<RegionalGroupCode>,
     /// The recommending State (UPR): ISO 3166-1 alpha-3 code.
     pub recommending_country: Option<String>,
+    /// Made on or after this day.
+    pub made_from: Option<crate::scalars::Date>,
+    /// Made on or before this day.
+    pub made_to: Option<crate::scalars::Date>,
     /// The mechanism that made it, by key (such as `upr`).
     pub mechanism: Option<String>,
     /// The mandate that made it, by key.
@@ -80,6 +86,8 @@ fn resolve_filter(
 ) -> hrc_db::QueryResult<Result<models::RecommendationFilter, ApiError>> {
     let mut out = models::RecommendationFilter {
         upr_cycle: f.upr_cycle,
+        made_from: f.made_from.map(|d| d.0),
+        made_to: f.made_to.map(|d| d.0),
         response: f.response.map(Into::into),
         sdg_goal: f.sdg_goal,
         implementation_status: f.implementation_status.map(Into::into),
@@ -102,6 +110,10 @@ fn resolve_filter(
                 None => return Ok(Err(not_found(field, "country", &code))),
             }
         }
+    }
+    if let Some(group) = f.regional_group {
+        let code = models::RegionalGroupCode::from(group).as_str();
+        out.regional_group_id = models::RegionalGroup::by_code(c, code)?.map(|g| g.id);
     }
     if let Some(key) = &f.mechanism {
         match models::Mechanism::by_key(c, key)? {
@@ -163,6 +175,14 @@ fn resolve_filter(
 fn check_filter(f: &RecommendationFilter) -> Result<(), ApiError> {
     if let Some(cycle) = f.upr_cycle.filter(|c| !(1..=4).contains(c)) {
         return Err(ApiError::bad_input("filter.uprCycle", format!("UPR cycles are 1 to 4, not {cycle}")));
+    }
+    if let (Some(from), Some(to)) = (f.made_from, f.made_to) {
+        if from.0 > to.0 {
+            return Err(ApiError::bad_input(
+                "filter.madeTo",
+                format!("the range ends ({}) before it starts ({})", to.0, from.0),
+            ));
+        }
     }
     if let Some(goal) = f.sdg_goal.filter(|g| !(1..=17).contains(g)) {
         return Err(ApiError::bad_input("filter.sdgGoal", format!("SDGs are numbered 1 to 17, not {goal}")));

@@ -17,6 +17,8 @@ pub struct FakeRecommendation {
     pub response: &'static str,
     pub text_en: String,
     pub targets: Vec<&'static str>,
+    /// The day it was made.
+    pub made_on: NaiveDate,
     /// Thesaurus keys (themes and affected persons).
     pub terms: Vec<&'static str>,
     /// (status, date) of each implementation report, in the order they are appended.
@@ -34,6 +36,7 @@ impl FakeRecommendation {
             response: if n % 3 == 0 { "NOTED" } else { "SUPPORTED" },
             text_en: format!("FICTIONAL test recommendation {n}: strengthen the national human rights institution"),
             targets: vec!["16.10", "16.a"],
+            made_on: NaiveDate::from_ymd_opt(2019, 1, 1).unwrap() + chrono::Days::new(30 * n as u64),
             terms: if n % 4 == 0 {
                 vec!["national-human-rights-institutions", "children"]
             } else {
@@ -77,6 +80,7 @@ pub fn insert_recommendations(database_url: &str, items: &[FakeRecommendation]) 
                     recommendations::country_id.eq(country),
                     recommendations::recommending_country_id.eq(recommending),
                     recommendations::upr_cycle.eq(item.cycle),
+                    recommendations::made_on.eq(item.made_on),
                     recommendations::response.eq(item.response),
                     recommendations::text_en.eq(&item.text_en),
                     recommendations::priority.eq(false),

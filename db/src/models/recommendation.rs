@@ -45,6 +45,7 @@ pub struct Recommendation {
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub made_on: Option<NaiveDate>,
 }
 
 /// A recommendation to create.
@@ -69,6 +70,7 @@ pub struct NewRecommendation {
     pub cluster: Option<String>,
     pub fictional: bool,
     pub source: String,
+    pub made_on: Option<NaiveDate>,
 }
 
 /// Fields a recommendation's update may change; `None` leaves a field as it is.
@@ -86,10 +88,16 @@ pub struct RecommendationChanges {
 #[derive(Debug, Clone, Default)]
 pub struct RecommendationFilter {
     pub country_id: Option<i64>,
+    /// Addressed to a State of this regional group.
+    pub regional_group_id: Option<i64>,
     pub recommending_country_id: Option<i64>,
     pub mechanism_id: Option<i64>,
     pub mandate_id: Option<i64>,
     pub report_id: Option<i64>,
+    /// Made on or after this day.
+    pub made_from: Option<NaiveDate>,
+    /// Made on or before this day.
+    pub made_to: Option<NaiveDate>,
     pub upr_cycle: Option<i32>,
     pub session_id: Option<i64>,
     pub response: Option<Response>,
@@ -217,6 +225,17 @@ fn filtered(
     }
     if let Some(id) = filter.recommending_country_id {
         query = query.filter(recommendations::recommending_country_id.eq(id));
+    }
+    if let Some(group) = filter.regional_group_id {
+        use crate::schema::countries;
+        let members = countries::table.filter(countries::regional_group_id.eq(group)).select(countries::id.nullable());
+        query = query.filter(recommendations::country_id.eq_any(members));
+    }
+    if let Some(from) = filter.made_from {
+        query = query.filter(recommendations::made_on.ge(from));
+    }
+    if let Some(to) = filter.made_to {
+        query = query.filter(recommendations::made_on.le(to));
     }
     if let Some(id) = filter.mechanism_id {
         query = query.filter(recommendations::mechanism_id.eq(id));
@@ -482,6 +501,18 @@ impl RecommendationFilter {
             if let Some(id) = value {
                 let p = w.placeholder(BindValue::BigInt(id));
                 w.clauses.push(format!("recommendations.{column} = {p}"));
+            }
+        }
+        if let Some(group) = self.regional_group_id {
+            let p = w.placeholder(BindValue::BigInt(group));
+            w.clauses.push(format!(
+                "recommendations.country_id IN (SELECT c.id FROM countries c WHERE c.regional_group_id = {p})"
+            ));
+        }
+        for (op, value) in [(">=", self.made_from), ("<=", self.made_to)] {
+            if let Some(day) = value {
+                let p = w.placeholder(BindValue::Date(day));
+                w.clauses.push(format!("recommendations.made_on {op} {p}"));
             }
         }
         if let Some(cycle) = self.upr_cycle {

@@ -1,9 +1,9 @@
 //! Hand-written SQL for what diesel's DSL cannot build over a dynamic filter (grouping by computed values): a WHERE
 //! clause with bound parameters in the backend's placeholder style, and the row of a count.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::query_builder::BoxedSqlQuery;
-use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text, Timestamp};
 use diesel::QueryableByName;
 
 use crate::connection::MultiBackend;
@@ -16,6 +16,7 @@ pub enum BindValue {
     Int(i32),
     Bool(bool),
     Timestamp(NaiveDateTime),
+    Date(NaiveDate),
 }
 
 /// Conditions joined by AND, with their bound values.
@@ -58,6 +59,7 @@ impl SqlWhere {
                 BindValue::Int(v) => query.bind::<Integer, _>(v),
                 BindValue::Bool(v) => query.bind::<Bool, _>(v),
                 BindValue::Timestamp(v) => query.bind::<Timestamp, _>(v),
+                BindValue::Date(v) => query.bind::<Date, _>(v),
             };
         }
         query

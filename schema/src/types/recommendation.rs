@@ -189,6 +189,11 @@ impl Recommendation {
         self.0.upr_cycle
     }
 
+    /// The day it was made (the review's adoption, the report's date), where known.
+    async fn made_on(&self) -> Option<Date> {
+        self.0.made_on.map(Date)
+    }
+
     /// The session it was made at.
     async fn session(&self, ctx: &Context<'_>) -> Result<Option<Session>, ApiError> {
         let Some(id) = self.0.session_id else { return Ok(None) };

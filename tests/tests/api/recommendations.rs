@@ -169,6 +169,7 @@ async fn filters_that_name_nothing_we_hold_are_refused(app: TestApp) {
         (r#"{ uprCycle: 5 }"#, "filter.uprCycle"),
         (r#"{ search: "" }"#, "filter.search"),
         (r#"{ theme: "no-such-theme" }"#, "filter.theme"),
+        (r#"{ madeFrom: "2020-01-02", madeTo: "2020-01-01" }"#, "filter.madeTo"),
         (r#"{ theme: "children" }"#, "filter.theme"),
         (r#"{ affectedPersons: "prevention" }"#, "filter.affectedPersons"),
     ] {
@@ -206,6 +207,13 @@ async fn typed_filters_narrow_recommendations_and_their_count(app: TestApp) {
     assert_eq!(count(r#"{ implementationStatus: IN_PROGRESS }"#).await, 6);
     assert_eq!(count(r#"{ implementationStatus: NOT_STARTED }"#).await, 0);
     assert_eq!(count(r#"{ fictional: true }"#).await, 13);
+    assert_eq!(count("{ regionalGroup: ASIA_PACIFIC }").await, 12);
+    assert_eq!(count("{ regionalGroup: AFRICAN }").await, 1);
+    assert_eq!(count("{ regionalGroup: EASTERN_EUROPEAN }").await, 0);
+    // Made 30 days apart from 2019-01-01: fixtures 0 to 3 fall in the first 100 days (and the other, number 1).
+    assert_eq!(count(r#"{ country: "NPL", madeFrom: "2019-01-01", madeTo: "2019-04-10" }"#).await, 4);
+    assert_eq!(count(r#"{ madeFrom: "2019-11-27" }"#).await, 1, "fixture 11 only, made on day 330");
+    assert_eq!(count(r#"{ madeTo: "2018-12-31" }"#).await, 0);
     assert_eq!(count(r#"{ theme: "national-human-rights-institutions", country: "NPL" }"#).await, 12);
     // Children: every fourth fixture (0, 4, 8) and the seed report's para 75 (b).
     assert_eq!(count(r#"{ affectedPersons: "children" }"#).await, 4);

@@ -56,6 +56,8 @@ async fn counts_and_lists_agree_under_every_filter(app: TestApp) {
         "{ implementationStatus: IN_PROGRESS }",
         r#"{ search: "National" }"#,
         r#"{ theme: "prevention" }"#,
+        "{ regionalGroup: ASIA_PACIFIC }",
+        r#"{ madeFrom: "2019-02-01", madeTo: "2019-06-30" }"#,
         r#"{ affectedPersons: "children", country: "NPL" }"#,
         r#"{ search: "%" }"#,
         r#"{ search: "执行基金" }"#,

@@ -1,0 +1,2 @@
+DROP INDEX recommendations_made_idx;
+ALTER TABLE recommendations DROP COLUMN made_on;
