@@ -136,6 +136,7 @@ pub struct MutationRoot(RecommendationMutation, crate::writes::RegistryMutation)
 #[derive(Default)]
 pub struct RecommendationMutation;
 
+/// Writes to recommendations and their implementation.
 #[Object]
 impl RecommendationMutation {
     /// Changes a recommendation (secretariat). `expectedVersion` is the `version` you read: if another change

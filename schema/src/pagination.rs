@@ -156,6 +156,7 @@ impl TotalCount {
     }
 }
 
+/// The `totalCount` of a connection, counted in the database only when a client asks for it.
 #[Object]
 impl TotalCount {
     /// How many items match the filters, across all pages.

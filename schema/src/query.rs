@@ -299,6 +299,7 @@ fn symbol(field: &str, text: &str) -> Result<String, ApiError> {
     }
 }
 
+/// Entry points to the reference data, mechanisms, recommendations and visits.
 #[Object]
 impl CoreQuery {
     /// Any object by its global ID; null if it no longer exists. An ID this API did not issue is `BAD_USER_INPUT`.
@@ -343,6 +344,8 @@ impl CoreQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only the States of this regional group.")] regional_group: Option<RegionalGroupCode>,
         #[graphql(desc = "Only member, or only observer, States.")] un_status: Option<UnStatus>,
+        #[graphql(desc = "Only States that have (true) or have not (false) extended a standing invitation.")]
+        standing_invitation: Option<bool>,
     ) -> Result<Vec<Country>, ApiError> {
         let group_code = regional_group.map(|g| models::RegionalGroupCode::from(g).as_str());
         let un_status = un_status.map(Into::into);
@@ -354,7 +357,7 @@ impl CoreQuery {
                 },
                 None => None,
             };
-            models::Country::list(c, &CountryFilter { regional_group_id, un_status })
+            models::Country::list(c, &CountryFilter { regional_group_id, un_status, standing_invitation })
         })
         .await?;
         Ok(rows.into_iter().map(Country).collect())

@@ -235,6 +235,7 @@ pub struct RegistryMutation;
 const DATES_FIT_STATUS: &str =
     "the dates do not fit: a visit ends on or after it starts, and a completed visit has both dates";
 
+/// Writes to the registry of mechanisms, mandates, holders and visits.
 #[Object]
 impl RegistryMutation {
     /// Changes a mechanism (secretariat); `endedOn` retires it. `CONFLICT` if it changed since `expectedVersion`.
@@ -525,6 +526,62 @@ impl RegistryMutation {
                 e,
             )
         })
+    }
+
+    /// Records a State's standing invitation to the thematic special procedures (secretariat), replacing the one held.
+    async fn record_standing_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The State (ISO 3166-1 alpha-3 code).")] country: String,
+        #[graphql(desc = "When it was extended, if known.")] extended_on: Option<Date>,
+        #[graphql(desc = "Where the fact comes from (1 to 2,000 characters).")] source: String,
+    ) -> Result<crate::types::situation::StandingInvitation, ApiError> {
+        let viewer = require(ctx, &[Role::Secretariat])?;
+        let mut errors = Vec::new();
+        let source = required_text(&mut errors, "source", &source, MAX_TEXT);
+        check_date(&mut errors, "extendedOn", extended_on);
+        finish(errors)?;
+        let audit = audit(
+            &viewer.subject,
+            "standing_invitation.record",
+            "Country",
+            &country.trim().to_ascii_uppercase(),
+            json!({
+                "extendedOn": extended_on.map(|d| d.0.to_string()), "source": source,
+            }),
+        );
+        let row = query(ctx, move |c| {
+            let id = lookup!(c, |c| country_id(c, "country", &country));
+            Ok(Ok(models::StandingInvitation::record(c, id, extended_on.map(|d| d.0), &source, &audit)?))
+        })
+        .await??;
+        Ok(crate::types::situation::StandingInvitation(row))
+    }
+
+    /// Withdraws a State's standing invitation (secretariat); `NOT_FOUND` if it had none.
+    async fn withdraw_standing_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The State (ISO 3166-1 alpha-3 code).")] country: String,
+    ) -> Result<bool, ApiError> {
+        let viewer = require(ctx, &[Role::Secretariat])?;
+        let audit = audit(
+            &viewer.subject,
+            "standing_invitation.withdraw",
+            "Country",
+            &country.trim().to_ascii_uppercase(),
+            json!({}),
+        );
+        let withdrawn = query(ctx, move |c| {
+            let id = lookup!(c, |c| country_id(c, "country", &country));
+            Ok(Ok(models::StandingInvitation::withdraw(c, id, &audit)?))
+        })
+        .await??;
+        if withdrawn {
+            Ok(true)
+        } else {
+            Err(ApiError::NotFound("that State has no standing invitation recorded".into()))
+        }
     }
 
     /// Records a country visit (secretariat). Its key is the mandate's, the country's and the first date known.

@@ -18,3 +18,59 @@ fn the_committed_sdl_matches_the_schema() {
          HRC_UPDATE_SNAPSHOTS=1 cargo test -p hrc-tests --test schema_snapshot and commit the file"
     );
 }
+
+#[test]
+fn every_type_field_argument_and_enum_value_has_a_description() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let document = async_graphql::parser::parse_schema(hrc_schema::sdl()).expect("the SDL parses");
+    let mut missing = Vec::new();
+    for definition in &document.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else { continue };
+        let ty = &ty.node;
+        let name = ty.name.node.as_str();
+        // Built-in scalars need no words, and async-graphql names and describes connections itself (their fields
+        // are checked below).
+        let generated = name.ends_with("Connection") || matches!(name, "Boolean" | "Float" | "ID" | "Int" | "String");
+        if ty.description.is_none() && !generated {
+            missing.push(name.to_owned());
+        }
+        match &ty.kind {
+            TypeKind::Object(o) => {
+                for field in &o.fields {
+                    let f = &field.node;
+                    if f.description.is_none() {
+                        missing.push(format!("{name}.{}", f.name.node));
+                    }
+                    for arg in &f.arguments {
+                        if arg.node.description.is_none() {
+                            missing.push(format!("{name}.{}({})", f.name.node, arg.node.name.node));
+                        }
+                    }
+                }
+            }
+            TypeKind::Interface(i) => {
+                for field in &i.fields {
+                    if field.node.description.is_none() {
+                        missing.push(format!("{name}.{}", field.node.name.node));
+                    }
+                }
+            }
+            TypeKind::InputObject(i) => {
+                for field in &i.fields {
+                    if field.node.description.is_none() {
+                        missing.push(format!("{name}.{}", field.node.name.node));
+                    }
+                }
+            }
+            TypeKind::Enum(e) => {
+                for value in &e.values {
+                    if value.node.description.is_none() {
+                        missing.push(format!("{name}.{}", value.node.value.node));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(missing.is_empty(), "{} schema elements have no description: {missing:#?}", missing.len());
+}

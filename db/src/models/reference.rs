@@ -58,6 +58,8 @@ pub struct Country {
 pub struct CountryFilter {
     pub regional_group_id: Option<i64>,
     pub un_status: Option<UnStatus>,
+    /// Only States that have (true) or have not (false) extended a standing invitation.
+    pub standing_invitation: Option<bool>,
 }
 
 impl Country {
@@ -73,6 +75,12 @@ impl Country {
         }
         if let Some(status) = filter.un_status {
             query = query.filter(countries::un_status.eq(status.as_str()));
+        }
+        if let Some(invited) = filter.standing_invitation {
+            use crate::schema::standing_invitations;
+            let ids = standing_invitations::table.select(standing_invitations::country_id);
+            query =
+                if invited { query.filter(countries::id.eq_any(ids)) } else { query.filter(countries::id.ne_all(ids)) };
         }
         query.order(countries::iso3).load(conn)
     }

@@ -173,8 +173,55 @@ impl StandingInvitation {
             .load(conn)
     }
 
-    /// The ids of the countries that have extended one (for the `standingInvitation` country filter).
-    pub fn country_ids(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
-        standing_invitations::table.select(standing_invitations::country_id).load(conn)
+    /// Records a country's standing invitation (replacing the one held), with its audit record.
+    pub fn record(
+        conn: &mut DbConnection,
+        country_id: i64,
+        extended_on: Option<NaiveDate>,
+        source: &str,
+        audit: &crate::audit::Entry,
+    ) -> QueryResult<StandingInvitation> {
+        conn.transaction(|conn| {
+            let now = chrono::Utc::now().naive_utc();
+            let updated =
+                diesel::update(standing_invitations::table.filter(standing_invitations::country_id.eq(country_id)))
+                    .set((
+                        standing_invitations::extended_on.eq(extended_on),
+                        standing_invitations::source.eq(source),
+                        standing_invitations::fictional.eq(false),
+                        standing_invitations::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            if updated == 0 {
+                diesel::insert_into(standing_invitations::table)
+                    .values((
+                        standing_invitations::country_id.eq(country_id),
+                        standing_invitations::extended_on.eq(extended_on),
+                        standing_invitations::fictional.eq(false),
+                        standing_invitations::source.eq(source),
+                        standing_invitations::created_at.eq(now),
+                        standing_invitations::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            audit.write(conn, now)?;
+            standing_invitations::table
+                .filter(standing_invitations::country_id.eq(country_id))
+                .select(StandingInvitation::as_select())
+                .first(conn)
+        })
+    }
+
+    /// Withdraws a country's standing invitation, with its audit record; false if it had none.
+    pub fn withdraw(conn: &mut DbConnection, country_id: i64, audit: &crate::audit::Entry) -> QueryResult<bool> {
+        conn.transaction(|conn| {
+            let deleted =
+                diesel::delete(standing_invitations::table.filter(standing_invitations::country_id.eq(country_id)))
+                    .execute(conn)?;
+            if deleted > 0 {
+                audit.write(conn, chrono::Utc::now().naive_utc())?;
+            }
+            Ok(deleted > 0)
+        })
     }
 }

@@ -30,6 +30,7 @@ pub enum CommunicationKind {
 /// A communication sent by one mandate, or jointly by several.
 pub struct Communication(pub models::Communication);
 
+/// A communication sent by one mandate, or jointly by several.
 #[Object]
 impl Communication {
     /// Global ID.
@@ -174,6 +175,7 @@ fn resolve(
 #[derive(Default)]
 pub struct CommunicationQuery;
 
+/// Entry points to communications.
 #[Object]
 impl CommunicationQuery {
     /// Special-procedure communications, as a cursor connection in a stable order.

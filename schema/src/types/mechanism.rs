@@ -77,6 +77,7 @@ async fn country(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Country>, 
 /// A mechanism of the Council.
 pub struct Mechanism(pub models::Mechanism);
 
+/// A mechanism of the Council.
 #[Object]
 impl Mechanism {
     /// Global ID.
@@ -174,6 +175,7 @@ impl Mechanism {
 /// A special-procedure mandate.
 pub struct Mandate(pub models::Mandate);
 
+/// A special-procedure mandate.
 #[Object]
 impl Mandate {
     /// Global ID.
@@ -311,6 +313,7 @@ pub enum HolderRole {
 /// A person who holds or held a mandate.
 pub struct MandateHolder(pub models::MandateHolder);
 
+/// A person who holds or held a mandate.
 #[Object]
 impl MandateHolder {
     /// Global ID.
@@ -377,6 +380,7 @@ impl MandateHolder {
 /// A resolution that renewed a mandate.
 pub struct MandateRenewal(pub models::MandateRenewal);
 
+/// A resolution that renewed a mandate.
 #[Object]
 impl MandateRenewal {
     /// The renewing resolution.

@@ -83,6 +83,7 @@ pub enum KnowledgeKind {
 /// A national mechanism for implementation, reporting and follow-up.
 pub struct NationalMechanism(pub models::NationalMechanism);
 
+/// A national mechanism for implementation, reporting and follow-up.
 #[Object]
 impl NationalMechanism {
     /// Global ID.
@@ -166,6 +167,7 @@ impl NationalMechanism {
 /// A participant in a national mechanism.
 pub struct Participant(pub models::Participant);
 
+/// A participant in a national mechanism.
 #[Object]
 impl Participant {
     /// The participating entity.
@@ -192,6 +194,7 @@ impl Participant {
 /// A national action plan.
 pub struct ActionPlan(pub models::ActionPlan);
 
+/// A national action plan.
 #[Object]
 impl ActionPlan {
     /// Stable key.
@@ -228,6 +231,7 @@ impl ActionPlan {
 /// A cluster of recommendations that a national mechanism follows up together, with a lead entity.
 pub struct RecommendationCluster(pub models::RecommendationCluster);
 
+/// A cluster of recommendations that a national mechanism follows up together, with a lead entity.
 #[Object]
 impl RecommendationCluster {
     /// Its name.
@@ -274,6 +278,7 @@ impl RecommendationCluster {
 /// An entry of the knowledge hub: a good practice, a lesson or a resource that national mechanisms share.
 pub struct KnowledgeItem(pub models::KnowledgeItem);
 
+/// An entry of the knowledge hub: a good practice, a lesson or a resource that national mechanisms share.
 #[Object]
 impl KnowledgeItem {
     /// Global ID.
@@ -394,6 +399,7 @@ pub struct KnowledgeFilter {
 #[derive(Default)]
 pub struct NationalQuery;
 
+/// Entry points to national mechanisms and the knowledge hub.
 #[Object]
 impl NationalQuery {
     /// National mechanisms for implementation, reporting and follow-up, as a cursor connection in a stable order.

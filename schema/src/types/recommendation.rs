@@ -108,6 +108,7 @@ async fn country(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Country>, 
     Ok(loaders(ctx)?.load_one(CountryId(id)).await?.map(Country))
 }
 
+/// A recommendation.
 #[Object]
 impl Recommendation {
     /// Global ID.
@@ -270,6 +271,7 @@ impl Recommendation {
 /// One report on a recommendation's implementation.
 pub struct ImplementationReport(pub models::ImplementationReport);
 
+/// One report on a recommendation's implementation.
 #[Object]
 impl ImplementationReport {
     /// The status reported.

@@ -49,6 +49,7 @@ pub enum SessionBody {
 /// One of the five UN regional groups, by which Council seats and the fund's committee are shared out.
 pub struct RegionalGroup(pub models::RegionalGroup);
 
+/// One of the five UN regional groups, by which Council seats and the fund's committee are shared out.
 #[Object]
 impl RegionalGroup {
     /// Global ID.
@@ -95,6 +96,7 @@ impl RegionalGroup {
 /// A UN member or observer State.
 pub struct Country(pub models::Country);
 
+/// A UN member or observer State.
 #[Object]
 impl Country {
     /// Global ID.
@@ -173,6 +175,7 @@ impl Country {
 /// A session of the Human Rights Council or of the UPR Working Group.
 pub struct Session(pub models::Session);
 
+/// A session of the Human Rights Council or of the UPR Working Group.
 #[Object]
 impl Session {
     /// Global ID.
@@ -219,6 +222,7 @@ impl Session {
 /// A Sustainable Development Goal of the 2030 Agenda.
 pub struct SdgGoal(pub models::SdgGoal);
 
+/// A Sustainable Development Goal of the 2030 Agenda.
 #[Object]
 impl SdgGoal {
     /// Global ID.
@@ -265,6 +269,7 @@ impl SdgGoal {
 /// A target of an SDG.
 pub struct SdgTarget(pub models::SdgTarget);
 
+/// A target of an SDG.
 #[Object]
 impl SdgTarget {
     /// Global ID.

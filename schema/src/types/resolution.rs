@@ -71,6 +71,7 @@ pub struct VoteTally {
 /// A resolution of the Council (or of another organ, where the Council's texts cite it), or a draft.
 pub struct Resolution(pub models::Resolution);
 
+/// A resolution of the Council (or of another organ, where the Council's texts cite it), or a draft.
 #[Object]
 impl Resolution {
     /// Global ID.
@@ -205,6 +206,7 @@ pub struct ResolutionVote {
     vote: Vote,
 }
 
+/// One member's vote.
 #[Object]
 impl ResolutionVote {
     /// The voting member.
@@ -224,6 +226,7 @@ pub struct Sponsor {
     council_member: bool,
 }
 
+/// A sponsor of a resolution or draft.
 #[Object]
 impl Sponsor {
     /// The sponsoring State.
@@ -240,6 +243,7 @@ impl Sponsor {
 /// A report to the Council or another organ.
 pub struct Report(pub models::Report);
 
+/// A report to the Council or another organ.
 #[Object]
 impl Report {
     /// Global ID.

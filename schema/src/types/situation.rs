@@ -29,6 +29,7 @@ pub enum SituationEventKind {
 /// A country situation the Council considers.
 pub struct CountrySituation(pub models::CountrySituation);
 
+/// A country situation the Council considers.
 #[Object]
 impl CountrySituation {
     /// Global ID.
@@ -123,6 +124,7 @@ impl CountrySituation {
 /// A briefing to the Council or a good-offices mission on a country situation.
 pub struct SituationEvent(pub models::SituationEvent);
 
+/// A briefing to the Council or a good-offices mission on a country situation.
 #[Object]
 impl SituationEvent {
     /// Stable key.
@@ -186,6 +188,7 @@ impl SituationEvent {
 /// A State's standing invitation to all thematic special procedures.
 pub struct StandingInvitation(pub models::StandingInvitation);
 
+/// A State's standing invitation to all thematic special procedures.
 #[Object]
 impl StandingInvitation {
     /// When it was extended, when recorded.
@@ -208,6 +211,7 @@ impl StandingInvitation {
 #[derive(Default)]
 pub struct SituationQuery;
 
+/// Entry points to country situations.
 #[Object]
 impl SituationQuery {
     /// Country situations the Council considers, as a cursor connection in a stable order.

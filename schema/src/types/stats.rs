@@ -39,6 +39,7 @@ pub struct DimensionValue {
     pub label_zh: Option<String>,
 }
 
+/// One dimension's value in a bucket.
 #[Object]
 impl DimensionValue {
     /// The dimension.
@@ -69,6 +70,7 @@ pub struct RecommendationCount {
     pub count: i64,
 }
 
+/// How many recommendations share one combination of dimension values.
 #[Object]
 impl RecommendationCount {
     /// The values, one per dimension asked for, in the order asked.

@@ -23,6 +23,7 @@ pub enum TermFacet {
 /// A term of the thesaurus: a theme or a group of affected persons.
 pub struct ThesaurusTerm(pub models::ThesaurusTerm);
 
+/// A term of the thesaurus: a theme or a group of affected persons.
 #[Object]
 impl ThesaurusTerm {
     /// Global ID.
@@ -74,6 +75,7 @@ impl ThesaurusTerm {
 #[derive(Default)]
 pub struct ThesaurusQuery;
 
+/// Entry points to the thesaurus.
 #[Object]
 impl ThesaurusQuery {
     /// The thesaurus of themes and affected persons, as a cursor connection in a stable order.

@@ -7,6 +7,7 @@ use crate::auth::{self, Role};
 /// The authenticated caller.
 pub struct Viewer(pub auth::Viewer);
 
+/// The authenticated caller.
 #[Object]
 impl Viewer {
     /// The token's subject.

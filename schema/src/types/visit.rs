@@ -67,6 +67,7 @@ pub struct VisitCount {
 /// A country visit.
 pub struct Visit(pub models::Visit);
 
+/// A country visit.
 #[Object]
 impl Visit {
     /// Global ID.

@@ -186,7 +186,34 @@ async fn a_recommendation_is_created_with_its_index_and_found_by_it(app: TestApp
     assert!(data["recommendation"].is_null());
 }
 
+async fn standing_invitations_are_recorded_listed_and_withdrawn(app: TestApp) {
+    let token = app.token("officer-4", &["secretariat"], None);
+    let record = "mutation($c: String!, $on: Date) { recordStandingInvitation(country: $c, extendedOn: $on, source: \"test fixture\") { extendedOn fictional source } }";
+    let partner = app.token("partner-2", &["partner"], None);
+    assert_eq!(first_code(&run(&app, Some(&partner), record, json!({ "c": "NPL" })).await), "FORBIDDEN");
+    let body = run(&app, Some(&token), record, json!({ "c": "npl", "on": "2011-05-01" })).await;
+    assert_eq!(body["data"]["recordStandingInvitation"]["extendedOn"], "2011-05-01", "{body}");
+    let body = run(&app, Some(&token), record, json!({ "c": "NPL", "on": "2011-06-01" })).await;
+    assert_eq!(
+        body["data"]["recordStandingInvitation"]["extendedOn"], "2011-06-01",
+        "recording again replaces: {body}"
+    );
+    let body = run(&app, Some(&token), record, json!({ "c": "ZZZ" })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "country", "{body}");
+    let data = app.query("{ invited: countries(standingInvitation: true) { isoCode standingInvitation { extendedOn } } all: countries { isoCode } not: countries(standingInvitation: false) { isoCode } }").await;
+    assert_eq!(data["invited"], json!([{ "isoCode": "NPL", "standingInvitation": { "extendedOn": "2011-06-01" } }]));
+    assert_eq!(data["not"].as_array().unwrap().len() + 1, data["all"].as_array().unwrap().len());
+    let withdraw = "mutation { withdrawStandingInvitation(country: \"NPL\") }";
+    assert_eq!(run(&app, Some(&token), withdraw, json!({})).await["data"]["withdrawStandingInvitation"], true);
+    assert_eq!(first_code(&run(&app, Some(&token), withdraw, json!({})).await), "NOT_FOUND");
+    assert_eq!(
+        audit_actions(&app, "Country", "NPL").await,
+        ["standing_invitation.record", "standing_invitation.record", "standing_invitation.withdraw"]
+    );
+}
+
 on_both_backends!(
+    standing_invitations_are_recorded_listed_and_withdrawn,
     writes_need_the_secretariat,
     a_mandate_is_created_renewed_and_retired_with_conflicts_on_stale_versions,
     holders_visits_and_mechanisms_are_written_and_checked,
