@@ -17,7 +17,10 @@ pub enum Environment {
 pub enum ConfigError {
     #[error("{name}: {message}")]
     Invalid { name: &'static str, message: String },
-    #[error("HRC_ENV=production needs a signing key: set HRC_JWT_SECRET or HRC_JWT_SECRET_FILE")]
+    #[error(
+        "HRC_ENV=production needs a verification key: set HRC_JWT_JWKS_FILE, HRC_JWT_RS256_PUBLIC_KEY_FILE, \
+         HRC_JWT_EDDSA_PUBLIC_KEY_FILE, HRC_JWT_SECRET or HRC_JWT_SECRET_FILE"
+    )]
     NoProductionKey,
     #[error("{0}")]
     Io(String),
@@ -40,6 +43,13 @@ pub struct Settings {
     pub jwt_leeway_seconds: u64,
     /// HS256 secret (`HRC_JWT_SECRET`, or the contents of `HRC_JWT_SECRET_FILE`).
     pub jwt_secret: Option<String>,
+    /// RS256 public key in PEM (`HRC_JWT_RS256_PUBLIC_KEY_FILE`), for tokens without a `kid`.
+    pub jwt_rs256_key_file: Option<PathBuf>,
+    /// EdDSA (Ed25519) public key in PEM (`HRC_JWT_EDDSA_PUBLIC_KEY_FILE`), for tokens without a `kid`.
+    pub jwt_eddsa_key_file: Option<PathBuf>,
+    /// An identity provider's JWKS, as a file (`HRC_JWT_JWKS_FILE`), re-read when it changes: tokens name their key
+    /// by `kid`.
+    pub jwt_jwks_file: Option<PathBuf>,
     /// Largest request body accepted (`HRC_MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
     /// Database connections (`HRC_DB_POOL_SIZE`).
@@ -103,6 +113,9 @@ impl Settings {
             jwt_audience: var("HRC_JWT_AUDIENCE").unwrap_or_else(|| "hrc-api".into()),
             jwt_leeway_seconds: parsed("HRC_JWT_LEEWAY_SECONDS", 30)?,
             jwt_secret,
+            jwt_rs256_key_file: var("HRC_JWT_RS256_PUBLIC_KEY_FILE").map(PathBuf::from),
+            jwt_eddsa_key_file: var("HRC_JWT_EDDSA_PUBLIC_KEY_FILE").map(PathBuf::from),
+            jwt_jwks_file: var("HRC_JWT_JWKS_FILE").map(PathBuf::from),
             max_body_bytes: parsed("HRC_MAX_BODY_BYTES", 256 * 1024)?,
             pool_size: parsed("HRC_DB_POOL_SIZE", 10)?,
             workers: var("HRC_WORKERS").map(|_| parsed("HRC_WORKERS", 1)).transpose()?,
@@ -123,30 +136,52 @@ impl Settings {
     /// In development with no key configured, a random HS256 key is made once in the data dir and reused, so that
     /// `hrc-api token` and the server agree. Production refuses to run without a configured key.
     pub fn authenticator(&self) -> Result<(Authenticator, String), ConfigError> {
-        let (secret, origin) = match (&self.jwt_secret, self.environment) {
-            (Some(secret), _) => {
-                if secret.len() < MIN_SECRET_BYTES {
-                    return Err(ConfigError::Invalid {
-                        name: "HRC_JWT_SECRET",
-                        message: format!("an HS256 secret needs at least {MIN_SECRET_BYTES} bytes"),
-                    });
-                }
-                (secret.clone().into_bytes(), "HS256 key from HRC_JWT_SECRET".to_owned())
+        let mut keys = Vec::new();
+        let mut origins = Vec::new();
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < MIN_SECRET_BYTES {
+                return Err(ConfigError::Invalid {
+                    name: "HRC_JWT_SECRET",
+                    message: format!("an HS256 secret needs at least {MIN_SECRET_BYTES} bytes"),
+                });
             }
-            (None, Environment::Production) => return Err(ConfigError::NoProductionKey),
-            (None, Environment::Development) => {
-                let path = self.data_dir.join(DEV_KEY_FILE);
-                let key = dev_key(&path)?;
-                (key, format!("development mode: HS256 key generated in {}", path.display()))
-            }
+            keys.push(VerificationKey::Hs256(secret.clone().into_bytes()));
+            origins.push("HS256 key from HRC_JWT_SECRET".to_owned());
+        }
+        let read = |name: &'static str, path: &Path| {
+            std::fs::read(path).map_err(|e| ConfigError::Io(format!("{name} {}: {e}", path.display())))
         };
+        if let Some(path) = &self.jwt_rs256_key_file {
+            keys.push(VerificationKey::Rs256Pem(read("HRC_JWT_RS256_PUBLIC_KEY_FILE", path)?));
+            origins.push(format!("RS256 public key from {}", path.display()));
+        }
+        if let Some(path) = &self.jwt_eddsa_key_file {
+            keys.push(VerificationKey::EdDsaPem(read("HRC_JWT_EDDSA_PUBLIC_KEY_FILE", path)?));
+            origins.push(format!("EdDSA public key from {}", path.display()));
+        }
+        if let Some(path) = &self.jwt_jwks_file {
+            keys.push(VerificationKey::JwksFile(path.clone()));
+            origins.push(format!("JWKS from {} (re-read when it changes)", path.display()));
+        }
+        if keys.is_empty() {
+            match self.environment {
+                Environment::Production => return Err(ConfigError::NoProductionKey),
+                Environment::Development => {
+                    let path = self.data_dir.join(DEV_KEY_FILE);
+                    keys.push(VerificationKey::Hs256(dev_key(&path)?));
+                    origins.push(format!("development mode: HS256 key generated in {}", path.display()));
+                }
+            }
+        }
         let settings = AuthSettings {
             issuer: self.jwt_issuer.clone(),
             audience: self.jwt_audience.clone(),
             leeway_seconds: self.jwt_leeway_seconds,
-            key: VerificationKey::Hs256(secret),
+            keys,
         };
-        Ok((Authenticator::new(settings), origin))
+        let authenticator = Authenticator::new(settings)
+            .map_err(|e| ConfigError::Invalid { name: "HRC_JWT_*", message: e.to_string() })?;
+        Ok((authenticator, origins.join("; ")))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Bearer tokens: the caller's identity and roles, how tokens are checked, and (for development) how they are made.
 //!
-//! Algorithms are pinned per key: a token is checked only against the algorithm its key was configured with, so
-//! `alg: none` and algorithm-confusion tokens fail. HS256 serves development; asymmetric keys (RS256, EdDSA) and a
-//! JWKS file with `kid` rotation slot in as further [`VerificationKey`] variants.
+//! Algorithms are pinned per key: a token is checked only against keys configured for its header's algorithm, so
+//! `alg: none` and algorithm-confusion tokens fail. HS256 serves development; production uses RS256 or EdDSA public
+//! keys, from PEM files or a JWKS file whose keys tokens select by `kid` (see [`VerificationKey`]).
 
 use std::collections::BTreeSet;
 
@@ -108,17 +108,28 @@ pub struct Claims {
     pub nbf: Option<i64>,
 }
 
-/// A key that verifies tokens, with the one algorithm it accepts.
+/// A key tokens are checked against. Each is pinned to one algorithm: a token is checked only with a key of its
+/// header's algorithm, so `alg: none` and algorithm-confusion tokens (HS256 signed with a public key) fail.
 #[derive(Clone)]
 pub enum VerificationKey {
-    /// A shared secret (development, or a single trusted issuer).
+    /// An HS256 shared secret (development, or a trusted internal issuer).
     Hs256(Vec<u8>),
+    /// An RS256 public key in PEM; it checks tokens without a `kid`.
+    Rs256Pem(Vec<u8>),
+    /// An Ed25519 (EdDSA) public key in PEM; it checks tokens without a `kid`.
+    EdDsaPem(Vec<u8>),
+    /// A JWKS file (an identity provider's published keys): tokens name their key by `kid`. The file is read again
+    /// when it changes, so keys rotate without a restart, and during a rotation both keys are valid.
+    JwksFile(std::path::PathBuf),
 }
 
 impl std::fmt::Debug for VerificationKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             VerificationKey::Hs256(_) => f.write_str("Hs256(<secret>)"),
+            VerificationKey::Rs256Pem(_) => f.write_str("Rs256Pem"),
+            VerificationKey::EdDsaPem(_) => f.write_str("EdDsaPem"),
+            VerificationKey::JwksFile(path) => write!(f, "JwksFile({})", path.display()),
         }
     }
 }
@@ -130,7 +141,8 @@ pub struct AuthSettings {
     pub audience: String,
     /// Clock skew tolerated on `exp` and `nbf`, in seconds.
     pub leeway_seconds: u64,
-    pub key: VerificationKey,
+    /// The keys tokens may be signed with (at least one).
+    pub keys: Vec<VerificationKey>,
 }
 
 /// Why a token was refused. Logged by the server; the caller only learns that the token is invalid.
@@ -140,8 +152,10 @@ pub enum AuthError {
     NotBearer,
     #[error("token rejected: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
-    #[error("token algorithm {0:?} is not the configured one")]
+    #[error("no configured key checks {0:?} tokens")]
     WrongAlgorithm(Algorithm),
+    #[error("no configured key has kid {0:?}")]
+    UnknownKey(String),
     #[error("role {0} acts for a State and needs a `country` claim")]
     MissingCountry(&'static str),
     #[error("`country` claim {0:?} is not an ISO 3166-1 alpha-3 code")]
@@ -150,13 +164,73 @@ pub enum AuthError {
     EmptySubject,
 }
 
+/// Why the configured keys cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("no verification key is configured")]
+    NoKey,
+    #[error("{what}: {source}")]
+    Unreadable { what: String, source: jsonwebtoken::errors::Error },
+    #[error("{0}")]
+    Jwks(String),
+}
+
+/// One usable key: its `kid` (for JWKS keys), its pinned algorithm, and the key.
+#[derive(Clone)]
+struct RingKey {
+    kid: Option<String>,
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+/// The keys of a JWKS file, and when the file was last looked at.
+struct JwksState {
+    keys: Vec<RingKey>,
+    modified: Option<std::time::SystemTime>,
+    checked: std::time::Instant,
+}
+
+/// How often a JWKS file is looked at for changes.
+const JWKS_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+/// How soon a token with an unknown `kid` may make us look at the JWKS file again.
+const JWKS_FORCED_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads a JWKS file into keys. Every key needs a `kid`, and an asymmetric algorithm (RS256 or EdDSA), given by `alg`
+/// or implied by its type; a symmetric (`oct`) key in a JWKS is refused, since a JWKS is public.
+fn read_jwks(path: &std::path::Path) -> Result<(Vec<RingKey>, Option<std::time::SystemTime>), KeyError> {
+    use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
+    let bad = |m: String| KeyError::Jwks(format!("JWKS file {}: {m}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let set: JwkSet = serde_json::from_str(&text).map_err(|e| bad(format!("not a JWKS: {e}")))?;
+    let mut keys = Vec::new();
+    for jwk in &set.keys {
+        let kid = jwk.common.key_id.clone().ok_or_else(|| bad("a key has no kid".into()))?;
+        use jsonwebtoken::jwk::KeyAlgorithm;
+        let algorithm = match (&jwk.algorithm, jwk.common.key_algorithm) {
+            (AlgorithmParameters::OctetKey(_), _) => return Err(bad(format!("key {kid:?} is symmetric"))),
+            (AlgorithmParameters::RSA(_), Some(KeyAlgorithm::RS256) | None) => Algorithm::RS256,
+            (AlgorithmParameters::OctetKeyPair(_), Some(KeyAlgorithm::EdDSA) | None) => Algorithm::EdDSA,
+            _ => return Err(bad(format!("key {kid:?}: only RS256 and EdDSA keys are accepted"))),
+        };
+        let key = DecodingKey::from_jwk(jwk)
+            .map_err(|source| KeyError::Unreadable { what: format!("JWKS key {kid:?}"), source })?;
+        keys.push(RingKey { kid: Some(kid), algorithm, key });
+    }
+    if keys.is_empty() {
+        return Err(bad("it holds no key".into()));
+    }
+    Ok((keys, modified))
+}
+
 /// Checks and (with a secret key) issues tokens.
 #[derive(Clone)]
 pub struct Authenticator {
     settings: AuthSettings,
-    decoding: DecodingKey,
+    /// Keys for tokens without a `kid`.
+    fixed: Vec<RingKey>,
+    jwks: Option<(std::path::PathBuf, std::sync::Arc<std::sync::RwLock<JwksState>>)>,
     encoding: Option<EncodingKey>,
-    algorithm: Algorithm,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -166,13 +240,45 @@ impl std::fmt::Debug for Authenticator {
 }
 
 impl Authenticator {
-    pub fn new(settings: AuthSettings) -> Authenticator {
-        let (decoding, encoding, algorithm) = match &settings.key {
-            VerificationKey::Hs256(secret) => {
-                (DecodingKey::from_secret(secret), Some(EncodingKey::from_secret(secret)), Algorithm::HS256)
+    /// Reads the configured keys; fails if none is configured or one cannot be read.
+    pub fn new(settings: AuthSettings) -> Result<Authenticator, KeyError> {
+        let mut fixed = Vec::new();
+        let mut jwks = None;
+        let mut encoding = None;
+        for key in &settings.keys {
+            fn unreadable(what: &'static str) -> impl Fn(jsonwebtoken::errors::Error) -> KeyError {
+                move |source| KeyError::Unreadable { what: what.to_owned(), source }
             }
-        };
-        Authenticator { settings, decoding, encoding, algorithm }
+            match key {
+                VerificationKey::Hs256(secret) => {
+                    fixed.push(RingKey {
+                        kid: None,
+                        algorithm: Algorithm::HS256,
+                        key: DecodingKey::from_secret(secret),
+                    });
+                    encoding.get_or_insert_with(|| EncodingKey::from_secret(secret));
+                }
+                VerificationKey::Rs256Pem(pem) => fixed.push(RingKey {
+                    kid: None,
+                    algorithm: Algorithm::RS256,
+                    key: DecodingKey::from_rsa_pem(pem).map_err(unreadable("RS256 public key"))?,
+                }),
+                VerificationKey::EdDsaPem(pem) => fixed.push(RingKey {
+                    kid: None,
+                    algorithm: Algorithm::EdDSA,
+                    key: DecodingKey::from_ed_pem(pem).map_err(unreadable("EdDSA public key"))?,
+                }),
+                VerificationKey::JwksFile(path) => {
+                    let (keys, modified) = read_jwks(path)?;
+                    let state = JwksState { keys, modified, checked: std::time::Instant::now() };
+                    jwks = Some((path.clone(), std::sync::Arc::new(std::sync::RwLock::new(state))));
+                }
+            }
+        }
+        if fixed.is_empty() && jwks.is_none() {
+            return Err(KeyError::NoKey);
+        }
+        Ok(Authenticator { settings, fixed, jwks, encoding })
     }
 
     pub fn settings(&self) -> &AuthSettings {
@@ -190,24 +296,71 @@ impl Authenticator {
         self.verify(token)
     }
 
-    /// Verifies a token: signature with the pinned algorithm, `exp`, `nbf`, `iss`, `aud` and `sub`.
+    /// The JWKS keys, read again if the file changed since it was last looked at: every 10 seconds, or, when a token
+    /// names a `kid` we do not hold (`unknown_kid`), after one second, so a new key is picked up at once while a
+    /// flood of made-up `kid`s cannot make us read the file more than once a second. A file that has become
+    /// unreadable keeps the keys it had, and says so in the log.
+    fn jwks_keys(&self, unknown_kid: bool) -> Vec<RingKey> {
+        let Some((path, state)) = &self.jwks else { return Vec::new() };
+        let interval = if unknown_kid { JWKS_FORCED_INTERVAL } else { JWKS_CHECK_INTERVAL };
+        let due = state.read().map(|s| s.checked.elapsed() >= interval).unwrap_or(true);
+        if due {
+            if let Ok(mut s) = state.write() {
+                if s.checked.elapsed() >= interval {
+                    s.checked = std::time::Instant::now();
+                    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+                    if modified != s.modified {
+                        match read_jwks(path) {
+                            Ok((keys, modified)) => {
+                                tracing::info!(keys = keys.len(), path = %path.display(), "JWKS reloaded");
+                                s.keys = keys;
+                                s.modified = modified;
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, "JWKS file changed but cannot be read; keeping the keys held")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        state.read().map(|s| s.keys.clone()).unwrap_or_default()
+    }
+
+    /// Verifies a token: signature with a key pinned to the header's algorithm (chosen by `kid` when the token names
+    /// one), then `exp`, `nbf`, `iss`, `aud` and `sub`.
     pub fn verify(&self, token: &str) -> Result<Viewer, AuthError> {
         let header = decode_header(token)?;
-        if header.alg != self.algorithm {
+        let candidates: Vec<RingKey> = match &header.kid {
+            Some(kid) => {
+                let find = |keys: Vec<RingKey>| keys.into_iter().find(|k| k.kid.as_deref() == Some(kid.as_str()));
+                let key = find(self.jwks_keys(false)).or_else(|| find(self.jwks_keys(true)));
+                vec![key.ok_or_else(|| AuthError::UnknownKey(kid.clone()))?]
+            }
+            None => self.fixed.clone(),
+        };
+        let keys: Vec<&RingKey> = candidates.iter().filter(|k| k.algorithm == header.alg).collect();
+        if keys.is_empty() {
             return Err(AuthError::WrongAlgorithm(header.alg));
         }
-        let mut validation = Validation::new(self.algorithm);
+        let mut validation = Validation::new(header.alg);
         validation.set_issuer(&[&self.settings.issuer]);
         validation.set_audience(&[&self.settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = self.settings.leeway_seconds;
-        let claims = decode::<Claims>(token, &self.decoding, &validation)?.claims;
-        viewer_from_claims(claims)
+        let mut last = None;
+        for key in keys {
+            match decode::<Claims>(token, &key.key, &validation) {
+                Ok(data) => return viewer_from_claims(data.claims),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.map(AuthError::Invalid).unwrap_or(AuthError::WrongAlgorithm(header.alg)))
     }
 
     /// Signs a token for a subject with roles (development and tests; production tokens come from the identity
-    /// provider). `None` when the configured key cannot sign.
+    /// provider). `None` when no configured key can sign (only public keys are configured).
     pub fn issue(
         &self,
         subject: &str,
@@ -227,7 +380,7 @@ impl Authenticator {
             iat: now,
             nbf: None,
         };
-        Some(encode(&Header::new(self.algorithm), &claims, key))
+        Some(encode(&Header::new(Algorithm::HS256), &claims, key))
     }
 }
 

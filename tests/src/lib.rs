@@ -99,6 +99,11 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// The database's own temporary directory (the server's data dir).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// A fresh, empty database; `None` for PostgreSQL when no server is configured.
     pub fn create(backend: Backend) -> Option<TestDatabase> {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -152,6 +157,9 @@ pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> Settings
         jwt_audience: "hrc-api-test".into(),
         jwt_leeway_seconds: 5,
         jwt_secret: Some(TEST_SECRET.into()),
+        jwt_rs256_key_file: None,
+        jwt_eddsa_key_file: None,
+        jwt_jwks_file: None,
         max_body_bytes: 64 * 1024,
         pool_size: 4,
         workers: Some(1),

@@ -5,6 +5,7 @@ mod communications;
 mod demo;
 mod errors;
 mod health;
+mod keys;
 mod mechanisms;
 mod mutations;
 mod national;
