@@ -92,7 +92,10 @@ impl Application {
         let database = db.clone();
         let state = web::Data::new(AppState { schema, auth, db, max_body_bytes: settings.max_body_bytes });
         let mut server = HttpServer::new(move || {
-            App::new().wrap(TracingLogger::default()).app_data(state.clone()).configure(routes::configure)
+            App::new()
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
+                .app_data(state.clone())
+                .configure(routes::configure)
         })
         .shutdown_timeout(Duration::from_secs(10).as_secs());
         if let Some(workers) = settings.workers {

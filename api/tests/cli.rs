@@ -30,10 +30,16 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path, database_url: &str) -> Server {
+        Server::start_with(data_dir, database_url, "warn", Stdio::inherit())
+    }
+
+    /// Starts the server with a log filter, its log (stderr) going to `log`.
+    fn start_with(data_dir: &Path, database_url: &str, log_filter: &str, log: Stdio) -> Server {
         let mut child = hrc(data_dir, database_url)
             .env("HRC_BIND", "127.0.0.1:0")
+            .env("RUST_LOG", log_filter)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("hrc-api starts");
         let stdout = child.stdout.take().unwrap();
@@ -188,4 +194,31 @@ fn a_database_that_cannot_be_reached_is_reported_with_its_cause() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Connection refused") || stderr.contains("connection"), "{stderr}");
     assert!(!stderr.contains("secret"), "the password must not be printed: {stderr}");
+}
+
+#[test]
+fn the_request_log_has_paths_and_statuses_but_never_queries_or_variables() {
+    let Some(database) = TestDatabase::create(Backend::Sqlite) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = Server::start_with(dir.path(), &database.url, "info", Stdio::from(log));
+    let marker = "CONFIDENTIALMARKER";
+    let client = reqwest::blocking::Client::new();
+    let get = client
+        .get(format!("{}/graphql", server.base))
+        .query(&[("query", format!("{{ country(isoCode: \"{marker}\") {{ name }} }}"))])
+        .send()
+        .unwrap();
+    assert_eq!(get.status().as_u16(), 200);
+    let post = client
+        .post(format!("{}/graphql", server.base))
+        .json(&json!({ "query": "query($s: String) { recommendations(filter: { search: $s }) { totalCount } }", "variables": { "s": marker } }))
+        .send()
+        .unwrap();
+    assert_eq!(post.status().as_u16(), 200);
+    assert!(server.stop());
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(text.contains("/graphql"), "requests are logged: {text}");
+    assert!(!text.contains(marker), "a query or its variables reached the log: {text}");
 }
