@@ -3,6 +3,7 @@
 //! The web server only transports requests: it authenticates the caller, then hands the request to [`AppSchema`]
 //! with a [`RequestContext`].
 
+pub mod access;
 pub mod auth;
 pub mod error;
 pub mod ids;

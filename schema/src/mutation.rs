@@ -5,7 +5,8 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use hrc_db::models::{self, NewImplementationReport, RecommendationChanges, WriteError as UpdateError};
 use serde_json::json;
 
-use crate::auth::{require, Role};
+use crate::access::guard_caller;
+use crate::auth::Role;
 use crate::error::ApiError;
 use crate::scalars::Date;
 use crate::types::query;
@@ -148,7 +149,7 @@ impl RecommendationMutation {
         #[graphql(desc = "The version the change is based on.")] expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateRecommendationInput,
     ) -> Result<Recommendation, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.updateRecommendation")?;
         let mut errors = Vec::new();
         let text_en = check_text(&mut errors, "input.textEn", &input.text_en, MAX_TEXT);
         let text_zh = check_text(&mut errors, "input.textZh", &input.text_zh, MAX_TEXT);
@@ -219,7 +220,7 @@ impl RecommendationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The recommendation.")] input: CreateRecommendationInput,
     ) -> Result<Recommendation, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.createRecommendation")?;
         let mut errors: Vec<(String, String)> = Vec::new();
         let key = input.key.trim().to_owned();
         if key.is_empty() || key.chars().count() > 200 {
@@ -417,7 +418,7 @@ impl RecommendationMutation {
         #[graphql(desc = "The recommendation's key.")] recommendation_key: String,
         #[graphql(desc = "The report.")] input: ImplementationReportInput,
     ) -> Result<ImplementationReport, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat, Role::StateFocalPoint])?.clone();
+        let viewer = guard_caller(ctx, "Mutation.addImplementationReport")?.clone();
         let today = chrono::Utc::now().date_naive();
         let mut errors = Vec::new();
         if input.reported_on.0 > today {

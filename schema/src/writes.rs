@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use hrc_db::models::{self, WriteError};
 use serde_json::json;
 
-use crate::auth::{require, Role};
+use crate::access::guard_caller;
 use crate::error::ApiError;
 use crate::mutation::{changed, check_text};
 use crate::query::{country_id, mandate_id};
@@ -246,7 +246,7 @@ impl RegistryMutation {
         #[graphql(desc = "The version the change is based on.")] expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateMechanismInput,
     ) -> Result<Mechanism, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.updateMechanism")?;
         let mut errors = Vec::new();
         check_version(&mut errors, expected_version);
         let description_en = check_text(&mut errors, "input.descriptionEn", &input.description_en, MAX_TEXT);
@@ -290,7 +290,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The mandate.")] input: CreateMandateInput,
     ) -> Result<Mandate, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.createMandate")?;
         let mut errors = Vec::new();
         let key = input.key.trim().to_owned();
         check_key(&mut errors, "input.key", &key);
@@ -356,7 +356,7 @@ impl RegistryMutation {
         #[graphql(desc = "The version the change is based on.")] expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateMandateInput,
     ) -> Result<Mandate, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.updateMandate")?;
         let mut errors = Vec::new();
         check_version(&mut errors, expected_version);
         let name_en = input.name_en.as_deref().map(|n| required_text(&mut errors, "input.nameEn", n, MAX_NAME));
@@ -405,7 +405,7 @@ impl RegistryMutation {
         #[graphql(desc = "The renewing resolution, by symbol.")] resolution: String,
         #[graphql(desc = "The new end of the term.")] renewed_until: Date,
     ) -> Result<Mandate, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.renewMandate")?;
         let mut errors = Vec::new();
         check_version(&mut errors, expected_version);
         check_date(&mut errors, "renewedUntil", Some(renewed_until));
@@ -440,7 +440,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The holder.")] input: AddMandateHolderInput,
     ) -> Result<MandateHolder, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.addMandateHolder")?;
         let mut errors = Vec::new();
         let name = required_text(&mut errors, "input.name", &input.name, MAX_NAME);
         let source = required_text(&mut errors, "input.source", &input.source, MAX_TEXT);
@@ -496,7 +496,7 @@ impl RegistryMutation {
         #[graphql(desc = "The version the change is based on.")] expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateMandateHolderInput,
     ) -> Result<MandateHolder, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.updateMandateHolder")?;
         let mut errors = Vec::new();
         check_version(&mut errors, expected_version);
         let name = input.name.as_deref().map(|n| required_text(&mut errors, "input.name", n, MAX_NAME));
@@ -536,7 +536,7 @@ impl RegistryMutation {
         #[graphql(desc = "When it was extended, if known.")] extended_on: Option<Date>,
         #[graphql(desc = "Where the fact comes from (1 to 2,000 characters).")] source: String,
     ) -> Result<crate::types::situation::StandingInvitation, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.recordStandingInvitation")?;
         let mut errors = Vec::new();
         let source = required_text(&mut errors, "source", &source, MAX_TEXT);
         check_date(&mut errors, "extendedOn", extended_on);
@@ -564,7 +564,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The State (ISO 3166-1 alpha-3 code).")] country: String,
     ) -> Result<bool, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.withdrawStandingInvitation")?;
         let audit = audit(
             &viewer.subject,
             "standing_invitation.withdraw",
@@ -590,7 +590,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The visit.")] input: CreateVisitInput,
     ) -> Result<Visit, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.createVisit")?;
         let mut errors = Vec::new();
         let source = required_text(&mut errors, "input.source", &input.source, MAX_TEXT);
         for (field, date) in [
@@ -652,7 +652,7 @@ impl RegistryMutation {
         #[graphql(desc = "The version the change is based on.")] expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateVisitInput,
     ) -> Result<Visit, ApiError> {
-        let viewer = require(ctx, &[Role::Secretariat])?;
+        let viewer = guard_caller(ctx, "Mutation.updateVisit")?;
         let mut errors = Vec::new();
         check_version(&mut errors, expected_version);
         for (field, date) in [

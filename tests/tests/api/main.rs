@@ -1,5 +1,6 @@
 //! Integration tests: the real HTTP server over a real database, each test on SQLite and on PostgreSQL.
 
+mod access;
 mod auth;
 mod communications;
 mod demo;

@@ -1,0 +1,112 @@
+//! The access table of DESIGN.md as data: who may use each root field. Every root query and mutation field is in
+//! it (a test fails otherwise), and a write's resolver asks [`guard`] with its own path, so the table, not the
+//! resolver, says who may write. A path missing from the table is refused: deny by default.
+
+use crate::auth::{Role, Viewer};
+use crate::error::ApiError;
+
+/// Who may use a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Everyone, the anonymous public included.
+    Public,
+    /// Callers holding one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// `Query.<field>` or `Mutation.<field>`.
+    pub path: &'static str,
+    pub access: Access,
+    /// For State-scoped roles, the resolver further restricts the rows to the caller's own State.
+    pub row_scoped: bool,
+}
+
+const fn public(path: &'static str) -> Rule {
+    Rule { path, access: Access::Public, row_scoped: false }
+}
+
+const fn roles(path: &'static str, roles: &'static [Role]) -> Rule {
+    Rule { path, access: Access::Roles(roles), row_scoped: false }
+}
+
+const SECRETARIAT: &[Role] = &[Role::Secretariat];
+
+/// The table. Reads of the public graph (reference data, mechanisms, mandates, visits, resolutions, reports,
+/// recommendations and published implementation) are public; writing it is the secretariat's, and a State's focal
+/// point reports on its own State's implementation.
+pub const RULES: &[Rule] = &[
+    public("Query.node"),
+    public("Query.nodes"),
+    public("Query.viewer"),
+    public("Query.regionalGroups"),
+    public("Query.countries"),
+    public("Query.country"),
+    public("Query.sessions"),
+    public("Query.sdgGoals"),
+    public("Query.resolutions"),
+    public("Query.resolution"),
+    public("Query.reports"),
+    public("Query.report"),
+    public("Query.mechanisms"),
+    public("Query.mechanism"),
+    public("Query.mandates"),
+    public("Query.mandate"),
+    public("Query.recommendations"),
+    public("Query.recommendation"),
+    public("Query.recommendationCounts"),
+    public("Query.visits"),
+    public("Query.visitCounts"),
+    public("Query.thesaurusTerms"),
+    public("Query.thesaurusTerm"),
+    public("Query.communications"),
+    public("Query.communication"),
+    public("Query.countrySituations"),
+    public("Query.countrySituation"),
+    public("Query.nationalMechanisms"),
+    public("Query.nationalMechanism"),
+    public("Query.knowledgeHub"),
+    public("Query.knowledgeItem"),
+    roles("Mutation.createRecommendation", SECRETARIAT),
+    roles("Mutation.updateRecommendation", SECRETARIAT),
+    Rule {
+        path: "Mutation.addImplementationReport",
+        access: Access::Roles(&[Role::Secretariat, Role::StateFocalPoint]),
+        row_scoped: true,
+    },
+    roles("Mutation.updateMechanism", SECRETARIAT),
+    roles("Mutation.createMandate", SECRETARIAT),
+    roles("Mutation.updateMandate", SECRETARIAT),
+    roles("Mutation.renewMandate", SECRETARIAT),
+    roles("Mutation.addMandateHolder", SECRETARIAT),
+    roles("Mutation.updateMandateHolder", SECRETARIAT),
+    roles("Mutation.recordStandingInvitation", SECRETARIAT),
+    roles("Mutation.withdrawStandingInvitation", SECRETARIAT),
+    roles("Mutation.createVisit", SECRETARIAT),
+    roles("Mutation.updateVisit", SECRETARIAT),
+];
+
+/// The rule of a path, if the table has one.
+pub fn rule(path: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.path == path)
+}
+
+/// The caller, if the table lets it use `path`: `UNAUTHENTICATED` for the anonymous public where a role is needed,
+/// `FORBIDDEN` for a caller without one, and `FORBIDDEN` for a path the table does not list.
+pub fn guard<'a>(ctx: &async_graphql::Context<'a>, path: &str) -> Result<Option<&'a Viewer>, ApiError> {
+    match rule(path).map(|r| r.access) {
+        Some(Access::Public) => Ok(ctx.data_opt::<Viewer>()),
+        Some(Access::Roles(allowed)) => crate::auth::require(ctx, allowed).map(Some),
+        None => {
+            tracing::error!(path, "a resolver asked for a path the access table does not list; refused");
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// Like [`guard`], for paths that need a caller (writes).
+pub fn guard_caller<'a>(ctx: &async_graphql::Context<'a>, path: &str) -> Result<&'a Viewer, ApiError> {
+    guard(ctx, path)?.ok_or_else(|| ApiError::Unauthenticated("sign in with a bearer token to do this".into()))
+}
