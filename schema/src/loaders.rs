@@ -501,3 +501,21 @@ linked_loader!(
     /// The thesaurus terms of a knowledge-hub entry.
     TermsOfKnowledgeItem => hrc_db::models::ThesaurusTerm, hrc_db::models::KnowledgeItem::term_links
 );
+
+/// A country by its ISO 3166-1 alpha-3 code (upper case).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CountryByIso(pub String);
+
+impl Loader<CountryByIso> for DbLoader {
+    type Value = hrc_db::models::Country;
+    type Error = Arc<ApiError>;
+
+    async fn load(
+        &self,
+        wanted: &[CountryByIso],
+    ) -> Result<HashMap<CountryByIso, hrc_db::models::Country>, Self::Error> {
+        let codes: Vec<String> = wanted.iter().map(|k| k.0.clone()).collect();
+        let rows = self.run(move |c| hrc_db::models::Country::by_iso3s(c, &codes)).await?;
+        Ok(rows.into_iter().map(|r| (CountryByIso(r.iso3.clone()), r)).collect())
+    }
+}

@@ -89,6 +89,10 @@ impl Country {
         countries::table.filter(countries::iso3.eq(iso3)).select(Country::as_select()).first(conn).optional()
     }
 
+    pub fn by_iso3s(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<Country>> {
+        countries::table.filter(countries::iso3.eq_any(codes)).select(Country::as_select()).load(conn)
+    }
+
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Country>> {
         countries::table.filter(countries::id.eq_any(ids)).select(Country::as_select()).load(conn)
     }

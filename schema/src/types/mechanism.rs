@@ -268,9 +268,11 @@ impl Mandate {
         let mut rows = loaders.load_one(crate::loaders::VisitsOfMandate(self.0.id)).await?.unwrap_or_default();
         if let Some(code) = country {
             let code = code.trim().to_ascii_uppercase();
-            let ids: Vec<CountryId> = rows.iter().map(|v| CountryId(v.country_id)).collect();
-            let countries = loaders.load_many(ids).await?;
-            rows.retain(|v| countries.get(&CountryId(v.country_id)).is_some_and(|c| c.iso3 == code));
+            // A code that names no country is an error, never a silent empty list.
+            let Some(wanted) = loaders.load_one(crate::loaders::CountryByIso(code.clone())).await? else {
+                return Err(ApiError::bad_input("country", format!("there is no country {code:?}")));
+            };
+            rows.retain(|v| v.country_id == wanted.id);
         }
         Ok(rows.into_iter().take(limit as usize).map(super::visit::Visit).collect())
     }

@@ -116,6 +116,10 @@ async fn prevention_mandates_that_visited_a_country_are_one_query(app: TestApp) 
         data["mandates"]["edges"],
         json!([{ "node": { "key": "sr-truth-justice", "visits": [{ "startsOn": "2014-12-08", "endsOn": "2014-12-16", "status": "COMPLETED" }] } }])
     );
+    let (_, code, body) =
+        app.query_error(r#"{ mandates { edges { node { visits(country: "ZZZ") { status } } } } }"#).await;
+    assert_eq!(code, "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "country");
 }
 
 on_both_backends!(
