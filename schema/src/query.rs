@@ -333,9 +333,14 @@ impl CoreQuery {
     }
 
     /// The five UN regional groups.
-    async fn regional_groups(&self, ctx: &Context<'_>) -> Result<Vec<RegionalGroup>, ApiError> {
+    async fn regional_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
+    ) -> Result<Vec<RegionalGroup>, ApiError> {
         let rows = query(ctx, models::RegionalGroup::all).await?;
-        Ok(rows.into_iter().map(RegionalGroup).collect())
+        Ok(rows.into_iter().filter(|r| updated_since.is_none_or(|t| r.updated_at >= t.0)).map(RegionalGroup).collect())
     }
 
     /// UN member and observer States, by ISO code.
@@ -346,6 +351,8 @@ impl CoreQuery {
         #[graphql(desc = "Only member, or only observer, States.")] un_status: Option<UnStatus>,
         #[graphql(desc = "Only States that have (true) or have not (false) extended a standing invitation.")]
         standing_invitation: Option<bool>,
+        #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
     ) -> Result<Vec<Country>, ApiError> {
         let group_code = regional_group.map(|g| models::RegionalGroupCode::from(g).as_str());
         let un_status = un_status.map(Into::into);
@@ -360,7 +367,7 @@ impl CoreQuery {
             models::Country::list(c, &CountryFilter { regional_group_id, un_status, standing_invitation })
         })
         .await?;
-        Ok(rows.into_iter().map(Country).collect())
+        Ok(rows.into_iter().filter(|r| updated_since.is_none_or(|t| r.updated_at >= t.0)).map(Country).collect())
     }
 
     /// A State by its ISO 3166-1 alpha-3 code (any case); null if there is none.
@@ -378,16 +385,23 @@ impl CoreQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only the sessions of this body.")] body: Option<SessionBody>,
+        #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
     ) -> Result<Vec<Session>, ApiError> {
         let body = body.map(Into::into);
         let rows = query(ctx, move |c| models::Session::list(c, body)).await?;
-        Ok(rows.into_iter().map(Session).collect())
+        Ok(rows.into_iter().filter(|r| updated_since.is_none_or(|t| r.updated_at >= t.0)).map(Session).collect())
     }
 
     /// The 17 Sustainable Development Goals, with their targets.
-    async fn sdg_goals(&self, ctx: &Context<'_>) -> Result<Vec<SdgGoal>, ApiError> {
+    async fn sdg_goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only records created or changed at or after this instant, for incremental sync.")]
+        updated_since: Option<DateTime>,
+    ) -> Result<Vec<SdgGoal>, ApiError> {
         let rows = query(ctx, models::SdgGoal::all).await?;
-        Ok(rows.into_iter().map(SdgGoal).collect())
+        Ok(rows.into_iter().filter(|r| updated_since.is_none_or(|t| r.updated_at >= t.0)).map(SdgGoal).collect())
     }
 
     /// Resolutions and drafts, as a cursor connection (`first`/`after` forwards, `last`/`before` backwards; at most

@@ -120,4 +120,19 @@ on_both_backends!(
     names_follow_accept_language_and_the_lang_argument,
     the_sdgs_have_17_goals_and_169_targets,
     sessions_named_in_the_seeds_carry_their_dates,
+    reference_lists_sync_incrementally,
 );
+
+async fn reference_lists_sync_incrementally(app: TestApp) {
+    let lists = "regionalGroups(updatedSince: $t) { code } countries(updatedSince: $t) { isoCode } sessions(updatedSince: $t) { number } sdgGoals(updatedSince: $t) { number }";
+    let query = format!("query($t: DateTime) {{ {lists} }}");
+    let (_, past) =
+        app.post(&serde_json::json!({ "query": query, "variables": { "t": "2000-01-01T00:00:00Z" } }), None).await;
+    let (_, future) =
+        app.post(&serde_json::json!({ "query": query, "variables": { "t": "2999-01-01T00:00:00Z" } }), None).await;
+    for list in ["regionalGroups", "countries", "sessions", "sdgGoals"] {
+        assert!(!past["data"][list].as_array().unwrap().is_empty(), "{list}: {past}");
+        assert_eq!(future["data"][list], serde_json::json!([]), "{list}");
+    }
+    assert_eq!(past["data"]["countries"].as_array().unwrap().len(), 195);
+}
