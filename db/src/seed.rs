@@ -148,6 +148,10 @@ macro_rules! apply {
 /// Loads all reference and seed data in one transaction.
 pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
     conn.transaction(|conn| {
+        // Take the write lock before reading anything: on SQLite a transaction that read first cannot wait for a
+        // concurrent writer and fails at once with "database is locked". This UPDATE changes no row, but it makes
+        // the transaction a writer from its first statement, so it queues behind another writer (busy_timeout).
+        diesel::sql_query("UPDATE regional_groups SET code = code WHERE 1 = 0").execute(conn)?;
         let mut report = SeedReport::default();
         let stamp = now();
         load_regional_groups(conn, stamp, &mut report)?;

@@ -31,5 +31,39 @@ async fn a_seeded_row_changed_in_the_database_is_restored_by_the_next_load(app: 
 
 on_both_backends!(
     loading_the_seed_data_again_changes_nothing,
-    a_seeded_row_changed_in_the_database_is_restored_by_the_next_load
+    a_seeded_row_changed_in_the_database_is_restored_by_the_next_load,
+    a_seed_load_waits_for_a_concurrent_writer,
 );
+
+/// On SQLite, a transaction that reads before it writes cannot wait for another writer (it gets SQLITE_BUSY at
+/// once); the seed loader therefore takes the write lock first, and waits its turn behind a running write.
+async fn a_seed_load_waits_for_a_concurrent_writer(app: TestApp) {
+    let url = app.database.url.clone();
+    let writer_url = url.clone();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let writer = std::thread::spawn(move || {
+        let mut conn = hrc_db::connection::establish(&writer_url).unwrap();
+        let begin = match app_backend_is_sqlite(&writer_url) {
+            true => "BEGIN IMMEDIATE; UPDATE countries SET name_en = name_en WHERE iso3 = 'NPL';",
+            false => "BEGIN; UPDATE countries SET name_en = name_en WHERE iso3 = 'NPL';",
+        };
+        conn.batch_execute(begin).unwrap();
+        locked_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        conn.batch_execute("COMMIT").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let report = tokio::task::spawn_blocking(move || {
+        let mut conn = hrc_db::connection::establish(&url).unwrap();
+        hrc_db::seed::load(&mut conn)
+    })
+    .await
+    .unwrap();
+    writer.join().unwrap();
+    let report = report.expect("the seed load waited for the writer instead of failing");
+    assert!(!report.changed(), "{report:?}");
+}
+
+fn app_backend_is_sqlite(url: &str) -> bool {
+    !url.starts_with("postgres")
+}
