@@ -125,9 +125,17 @@ fn plan<K: Eq + Hash, T: PartialEq>(
     changes
 }
 
-/// Applies planned changes to a table with `id` and `updated_at` columns.
+/// Applies planned changes to a table with `id` and `updated_at` columns. With `versioned`, for tables whose rows
+/// carry a `version`, a seeded change moves the version too, so that a client holding the old version gets
+/// `CONFLICT` rather than overwriting the corrected row.
 macro_rules! apply {
-    ($conn:expr, $table:ident, $changes:expr, $stamp:expr, $report:expr) => {
+    (@moved $table:ident, $stamp:expr) => {
+        $table::updated_at.eq($stamp)
+    };
+    (@moved $table:ident, $stamp:expr, versioned) => {
+        ($table::updated_at.eq($stamp), $table::version.eq($table::version + 1))
+    };
+    ($conn:expr, $table:ident, $changes:expr, $stamp:expr, $report:expr $(, $versioned:ident)?) => {
         for change in $changes {
             match change {
                 Change::Insert(row) => {
@@ -137,7 +145,9 @@ macro_rules! apply {
                     $report.inserted += 1;
                 }
                 Change::Update(id, row) => {
-                    diesel::update($table::table.find(id)).set((&row, $table::updated_at.eq($stamp))).execute($conn)?;
+                    diesel::update($table::table.find(id))
+                        .set((&row, apply!(@moved $table, $stamp $(, $versioned)?)))
+                        .execute($conn)?;
                     $report.updated += 1;
                 }
             }
@@ -851,7 +861,7 @@ fn load_mechanisms(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut S
             vec![(row.key.clone(), row.clone())],
             report,
         );
-        apply!(conn, mechanisms, changes, stamp, report);
+        apply!(conn, mechanisms, changes, stamp, report, versioned);
         if !existing.contains_key(&row.key) {
             let id =
                 mechanisms::table.filter(mechanisms::key.eq(&row.key)).select(mechanisms::id).first::<i64>(conn)?;
@@ -946,7 +956,7 @@ fn load_mandates(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut See
         .into_iter()
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
-    apply!(conn, mandates, plan(existing, desired, report), stamp, report);
+    apply!(conn, mandates, plan(existing, desired, report), stamp, report, versioned);
     Ok(())
 }
 
@@ -1025,7 +1035,7 @@ fn load_recommendations(
         .into_iter()
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
-    apply!(conn, recommendations, plan(existing, desired, report), stamp, report);
+    apply!(conn, recommendations, plan(existing, desired, report), stamp, report, versioned);
     Ok(())
 }
 
@@ -1192,7 +1202,7 @@ fn load_holders(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut Seed
         .into_iter()
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
-    apply!(conn, mandate_holders, plan(existing, desired, report), stamp, report);
+    apply!(conn, mandate_holders, plan(existing, desired, report), stamp, report, versioned);
     Ok(())
 }
 
@@ -1307,7 +1317,7 @@ fn load_situations(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut S
         .into_iter()
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
-    apply!(conn, country_situations, plan(existing, desired, report), stamp, report);
+    apply!(conn, country_situations, plan(existing, desired, report), stamp, report, versioned);
 
     let situation_ids =
         id_map(country_situations::table.select((country_situations::id, country_situations::key)).load(conn)?);
@@ -1477,7 +1487,7 @@ fn load_knowledge(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut Se
         .into_iter()
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
-    apply!(conn, knowledge_items, plan(existing, desired, report), stamp, report);
+    apply!(conn, knowledge_items, plan(existing, desired, report), stamp, report, versioned);
     let item_ids: HashMap<String, i64> =
         id_map(knowledge_items::table.select((knowledge_items::id, knowledge_items::key)).load(conn)?);
     let linked: HashSet<(i64, i64)> = knowledge_item_terms::table

@@ -27,6 +27,22 @@ async fn a_seeded_row_changed_in_the_database_is_restored_by_the_next_load(app: 
     let after = app.query(r#"{ country(isoCode: "NPL") { name updatedAt } }"#).await;
     assert_eq!(after["country"]["name"], "Nepal");
     assert_ne!(after["country"]["updatedAt"], before["country"]["updatedAt"], "updatedAt must move");
+
+    // A versioned record restored by the seed moves its version, so a client holding the old one gets CONFLICT.
+    let url = app.database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = hrc_db::connection::establish(&url).unwrap();
+        conn.batch_execute("UPDATE mandates SET name_en = 'Changed' WHERE key = 'sr-racism'").unwrap();
+        hrc_db::seed::load(&mut conn).unwrap()
+    })
+    .await
+    .unwrap();
+    let data = app.query(r#"{ mandate(key: "sr-racism") { version name } }"#).await;
+    assert_eq!(data["mandate"]["version"], 2);
+    assert!(data["mandate"]["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("Special Rapporteur on contemporary forms of racism"));
 }
 
 on_both_backends!(
