@@ -96,12 +96,6 @@ pub struct MandateId(pub i64);
 /// A report by row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReportId(pub i64);
-/// The SDG targets of a recommendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TargetsOfRecommendation(pub i64);
-/// The thesaurus terms (themes and affected persons) of a recommendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TermsOfRecommendation(pub i64);
 /// The implementation history of a recommendation, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ImplementationOf(pub i64);
@@ -270,43 +264,6 @@ impl Loader<ReportId> for DbLoader {
         let ids = keys(ids, |k| k.0);
         let rows = self.run(move |c| Report::by_ids(c, &ids)).await?;
         Ok(rows.into_iter().map(|r| (ReportId(r.id), r)).collect())
-    }
-}
-
-impl Loader<TargetsOfRecommendation> for DbLoader {
-    type Value = Vec<SdgTarget>;
-    type Error = Arc<ApiError>;
-
-    async fn load(
-        &self,
-        wanted: &[TargetsOfRecommendation],
-    ) -> Result<HashMap<TargetsOfRecommendation, Vec<SdgTarget>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| Recommendation::sdg_target_links(c, &ids)).await?;
-        let mut map: HashMap<TargetsOfRecommendation, Vec<SdgTarget>> =
-            wanted.iter().map(|k| (*k, Vec::new())).collect();
-        for (recommendation, target) in rows {
-            map.entry(TargetsOfRecommendation(recommendation)).or_default().push(target);
-        }
-        Ok(map)
-    }
-}
-
-impl Loader<TermsOfRecommendation> for DbLoader {
-    type Value = Vec<hrc_db::models::ThesaurusTerm>;
-    type Error = Arc<ApiError>;
-
-    async fn load(
-        &self,
-        wanted: &[TermsOfRecommendation],
-    ) -> Result<HashMap<TermsOfRecommendation, Vec<hrc_db::models::ThesaurusTerm>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| hrc_db::models::ThesaurusTerm::of_recommendations(c, &ids)).await?;
-        let mut map: HashMap<TermsOfRecommendation, Vec<_>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
-        for (recommendation, term) in rows {
-            map.entry(TermsOfRecommendation(recommendation)).or_default().push(term);
-        }
-        Ok(map)
     }
 }
 
@@ -519,3 +476,11 @@ impl Loader<CountryByIso> for DbLoader {
         Ok(rows.into_iter().map(|r| (CountryByIso(r.iso3.clone()), r)).collect())
     }
 }
+linked_loader!(
+    /// The SDG targets of a recommendation.
+    TargetsOfRecommendation => SdgTarget, Recommendation::sdg_target_links
+);
+linked_loader!(
+    /// The thesaurus terms (themes and affected persons) of a recommendation.
+    TermsOfRecommendation => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::of_recommendations
+);
