@@ -88,6 +88,40 @@ pub const RULES: &[Rule] = &[
     roles("Mutation.updateVisit", SECRETARIAT),
 ];
 
+/// Who may see each type that `node(id:)` and `nodes(ids:)` reach. A type the caller may not see answers exactly as
+/// an ID of a record that does not exist (null), so nobody can probe for existence; a type missing here is never
+/// returned. The restricted domains add their types with their roles.
+pub const NODE_TYPES: &[(&str, Access)] = &[
+    ("RegionalGroup", Access::Public),
+    ("Country", Access::Public),
+    ("Session", Access::Public),
+    ("SdgGoal", Access::Public),
+    ("SdgTarget", Access::Public),
+    ("Resolution", Access::Public),
+    ("Report", Access::Public),
+    ("Mechanism", Access::Public),
+    ("Mandate", Access::Public),
+    ("MandateHolder", Access::Public),
+    ("Recommendation", Access::Public),
+    ("Visit", Access::Public),
+    ("ThesaurusTerm", Access::Public),
+    ("Communication", Access::Public),
+    ("CountrySituation", Access::Public),
+    ("NationalMechanism", Access::Public),
+    ("KnowledgeItem", Access::Public),
+];
+
+/// Whether the caller may see records of `type_name` through `node(id:)`; false for a type the table does not list.
+pub fn may_see_type(ctx: &async_graphql::Context<'_>, type_name: &str) -> bool {
+    match NODE_TYPES.iter().find(|(name, _)| *name == type_name).map(|(_, access)| *access) {
+        Some(Access::Public) => true,
+        Some(Access::Roles(allowed)) => {
+            ctx.data_opt::<Viewer>().is_some_and(|viewer| allowed.iter().any(|role| viewer.has(*role)))
+        }
+        None => false,
+    }
+}
+
 /// The rule of a path, if the table has one.
 pub fn rule(path: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.path == path)

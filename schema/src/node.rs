@@ -47,6 +47,13 @@ pub enum Node {
 pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Option<Node>, ApiError> {
     let (type_name, key) = ids::decode(field, id)?;
     let unknown = || ApiError::bad_input(field, format!("{:?} is not an ID issued by this API", id.as_str()));
+    // A record of a type the caller may not see answers as one that does not exist; a type the access table does
+    // not list is never reached (a test keeps every `Node` type in the table).
+    match crate::access::NODE_TYPES.iter().any(|(name, _)| *name == type_name) {
+        false => return Err(unknown()),
+        true if !crate::access::may_see_type(ctx, &type_name) => return Ok(None),
+        true => {}
+    }
     Ok(match type_name.as_str() {
         "RegionalGroup" => query(ctx, move |c| models::RegionalGroup::by_code(c, &key))
             .await?

@@ -191,3 +191,20 @@ async fn every_role_is_allowed_or_refused_each_path_as_the_design_says(app: Test
 }
 
 on_both_backends!(every_role_is_allowed_or_refused_each_path_as_the_design_says);
+
+#[test]
+fn every_node_type_is_in_the_access_table() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let document = async_graphql::parser::parse_schema(hrc_schema::sdl()).expect("the SDL parses");
+    let mut nodes = BTreeSet::new();
+    for definition in &document.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else { continue };
+        if let TypeKind::Object(o) = &ty.node.kind {
+            if o.implements.iter().any(|i| i.node.as_str() == "Node") {
+                nodes.insert(ty.node.name.node.to_string());
+            }
+        }
+    }
+    let table: BTreeSet<String> = hrc_schema::access::NODE_TYPES.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(nodes, table, "every Node type needs a row in access::NODE_TYPES, and only those");
+}
