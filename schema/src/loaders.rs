@@ -55,50 +55,13 @@ impl DbLoader {
     }
 }
 
-/// A country by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CountryId(pub i64);
-/// A regional group by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RegionalGroupId(pub i64);
 /// The member countries of a regional group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CountriesOfGroup(pub i64);
-/// A session by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SessionId(pub i64);
-/// The recorded votes on a resolution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct VotesOf(pub i64);
-/// The sponsors of a resolution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SponsorsOf(pub i64);
-/// The targets of an SDG.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TargetsOfGoal(pub i64);
 
-/// A resolution by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResolutionId(pub i64);
-/// A mechanism by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MechanismId(pub i64);
 /// The sub-mechanisms of a mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ChildrenOf(pub i64);
-/// The mandates of a mechanism.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MandatesOf(pub i64);
-
-/// A mandate by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MandateId(pub i64);
-/// A report by row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReportId(pub i64);
-/// The implementation history of a recommendation, oldest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ImplementationOf(pub i64);
 
 /// The recommendations a report contains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,28 +87,6 @@ fn grouped<K: Eq + std::hash::Hash + Clone, V>(
     map
 }
 
-impl Loader<CountryId> for DbLoader {
-    type Value = Country;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[CountryId]) -> Result<HashMap<CountryId, Country>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| Country::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (CountryId(r.id), r)).collect())
-    }
-}
-
-impl Loader<RegionalGroupId> for DbLoader {
-    type Value = RegionalGroup;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[RegionalGroupId]) -> Result<HashMap<RegionalGroupId, RegionalGroup>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| RegionalGroup::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (RegionalGroupId(r.id), r)).collect())
-    }
-}
-
 impl Loader<CountriesOfGroup> for DbLoader {
     type Value = Vec<Country>;
     type Error = Arc<ApiError>;
@@ -157,72 +98,6 @@ impl Loader<CountriesOfGroup> for DbLoader {
     }
 }
 
-impl Loader<SessionId> for DbLoader {
-    type Value = Session;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[SessionId]) -> Result<HashMap<SessionId, Session>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| Session::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (SessionId(r.id), r)).collect())
-    }
-}
-
-impl Loader<VotesOf> for DbLoader {
-    type Value = Vec<ResolutionVote>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, wanted: &[VotesOf]) -> Result<HashMap<VotesOf, Vec<ResolutionVote>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| ResolutionVote::by_resolution_ids(c, &ids)).await?;
-        Ok(grouped(rows, |r| VotesOf(r.resolution_id), wanted))
-    }
-}
-
-impl Loader<SponsorsOf> for DbLoader {
-    type Value = Vec<ResolutionSponsor>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, wanted: &[SponsorsOf]) -> Result<HashMap<SponsorsOf, Vec<ResolutionSponsor>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| ResolutionSponsor::by_resolution_ids(c, &ids)).await?;
-        Ok(grouped(rows, |r| SponsorsOf(r.resolution_id), wanted))
-    }
-}
-
-impl Loader<TargetsOfGoal> for DbLoader {
-    type Value = Vec<SdgTarget>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, wanted: &[TargetsOfGoal]) -> Result<HashMap<TargetsOfGoal, Vec<SdgTarget>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| SdgTarget::by_goal_ids(c, &ids)).await?;
-        Ok(grouped(rows, |r| TargetsOfGoal(r.goal_id), wanted))
-    }
-}
-
-impl Loader<ResolutionId> for DbLoader {
-    type Value = Resolution;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[ResolutionId]) -> Result<HashMap<ResolutionId, Resolution>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| Resolution::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (ResolutionId(r.id), r)).collect())
-    }
-}
-
-impl Loader<MechanismId> for DbLoader {
-    type Value = Mechanism;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[MechanismId]) -> Result<HashMap<MechanismId, Mechanism>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| Mechanism::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (MechanismId(r.id), r)).collect())
-    }
-}
-
 impl Loader<ChildrenOf> for DbLoader {
     type Value = Vec<Mechanism>;
     type Error = Arc<ApiError>;
@@ -231,53 +106,6 @@ impl Loader<ChildrenOf> for DbLoader {
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| Mechanism::children_of(c, &ids)).await?;
         Ok(grouped(rows, |r| ChildrenOf(r.parent_id.unwrap_or_default()), wanted))
-    }
-}
-
-impl Loader<MandatesOf> for DbLoader {
-    type Value = Vec<Mandate>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, wanted: &[MandatesOf]) -> Result<HashMap<MandatesOf, Vec<Mandate>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| Mandate::of_mechanisms(c, &ids)).await?;
-        Ok(grouped(rows, |r| MandatesOf(r.mechanism_id), wanted))
-    }
-}
-
-impl Loader<MandateId> for DbLoader {
-    type Value = Mandate;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[MandateId]) -> Result<HashMap<MandateId, Mandate>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| Mandate::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (MandateId(r.id), r)).collect())
-    }
-}
-
-impl Loader<ReportId> for DbLoader {
-    type Value = Report;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, ids: &[ReportId]) -> Result<HashMap<ReportId, Report>, Self::Error> {
-        let ids = keys(ids, |k| k.0);
-        let rows = self.run(move |c| Report::by_ids(c, &ids)).await?;
-        Ok(rows.into_iter().map(|r| (ReportId(r.id), r)).collect())
-    }
-}
-
-impl Loader<ImplementationOf> for DbLoader {
-    type Value = Vec<ImplementationReport>;
-    type Error = Arc<ApiError>;
-
-    async fn load(
-        &self,
-        wanted: &[ImplementationOf],
-    ) -> Result<HashMap<ImplementationOf, Vec<ImplementationReport>>, Self::Error> {
-        let ids = keys(wanted, |k| k.0);
-        let rows = self.run(move |c| ImplementationReport::of_recommendations(c, &ids)).await?;
-        Ok(grouped(rows, |r| ImplementationOf(r.recommendation_id), wanted))
     }
 }
 
@@ -483,4 +311,53 @@ linked_loader!(
 linked_loader!(
     /// The thesaurus terms (themes and affected persons) of a recommendation.
     TermsOfRecommendation => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::of_recommendations
+);
+
+by_id_loader!(
+    /// A country by row id.
+    CountryId => Country, Country::by_ids
+);
+by_id_loader!(
+    /// A regional group by row id.
+    RegionalGroupId => RegionalGroup, RegionalGroup::by_ids
+);
+by_id_loader!(
+    /// A session by row id.
+    SessionId => Session, Session::by_ids
+);
+by_id_loader!(
+    /// A resolution by row id.
+    ResolutionId => Resolution, Resolution::by_ids
+);
+by_id_loader!(
+    /// A mechanism by row id.
+    MechanismId => Mechanism, Mechanism::by_ids
+);
+by_id_loader!(
+    /// A mandate by row id.
+    MandateId => Mandate, Mandate::by_ids
+);
+by_id_loader!(
+    /// A report by row id.
+    ReportId => Report, Report::by_ids
+);
+children_loader!(
+    /// The recorded votes on a resolution.
+    VotesOf => ResolutionVote, ResolutionVote::by_resolution_ids, resolution_id
+);
+children_loader!(
+    /// The sponsors of a resolution.
+    SponsorsOf => ResolutionSponsor, ResolutionSponsor::by_resolution_ids, resolution_id
+);
+children_loader!(
+    /// The targets of an SDG.
+    TargetsOfGoal => SdgTarget, SdgTarget::by_goal_ids, goal_id
+);
+children_loader!(
+    /// The mandates of a mechanism.
+    MandatesOf => Mandate, Mandate::of_mechanisms, mechanism_id
+);
+children_loader!(
+    /// The implementation history of a recommendation, oldest first.
+    ImplementationOf => ImplementationReport, ImplementationReport::of_recommendations, recommendation_id
 );
