@@ -4,8 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::page::keyset_page;
-use super::{CommunicationKind, Page, PageRequest};
+use super::CommunicationKind;
 use crate::connection::MultiBackend;
 use crate::schema::{communication_mandates, communications};
 use crate::DbConnection;
@@ -92,34 +91,9 @@ fn filtered(filter: &CommunicationFilter) -> communications::BoxedQuery<'static,
 }
 
 impl Communication {
+    super::page::keyed_list!(Communication, communications, CommunicationFilter, filtered);
     pub fn kind(&self) -> CommunicationKind {
         CommunicationKind::from_db(&self.kind)
-    }
-
-    pub fn page(
-        conn: &mut DbConnection,
-        filter: &CommunicationFilter,
-        page: &PageRequest,
-    ) -> QueryResult<Page<Communication>> {
-        keyset_page!(
-            conn,
-            filtered(filter).select(Communication::as_select()),
-            communications::id,
-            communications::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &CommunicationFilter) -> QueryResult<i64> {
-        filtered(filter).count().get_result(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Communication>> {
-        communications::table
-            .filter(communications::key.eq(key))
-            .select(Communication::as_select())
-            .first(conn)
-            .optional()
     }
 
     /// The mandates of several communications at once, as (communication, mandate) id pairs.

@@ -3,8 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::page::keyset_page;
-use super::{MandateScope, MandateStatus, MechanismKind, Page, PageRequest};
+use super::{MandateScope, MandateStatus, MechanismKind};
 use crate::connection::MultiBackend;
 use crate::schema::{mandates, mechanisms};
 use crate::DbConnection;
@@ -65,26 +64,9 @@ fn mechanisms_filtered(filter: &MechanismFilter) -> mechanisms::BoxedQuery<'stat
 }
 
 impl Mechanism {
+    super::page::keyed_list!(Mechanism, mechanisms, MechanismFilter, mechanisms_filtered);
     pub fn kind(&self) -> MechanismKind {
         MechanismKind::from_db(&self.kind)
-    }
-
-    pub fn page(conn: &mut DbConnection, filter: &MechanismFilter, page: &PageRequest) -> QueryResult<Page<Mechanism>> {
-        keyset_page!(
-            conn,
-            mechanisms_filtered(filter).select(Mechanism::as_select()),
-            mechanisms::id,
-            mechanisms::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &MechanismFilter) -> QueryResult<i64> {
-        mechanisms_filtered(filter).count().get_result(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Mechanism>> {
-        mechanisms::table.filter(mechanisms::key.eq(key)).select(Mechanism::as_select()).first(conn).optional()
     }
 
     /// Applies changes if the row is still at `expected_version`, with its audit record.
@@ -194,6 +176,7 @@ fn mandates_filtered(filter: &MandateFilter) -> mandates::BoxedQuery<'static, Mu
 }
 
 impl Mandate {
+    super::page::keyed_list!(Mandate, mandates, MandateFilter, mandates_filtered);
     pub fn scope(&self) -> MandateScope {
         MandateScope::from_db(&self.scope)
     }
@@ -204,24 +187,6 @@ impl Mandate {
 
     pub fn form(&self) -> super::MandateForm {
         super::MandateForm::from_db(&self.form)
-    }
-
-    pub fn page(conn: &mut DbConnection, filter: &MandateFilter, page: &PageRequest) -> QueryResult<Page<Mandate>> {
-        keyset_page!(
-            conn,
-            mandates_filtered(filter).select(Mandate::as_select()),
-            mandates::id,
-            mandates::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &MandateFilter) -> QueryResult<i64> {
-        mandates_filtered(filter).count().get_result(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Mandate>> {
-        mandates::table.filter(mandates::key.eq(key)).select(Mandate::as_select()).first(conn).optional()
     }
 
     /// Creates a mandate, with its audit record.

@@ -4,10 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::page::keyset_page;
 use super::recommendation::contains_pattern;
 use super::recommendation::lower;
-use super::{KnowledgeKind, NationalMechanismKind, Page, PageRequest};
+use super::{KnowledgeKind, NationalMechanismKind};
 use crate::connection::MultiBackend;
 use crate::schema::{
     action_plans, cluster_recommendations, countries, knowledge_item_terms, knowledge_items,
@@ -65,34 +64,9 @@ fn mechanisms_filtered(filter: &NationalMechanismFilter) -> national_mechanisms:
 }
 
 impl NationalMechanism {
+    super::page::keyed_list!(NationalMechanism, national_mechanisms, NationalMechanismFilter, mechanisms_filtered);
     pub fn kind(&self) -> NationalMechanismKind {
         NationalMechanismKind::from_db(&self.kind)
-    }
-
-    pub fn page(
-        conn: &mut DbConnection,
-        filter: &NationalMechanismFilter,
-        page: &PageRequest,
-    ) -> QueryResult<Page<NationalMechanism>> {
-        keyset_page!(
-            conn,
-            mechanisms_filtered(filter).select(NationalMechanism::as_select()),
-            national_mechanisms::id,
-            national_mechanisms::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &NationalMechanismFilter) -> QueryResult<i64> {
-        mechanisms_filtered(filter).count().get_result(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<NationalMechanism>> {
-        national_mechanisms::table
-            .filter(national_mechanisms::key.eq(key))
-            .select(NationalMechanism::as_select())
-            .first(conn)
-            .optional()
     }
 
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<NationalMechanism>> {
@@ -264,34 +238,9 @@ fn items_filtered(filter: &KnowledgeFilter) -> knowledge_items::BoxedQuery<'stat
 }
 
 impl KnowledgeItem {
+    super::page::keyed_list!(KnowledgeItem, knowledge_items, KnowledgeFilter, items_filtered);
     pub fn kind(&self) -> KnowledgeKind {
         KnowledgeKind::from_db(&self.kind)
-    }
-
-    pub fn page(
-        conn: &mut DbConnection,
-        filter: &KnowledgeFilter,
-        page: &PageRequest,
-    ) -> QueryResult<Page<KnowledgeItem>> {
-        keyset_page!(
-            conn,
-            items_filtered(filter).select(KnowledgeItem::as_select()),
-            knowledge_items::id,
-            knowledge_items::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &KnowledgeFilter) -> QueryResult<i64> {
-        items_filtered(filter).count().get_result(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<KnowledgeItem>> {
-        knowledge_items::table
-            .filter(knowledge_items::key.eq(key))
-            .select(KnowledgeItem::as_select())
-            .first(conn)
-            .optional()
     }
 
     /// The thesaurus terms of several items at once, as (item, term) pairs.

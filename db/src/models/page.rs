@@ -98,3 +98,32 @@ macro_rules! keyset_page {
     }};
 }
 pub(crate) use keyset_page;
+
+/// The list queries of a model with a `key`, `id` and `updated_at`, over a function giving its filtered query:
+/// `page` (keyset), `count` and `by_key`. Expanded inside the model's `impl`.
+macro_rules! keyed_list {
+    ($row:ty, $table:ident, $filter:ty, $filtered:path) => {
+        pub fn page(
+            conn: &mut $crate::DbConnection,
+            filter: &$filter,
+            page: &$crate::models::PageRequest,
+        ) -> diesel::QueryResult<$crate::models::Page<$row>> {
+            $crate::models::page::keyset_page!(
+                conn,
+                $filtered(filter).select(<$row>::as_select()),
+                $table::id,
+                $table::updated_at,
+                page
+            )
+        }
+
+        pub fn count(conn: &mut $crate::DbConnection, filter: &$filter) -> diesel::QueryResult<i64> {
+            $filtered(filter).count().get_result(conn)
+        }
+
+        pub fn by_key(conn: &mut $crate::DbConnection, key: &str) -> diesel::QueryResult<Option<$row>> {
+            $table::table.filter($table::key.eq(key)).select(<$row>::as_select()).first(conn).optional()
+        }
+    };
+}
+pub(crate) use keyed_list;

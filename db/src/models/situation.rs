@@ -4,8 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::page::keyset_page;
-use super::{Page, PageRequest, SituationEventKind};
+use super::SituationEventKind;
 use crate::connection::MultiBackend;
 use crate::schema::{country_situations, situation_bodies, situation_events, standing_invitations};
 use crate::DbConnection;
@@ -55,31 +54,7 @@ fn filtered(filter: &SituationFilter) -> country_situations::BoxedQuery<'static,
 }
 
 impl CountrySituation {
-    pub fn page(
-        conn: &mut DbConnection,
-        filter: &SituationFilter,
-        page: &PageRequest,
-    ) -> QueryResult<Page<CountrySituation>> {
-        keyset_page!(
-            conn,
-            filtered(filter).select(CountrySituation::as_select()),
-            country_situations::id,
-            country_situations::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &SituationFilter) -> QueryResult<i64> {
-        filtered(filter).count().get_result(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<CountrySituation>> {
-        country_situations::table
-            .filter(country_situations::key.eq(key))
-            .select(CountrySituation::as_select())
-            .first(conn)
-            .optional()
-    }
+    super::page::keyed_list!(CountrySituation, country_situations, SituationFilter, filtered);
 
     /// The situations of several countries at once.
     pub fn of_countries(conn: &mut DbConnection, country_ids: &[i64]) -> QueryResult<Vec<CountrySituation>> {

@@ -3,8 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::page::keyset_page;
-use super::{Page, PageRequest, TermFacet};
+use super::TermFacet;
 use crate::connection::MultiBackend;
 use crate::schema::{recommendation_terms, thesaurus_terms};
 use crate::DbConnection;
@@ -43,22 +42,9 @@ fn filtered(filter: &TermFilter) -> thesaurus_terms::BoxedQuery<'static, MultiBa
 }
 
 impl ThesaurusTerm {
+    super::page::keyed_list!(ThesaurusTerm, thesaurus_terms, TermFilter, filtered);
     pub fn facet(&self) -> TermFacet {
         TermFacet::from_db(&self.facet)
-    }
-
-    pub fn page(conn: &mut DbConnection, filter: &TermFilter, page: &PageRequest) -> QueryResult<Page<ThesaurusTerm>> {
-        keyset_page!(
-            conn,
-            filtered(filter).select(ThesaurusTerm::as_select()),
-            thesaurus_terms::id,
-            thesaurus_terms::updated_at,
-            page
-        )
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &TermFilter) -> QueryResult<i64> {
-        filtered(filter).count().get_result(conn)
     }
 
     pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ThesaurusTerm>> {
@@ -67,14 +53,6 @@ impl ThesaurusTerm {
 
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ThesaurusTerm>> {
         thesaurus_terms::table.filter(thesaurus_terms::id.eq_any(ids)).select(ThesaurusTerm::as_select()).load(conn)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThesaurusTerm>> {
-        thesaurus_terms::table
-            .filter(thesaurus_terms::key.eq(key))
-            .select(ThesaurusTerm::as_select())
-            .first(conn)
-            .optional()
     }
 
     /// The terms of several recommendations at once, as (recommendation, term) pairs in thesaurus order.

@@ -3,9 +3,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::page::keyset_page;
 use super::sql::{BindValue, BucketRow, SqlWhere};
-use super::{Bucket, Page, PageRequest, VisitStatus};
+use super::{Bucket, VisitStatus};
 use crate::connection::MultiBackend;
 use crate::schema::visits;
 use crate::DbConnection;
@@ -100,16 +99,9 @@ fn filtered(filter: &VisitFilter) -> visits::BoxedQuery<'static, MultiBackend> {
 }
 
 impl Visit {
+    super::page::keyed_list!(Visit, visits, VisitFilter, filtered);
     pub fn status(&self) -> VisitStatus {
         VisitStatus::from_db(&self.status)
-    }
-
-    pub fn page(conn: &mut DbConnection, filter: &VisitFilter, page: &PageRequest) -> QueryResult<Page<Visit>> {
-        keyset_page!(conn, filtered(filter).select(Visit::as_select()), visits::id, visits::updated_at, page)
-    }
-
-    pub fn count(conn: &mut DbConnection, filter: &VisitFilter) -> QueryResult<i64> {
-        filtered(filter).count().get_result(conn)
     }
 
     /// Records a visit, with its audit record.
@@ -130,10 +122,6 @@ impl Visit {
         audit: &crate::audit::Entry,
     ) -> Result<Visit, super::WriteError> {
         super::write::versioned_update!(conn, visits, Visit, key, expected_version, changes, audit)
-    }
-
-    pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Visit>> {
-        visits::table.filter(visits::key.eq(key)).select(Visit::as_select()).first(conn).optional()
     }
 
     /// The visits of several mandates at once, latest first within each (by start, then request date).
