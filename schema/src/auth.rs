@@ -185,7 +185,7 @@ struct RingKey {
 
 /// The keys of a JWKS file, and when the file was last looked at.
 struct JwksState {
-    keys: Vec<RingKey>,
+    keys: std::sync::Arc<Vec<RingKey>>,
     modified: Option<std::time::SystemTime>,
     checked: std::time::Instant,
 }
@@ -228,7 +228,7 @@ fn read_jwks(path: &std::path::Path) -> Result<(Vec<RingKey>, Option<std::time::
 pub struct Authenticator {
     settings: AuthSettings,
     /// Keys for tokens without a `kid`.
-    fixed: Vec<RingKey>,
+    fixed: std::sync::Arc<Vec<RingKey>>,
     jwks: Option<(std::path::PathBuf, std::sync::Arc<std::sync::RwLock<JwksState>>)>,
     encoding: Option<EncodingKey>,
 }
@@ -270,7 +270,7 @@ impl Authenticator {
                 }),
                 VerificationKey::JwksFile(path) => {
                     let (keys, modified) = read_jwks(path)?;
-                    let state = JwksState { keys, modified, checked: std::time::Instant::now() };
+                    let state = JwksState { keys: keys.into(), modified, checked: std::time::Instant::now() };
                     jwks = Some((path.clone(), std::sync::Arc::new(std::sync::RwLock::new(state))));
                 }
             }
@@ -278,7 +278,7 @@ impl Authenticator {
         if fixed.is_empty() && jwks.is_none() {
             return Err(KeyError::NoKey);
         }
-        Ok(Authenticator { settings, fixed, jwks, encoding })
+        Ok(Authenticator { settings, fixed: fixed.into(), jwks, encoding })
     }
 
     pub fn settings(&self) -> &AuthSettings {
@@ -300,8 +300,8 @@ impl Authenticator {
     /// names a `kid` we do not hold (`unknown_kid`), after one second, so a new key is picked up at once while a
     /// flood of made-up `kid`s cannot make us read the file more than once a second. A file that has become
     /// unreadable keeps the keys it had, and says so in the log.
-    fn jwks_keys(&self, unknown_kid: bool) -> Vec<RingKey> {
-        let Some((path, state)) = &self.jwks else { return Vec::new() };
+    fn jwks_keys(&self, unknown_kid: bool) -> std::sync::Arc<Vec<RingKey>> {
+        let Some((path, state)) = &self.jwks else { return Default::default() };
         let interval = if unknown_kid { JWKS_FORCED_INTERVAL } else { JWKS_CHECK_INTERVAL };
         let due = state.read().map(|s| s.checked.elapsed() >= interval).unwrap_or(true);
         if due {
@@ -313,7 +313,7 @@ impl Authenticator {
                         match read_jwks(path) {
                             Ok((keys, modified)) => {
                                 tracing::info!(keys = keys.len(), path = %path.display(), "JWKS reloaded");
-                                s.keys = keys;
+                                s.keys = keys.into();
                                 s.modified = modified;
                             }
                             Err(e) => {
@@ -324,20 +324,23 @@ impl Authenticator {
                 }
             }
         }
-        state.read().map(|s| s.keys.clone()).unwrap_or_default()
+        state.read().map(|s| std::sync::Arc::clone(&s.keys)).unwrap_or_default()
     }
 
     /// Verifies a token: signature with a key pinned to the header's algorithm (chosen by `kid` when the token names
     /// one), then `exp`, `nbf`, `iss`, `aud` and `sub`.
     pub fn verify(&self, token: &str) -> Result<Viewer, AuthError> {
         let header = decode_header(token)?;
-        let candidates: Vec<RingKey> = match &header.kid {
+        // Keys are shared (`Arc`), so choosing them costs no copy per request.
+        let candidates: std::sync::Arc<Vec<RingKey>> = match &header.kid {
             Some(kid) => {
-                let find = |keys: Vec<RingKey>| keys.into_iter().find(|k| k.kid.as_deref() == Some(kid.as_str()));
+                let find = |keys: std::sync::Arc<Vec<RingKey>>| {
+                    keys.iter().find(|k| k.kid.as_deref() == Some(kid.as_str())).cloned()
+                };
                 let key = find(self.jwks_keys(false)).or_else(|| find(self.jwks_keys(true)));
-                vec![key.ok_or_else(|| AuthError::UnknownKey(kid.clone()))?]
+                std::sync::Arc::new(vec![key.ok_or_else(|| AuthError::UnknownKey(kid.clone()))?])
             }
-            None => self.fixed.clone(),
+            None => std::sync::Arc::clone(&self.fixed),
         };
         let keys: Vec<&RingKey> = candidates.iter().filter(|k| k.algorithm == header.alg).collect();
         if keys.is_empty() {
