@@ -88,11 +88,18 @@ pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
 pub struct Manager {
     url: String,
     statements: Arc<AtomicU64>,
+    pg_init: Option<&'static str>,
 }
 
 impl Manager {
     pub fn new(url: impl Into<String>, statements: Arc<AtomicU64>) -> Self {
-        Manager { url: url.into(), statements }
+        Manager { url: url.into(), statements, pg_init: None }
+    }
+
+    /// A statement each new PostgreSQL connection runs before it is used.
+    pub fn with_pg_init(mut self, statement: Option<&'static str>) -> Self {
+        self.pg_init = statement;
+        self
     }
 }
 
@@ -114,6 +121,9 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, R2d2Error> {
         let mut conn = establish(&self.url).map_err(R2d2Error::ConnectionError)?;
+        if let (Some(statement), DbConnection::Pg(pg)) = (self.pg_init, &mut conn) {
+            pg.batch_execute(statement).map_err(R2d2Error::QueryError)?;
+        }
         count_statements(&mut conn, self.statements.clone());
         Ok(conn)
     }

@@ -4,6 +4,7 @@
 //! [`Database::run`]), so callers decide how to present failures.
 
 pub mod audit;
+pub mod confidential;
 pub mod connection;
 pub mod demo;
 pub mod migrations;

@@ -66,6 +66,16 @@ impl std::fmt::Debug for Database {
 impl Database {
     /// Builds a pool and opens its first connection, so that a wrong URL fails here with the database's own error.
     pub fn connect(url: &str, settings: &PoolSettings) -> Result<Database, DbError> {
+        Self::connect_with(url, settings, None)
+    }
+
+    /// Like [`Database::connect`], with a statement every PostgreSQL connection runs first (such as a
+    /// `search_path`).
+    pub fn connect_with(
+        url: &str,
+        settings: &PoolSettings,
+        pg_init: Option<&'static str>,
+    ) -> Result<Database, DbError> {
         let backend = Backend::from_url(url);
         // SQLite serialises writers: a few connections are plenty, and fewer writers wait less on the file lock.
         let max_size = match backend {
@@ -81,7 +91,7 @@ impl Database {
             .connection_timeout(settings.connection_timeout)
             .test_on_check_out(false)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
-            .build(Manager::new(url, statements.clone()))
+            .build(Manager::new(url, statements.clone()).with_pg_init(pg_init))
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
         Ok(Database { pool, backend, statements })
     }

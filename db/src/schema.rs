@@ -457,6 +457,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_public_figures (id) {
+        id -> BigInt,
+        key -> Text,
+        value -> Integer,
+        qualifier -> Text,
+        unit -> Text,
+        as_of_year -> Integer,
+        label_en -> Text,
+        label_zh -> Nullable<Text>,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_public_examinations (id) {
+        id -> BigInt,
+        key -> Text,
+        country_id -> BigInt,
+        session_number -> Integer,
+        announced_on -> Date,
+        public_outcome -> Nullable<Text>,
+        fictional -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(complaint_public_examinations -> countries (country_id));
 diesel::joinable!(cluster_recommendations -> recommendation_clusters (cluster_id));
 diesel::joinable!(cluster_recommendations -> recommendations (recommendation_id));
 diesel::joinable!(knowledge_item_terms -> knowledge_items (item_id));
@@ -513,4 +545,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cluster_recommendations,
     knowledge_items,
     knowledge_item_terms,
+    complaint_public_figures,
+    complaint_public_examinations,
 );

@@ -16,9 +16,10 @@ use crate::models::{
     Organ, ResolutionStatus, SessionBody, SituationEventKind, TermFacet, UnStatus, Vote,
 };
 use crate::schema::{
-    countries, country_situations, knowledge_item_terms, knowledge_items, mandate_holders, mandates, mechanisms,
-    recommendation_terms, recommendations, regional_groups, reports, resolution_sponsors, resolution_votes,
-    resolutions, sdg_goals, sdg_targets, sessions, situation_bodies, situation_events, thesaurus_terms,
+    complaint_public_figures, countries, country_situations, knowledge_item_terms, knowledge_items, mandate_holders,
+    mandates, mechanisms, recommendation_terms, recommendations, regional_groups, reports, resolution_sponsors,
+    resolution_votes, resolutions, sdg_goals, sdg_targets, sessions, situation_bodies, situation_events,
+    thesaurus_terms,
 };
 use crate::DbConnection;
 
@@ -39,6 +40,7 @@ const MANDATE_HOLDERS: &str = include_str!("../seed/mandate_holders.csv");
 const COUNTRY_SITUATIONS: &str = include_str!("../seed/country_situations.csv");
 const SITUATION_EVENTS: &str = include_str!("../seed/situation_events.csv");
 const KNOWLEDGE_ITEMS: &str = include_str!("../seed/knowledge_items.csv");
+const COMPLAINT_PUBLIC_FIGURES: &str = include_str!("../seed/complaint_public_figures.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -179,6 +181,7 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_holders(conn, stamp, &mut report)?;
         load_situations(conn, stamp, &mut report)?;
         load_knowledge(conn, stamp, &mut report)?;
+        load_complaint_figures(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -1547,4 +1550,56 @@ mod tests {
         assert!(error.contains("亚特兰蒂斯"), "{error}");
         assert!(split("甲和乙").is_err());
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = complaint_public_figures, treat_none_as_null = true)]
+struct NewPublicFigure {
+    key: String,
+    value: i32,
+    qualifier: String,
+    unit: String,
+    as_of_year: i32,
+    label_en: String,
+    label_zh: Option<String>,
+    source: String,
+}
+
+/// The published figures of the confidential complaint procedure (public facts, each with its source).
+fn load_complaint_figures(
+    conn: &mut DbConnection,
+    stamp: NaiveDateTime,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    const FILE: &str = "complaint_public_figures.csv";
+    let mut desired = Vec::new();
+    for (i, row) in records::<NewPublicFigure>(FILE, COMPLAINT_PUBLIC_FIGURES)?.into_iter().enumerate() {
+        if !matches!(row.qualifier.as_str(), "EXACTLY" | "MORE_THAN") {
+            return Err(invalid(FILE, i, format!("qualifier {:?}", row.qualifier)));
+        }
+        if !matches!(row.unit.as_str(), "SITUATIONS" | "COUNTRIES" | "PERCENT") {
+            return Err(invalid(FILE, i, format!("unit {:?}", row.unit)));
+        }
+        desired.push((row.key.clone(), row));
+    }
+    let existing = complaint_public_figures::table
+        .select((
+            complaint_public_figures::id,
+            (
+                complaint_public_figures::key,
+                complaint_public_figures::value,
+                complaint_public_figures::qualifier,
+                complaint_public_figures::unit,
+                complaint_public_figures::as_of_year,
+                complaint_public_figures::label_en,
+                complaint_public_figures::label_zh,
+                complaint_public_figures::source,
+            ),
+        ))
+        .load::<(i64, NewPublicFigure)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, complaint_public_figures, plan(existing, desired, report), stamp, report);
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Models and their queries, one module per area.
 
 pub mod communication;
+pub mod complaint_public;
 pub mod holder;
 pub mod mechanism;
 pub mod national;
@@ -15,6 +16,7 @@ pub mod visit;
 pub mod write;
 
 pub use communication::{Communication, CommunicationFilter};
+pub use complaint_public::{NewPublicExamination, PublicExamination, PublicFigure};
 pub use holder::{HolderChanges, MandateHolder, MandateRenewal, NewMandateHolder};
 pub use mechanism::{Mandate, MandateChanges, MandateFilter, Mechanism, MechanismChanges, MechanismFilter, NewMandate};
 pub use national::{
@@ -64,6 +66,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum!(
     /// A mandate holder's role.

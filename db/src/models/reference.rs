@@ -67,6 +67,11 @@ impl Country {
         UnStatus::from_db(&self.un_status)
     }
 
+    /// Every ISO 3166-1 alpha-3 code held, in order.
+    pub fn iso_codes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+        countries::table.select(countries::iso3).order(countries::iso3).load(conn)
+    }
+
     /// Countries in ISO-code order.
     pub fn list(conn: &mut DbConnection, filter: &CountryFilter) -> QueryResult<Vec<Country>> {
         let mut query = countries::table.select(Country::as_select()).into_boxed();

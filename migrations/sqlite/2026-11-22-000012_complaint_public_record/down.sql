@@ -1,0 +1,2 @@
+DROP TABLE complaint_public_examinations;
+DROP TABLE complaint_public_figures;
