@@ -37,8 +37,13 @@ enum Command {
         #[arg(long, default_value_t = 1, requires = "demo")]
         demo_seed: u64,
     },
-    /// Print the GraphQL schema (SDL).
-    ExportSchema,
+    /// Print the GraphQL schema (SDL): the public one, or with --complaint the one complaint-procedure staff and the
+    /// Council's Bureau are served.
+    ExportSchema {
+        /// Print the complaint schema instead of the public one.
+        #[arg(long)]
+        complaint: bool,
+    },
     /// Print a signed token that a server started with the same settings accepts.
     Token {
         /// The token's subject (a user or system name).
@@ -67,8 +72,8 @@ pub fn main() -> ExitCode {
         Command::Seed { demo, scale, demo_seed } => {
             migrate(true).and_then(|()| if demo { generate_demo(scale, demo_seed) } else { Ok(()) })
         }
-        Command::ExportSchema => {
-            print!("{}", hrc_schema::sdl());
+        Command::ExportSchema { complaint } => {
+            print!("{}", if complaint { hrc_schema::complaint_sdl() } else { hrc_schema::sdl() });
             Ok(())
         }
         Command::Token { sub, roles, country, ttl } => token(&sub, &roles, country.as_deref(), ttl),
@@ -156,6 +161,19 @@ fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
             report.national_mechanisms,
             report.knowledge_items,
             started.elapsed().as_secs_f64()
+        );
+    }
+    // Fictional complaint communications in the confidential store, so that its workflow can be tried.
+    let countries = hrc_db::models::Country::iso_codes(&mut conn)?;
+    let mut store = hrc_db::confidential::establish(&settings.confidential_database_url)?;
+    let complaints = hrc_db::confidential::demo(&mut store, seed, &countries)
+        .map_err(|e| anyhow::anyhow!("generating the fictional complaint communications: {e:?}"))?;
+    if complaints.already_loaded {
+        println!("fictional complaint communications are already in the confidential store: nothing added");
+    } else {
+        println!(
+            "confidential store (FICTIONAL): {} complaint communications, {} situations",
+            complaints.communications, complaints.situations
         );
     }
     Ok(())

@@ -35,6 +35,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Database URL (`DATABASE_URL`): `postgres://…` or a SQLite path; default a SQLite file in the data dir.
     pub database_url: String,
+    /// The confidential complaint store (`CONFIDENTIAL_DATABASE_URL`): a PostgreSQL URL whose role owns the schema
+    /// `complaints` (and that the ordinary role cannot use), or a SQLite file of its own; default a second SQLite file
+    /// in the data dir. Production on PostgreSQL must set it.
+    pub confidential_database_url: String,
     pub environment: Environment,
     /// Token issuer and audience that tokens must carry (`HRC_JWT_ISSUER`, `HRC_JWT_AUDIENCE`).
     pub jwt_issuer: String,
@@ -107,6 +111,8 @@ impl Settings {
         let settings = Settings {
             bind: var("HRC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("DATABASE_URL").unwrap_or_else(|| default_database_url(&data_dir)),
+            confidential_database_url: var("CONFIDENTIAL_DATABASE_URL")
+                .unwrap_or_else(|| default_confidential_database_url(&data_dir)),
             data_dir,
             environment,
             jwt_issuer: var("HRC_JWT_ISSUER").unwrap_or_else(|| "hrc-api".into()),
@@ -125,6 +131,17 @@ impl Settings {
                 recursive_depth: defaults.recursive_depth,
             },
         };
+        if settings.environment == Environment::Production
+            && var("CONFIDENTIAL_DATABASE_URL").is_none()
+            && hrc_db::Backend::from_url(&settings.database_url) == hrc_db::Backend::Postgres
+        {
+            return Err(ConfigError::Invalid {
+                name: "CONFIDENTIAL_DATABASE_URL",
+                message: "production on PostgreSQL needs the confidential complaint store's own URL (its own role \
+                          and schema; see the README)"
+                    .into(),
+            });
+        }
         if settings.pool_size == 0 {
             return Err(ConfigError::Invalid { name: "HRC_DB_POOL_SIZE", message: "must be at least 1".into() });
         }
@@ -187,6 +204,10 @@ impl Settings {
 
 fn default_database_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("hrc.sqlite3").display())
+}
+
+fn default_confidential_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("hrc-confidential.sqlite3").display())
 }
 
 /// Reads the development key, creating it (random, readable by the owner only) the first time.

@@ -6,12 +6,13 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
+use hrc_db::confidential::ConfidentialStore;
 use hrc_db::{Backend, Database, PoolSettings, SeedReport};
 use hrc_schema::auth::Authenticator;
 use hrc_schema::AppSchema;
 use tracing_actix_web::TracingLogger;
 
-use crate::config::Settings;
+use crate::config::{Environment, Settings};
 use crate::routes;
 
 /// What every request handler shares.
@@ -26,24 +27,77 @@ pub struct AppState {
 #[derive(Debug)]
 pub struct Prepared {
     pub migrations: Vec<String>,
+    /// The confidential store's migrations applied.
+    pub confidential_migrations: Vec<String>,
     pub seed: SeedReport,
 }
 
 /// Applies pending migrations and (if asked) loads the reference and seed data, over one connection of its own: the
 /// command-line tools need no pool, and a pool's background threads must not outlive a short-lived process.
 pub fn prepare_database(settings: &Settings, seed: bool) -> anyhow::Result<Prepared> {
-    if Backend::from_url(&settings.database_url) == Backend::Sqlite {
-        let path = std::path::Path::new(hrc_db::connection::sqlite_path(&settings.database_url));
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for url in [&settings.database_url, &settings.confidential_database_url] {
+        if Backend::from_url(url) == Backend::Sqlite {
+            let path = std::path::Path::new(hrc_db::connection::sqlite_path(url));
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
         }
     }
+    check_separation(settings)?;
     let mut conn = hrc_db::connection::establish(&settings.database_url)
         .with_context(|| format!("connecting to {}", redact(&settings.database_url)))?;
     let migrations = hrc_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrating: {e}"))?;
     let seed =
         if seed { hrc_db::seed::load(&mut conn).context("loading the seed data")? } else { SeedReport::default() };
-    Ok(Prepared { migrations, seed })
+    let confidential_migrations = hrc_db::confidential::prepare(&settings.confidential_database_url)
+        .with_context(|| format!("preparing the confidential store {}", redact(&settings.confidential_database_url)))?;
+    // The ordinary role must have no way into the confidential schema. Checked after both are ready, since the store
+    // may live in the same PostgreSQL database.
+    if hrc_db::confidential::can_use_pg_schema(&mut conn).context("checking the confidential schema's privileges")? {
+        let message = format!(
+            "the role of DATABASE_URL may use the confidential schema {:?}: give the complaint store its own role \
+             (see the README)",
+            hrc_db::confidential::PG_SCHEMA
+        );
+        match settings.environment {
+            Environment::Production => anyhow::bail!(message),
+            Environment::Development => tracing::warn!("{message} (allowed in development only)"),
+        }
+    }
+    Ok(Prepared { migrations, confidential_migrations, seed })
+}
+
+/// The confidential store must not be the public database: not the same SQLite file, not the same PostgreSQL role.
+fn check_separation(settings: &Settings) -> anyhow::Result<()> {
+    let (public, confidential) = (&settings.database_url, &settings.confidential_database_url);
+    match (Backend::from_url(public), Backend::from_url(confidential)) {
+        (Backend::Sqlite, Backend::Sqlite) => {
+            let canonical = |url: &str| {
+                let path = std::path::Path::new(hrc_db::connection::sqlite_path(url));
+                let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+                std::fs::canonicalize(dir).map(|d| d.join(path.file_name().unwrap_or_default())).ok()
+            };
+            if canonical(public).is_some_and(|p| Some(p) == canonical(confidential)) {
+                anyhow::bail!(
+                    "CONFIDENTIAL_DATABASE_URL names the same SQLite file as DATABASE_URL: give it its own file"
+                );
+            }
+        }
+        (Backend::Postgres, Backend::Postgres) if public == confidential => {
+            anyhow::bail!("CONFIDENTIAL_DATABASE_URL is DATABASE_URL: the complaint store needs its own database role")
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The confidential store's pool.
+pub fn connect_store(settings: &Settings) -> anyhow::Result<ConfidentialStore> {
+    // The store is small and its callers few.
+    let pool = PoolSettings { max_size: settings.pool_size.min(4), ..PoolSettings::default() };
+    ConfidentialStore::connect(&settings.confidential_database_url, &pool).with_context(|| {
+        format!("connecting to the confidential store {}", redact(&settings.confidential_database_url))
+    })
 }
 
 /// The connection pool the server uses.
@@ -77,6 +131,7 @@ pub struct Application {
     pub seed: SeedReport,
     pub backend: Backend,
     database: Database,
+    store: ConfidentialStore,
 }
 
 impl Application {
@@ -85,7 +140,8 @@ impl Application {
         let (auth, key_origin) = settings.authenticator()?;
         let prepared = prepare_database(settings, true)?;
         let db = connect_pool(settings)?;
-        let schema = hrc_schema::build(db.clone(), &settings.limits);
+        let store = connect_store(settings)?;
+        let schema = hrc_schema::build(db.clone(), store.clone(), &settings.limits);
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let backend = db.backend();
@@ -110,12 +166,18 @@ impl Application {
             seed: prepared.seed,
             backend,
             database,
+            store,
         })
     }
 
     /// The server's database pool (for tests and tools: counting statements, say).
     pub fn database(&self) -> Database {
         self.database.clone()
+    }
+
+    /// The confidential store's pool (for tests that check what the store holds).
+    pub fn confidential_store(&self) -> ConfidentialStore {
+        self.store.clone()
     }
 
     /// The port the server listens on.

@@ -14,7 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_hrc-api");
 fn hrc(data_dir: &Path, database_url: &str) -> Command {
     let mut command = Command::new(BIN);
     for (key, _) in std::env::vars() {
-        if key.starts_with("HRC_") || key == "DATABASE_URL" {
+        if key.starts_with("HRC_") || key == "DATABASE_URL" || key == "CONFIDENTIAL_DATABASE_URL" {
             command.env_remove(key);
         }
     }
@@ -35,7 +35,12 @@ impl Server {
 
     /// Starts the server with a log filter, its log (stderr) going to `log`.
     fn start_with(data_dir: &Path, database_url: &str, log_filter: &str, log: Stdio) -> Server {
-        let mut child = hrc(data_dir, database_url)
+        Server::start_over(hrc(data_dir, database_url), log_filter, log)
+    }
+
+    /// Starts the server from a prepared command.
+    fn start_over(mut command: Command, log_filter: &str, log: Stdio) -> Server {
+        let mut child = command
             .env("HRC_BIND", "127.0.0.1:0")
             .env("RUST_LOG", log_filter)
             .stdout(Stdio::piped())
@@ -221,4 +226,99 @@ fn the_request_log_has_paths_and_statuses_but_never_queries_or_variables() {
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert!(text.contains("/graphql"), "requests are logged: {text}");
     assert!(!text.contains(marker), "a query or its variables reached the log: {text}");
+}
+
+/// Nothing of a confidential communication (its author, its summary, its rights) reaches the application log, not
+/// even at the most verbose level, whether the request succeeds or fails; and `seed --demo` fills the store with
+/// fictional communications only.
+fn confidential_text_never_reaches_the_application_log(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut command = hrc(dir.path(), &database.url);
+    command.env("CONFIDENTIAL_DATABASE_URL", &database.confidential_url);
+    let server = Server::start_over(command, "trace", Stdio::from(log));
+    let output = token(dir.path(), &database.url, &["--sub", "cs-officer", "--role", "complaint_secretariat"]);
+    let jwt = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let (status, body) = server.query(
+        r#"mutation { registerComplaintCommunication(input: { receivedOn: "2024-05-01", authorKind: INDIVIDUAL,
+            authorName: "AUTHORMARKER", authorContact: "CONTACTMARKER", country: "NPL", rightsAlleged: ["RIGHTMARKER"],
+            summary: "SUMMARYMARKER", fictional: true }) { id version } }"#,
+        Some(&jwt),
+    );
+    assert_eq!(status, 200, "{body}");
+    let id = body["data"]["registerComplaintCommunication"]["id"].as_str().expect("registered").to_owned();
+    let (_, body) = server.query(
+        &format!(r#"{{ complaintCommunication(id: "{id}") {{ summary rightsAlleged author {{ name contact }} }} }}"#),
+        Some(&jwt),
+    );
+    assert_eq!(body["data"]["complaintCommunication"]["author"]["name"], "AUTHORMARKER", "{body}");
+    // Failures too: a transition the workflow refuses, a stale version, bad input naming a marker.
+    let (_, body) = server.query(
+        &format!(r#"mutation {{ moveComplaintCommunication(id: "{id}", expectedVersion: 1, to: REFERRED_TO_COUNCIL, note: "NOTEMARKER") {{ status }} }}"#),
+        Some(&jwt),
+    );
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    let (_, body) = server.query(
+        &format!(r#"mutation {{ moveComplaintCommunication(id: "{id}", expectedVersion: 9, to: SCREENED_OUT, note: "NOTEMARKER") {{ status }} }}"#),
+        Some(&jwt),
+    );
+    assert_eq!(body["errors"][0]["extensions"]["code"], "CONFLICT", "{body}");
+    let (_, body) = server.query(
+        r#"mutation { registerComplaintCommunication(input: { receivedOn: "2024-05-01", authorKind: GROUP,
+            authorName: "AUTHORMARKER", country: "ZZZ", rightsAlleged: ["RIGHTMARKER"], summary: "SUMMARYMARKER" }) { id } }"#,
+        Some(&jwt),
+    );
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    assert!(server.stop());
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(text.contains("/graphql"), "requests are logged: {}", &text[..text.len().min(2_000)]);
+    for marker in ["AUTHORMARKER", "CONTACTMARKER", "RIGHTMARKER", "SUMMARYMARKER", "NOTEMARKER"] {
+        assert!(!text.contains(marker), "{marker} reached the application log");
+    }
+
+    let output = hrc(dir.path(), &database.url)
+        .env("CONFIDENTIAL_DATABASE_URL", &database.confidential_url)
+        .args(["seed", "--demo", "--scale", "50"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("confidential store (FICTIONAL): 40 complaint communications"), "{text}");
+}
+
+#[test]
+fn confidential_text_never_reaches_the_application_log_on_sqlite() {
+    confidential_text_never_reaches_the_application_log(Backend::Sqlite);
+}
+
+#[test]
+fn confidential_text_never_reaches_the_application_log_on_postgres() {
+    confidential_text_never_reaches_the_application_log(Backend::Postgres);
+}
+
+#[test]
+fn the_confidential_store_must_be_apart_from_the_public_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let output = hrc(dir.path(), &url)
+        .env("CONFIDENTIAL_DATABASE_URL", &url)
+        .env("HRC_BIND", "127.0.0.1:0")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("same SQLite file"), "{stderr}");
+    // Production on PostgreSQL without the store's own URL refuses to start.
+    let output = hrc(dir.path(), "postgres://hrc@127.0.0.1:1/hrc")
+        .env("HRC_ENV", "production")
+        .env("HRC_JWT_SECRET", "a-production-secret-of-at-least-32-bytes!")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("CONFIDENTIAL_DATABASE_URL"), "{stderr}");
 }

@@ -17,7 +17,8 @@ pub enum Access {
 /// One row of the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// `Query.<field>` or `Mutation.<field>`.
+    /// `Query.<field>` or `Mutation.<field>`, or `<Type>.<field>` for a field whose access differs from the paths
+    /// that reach its type.
     pub path: &'static str,
     pub access: Access,
     /// For State-scoped roles, the resolver further restricts the rows to the caller's own State.
@@ -33,6 +34,9 @@ const fn roles(path: &'static str, roles: &'static [Role]) -> Rule {
 }
 
 const SECRETARIAT: &[Role] = &[Role::Secretariat];
+const COMPLAINT_STAFF: &[Role] = &[Role::ComplaintWg, Role::ComplaintSecretariat];
+const COMPLAINT_SECRETARIAT: &[Role] = &[Role::ComplaintSecretariat];
+const COMPLAINT_STAFF_AND_BUREAU: &[Role] = &[Role::ComplaintWg, Role::ComplaintSecretariat, Role::CouncilBureau];
 
 /// The table. Reads of the public graph (reference data, mechanisms, mandates, visits, resolutions, reports,
 /// recommendations and published implementation) are public; writing it is the secretariat's, and a State's focal
@@ -69,6 +73,26 @@ pub const RULES: &[Rule] = &[
     public("Query.nationalMechanism"),
     public("Query.knowledgeHub"),
     public("Query.knowledgeItem"),
+    // The complaint procedure: its public record is public; the rest is in the complaint schema only, and within it
+    // each path is the staff's, the Bureau seeing the situations referred to the Council (row-scoped).
+    public("Query.complaintProcedureRecord"),
+    roles("Query.complaintCommunications", COMPLAINT_STAFF),
+    roles("Query.complaintCommunication", COMPLAINT_STAFF),
+    roles("Query.complaintCommunicationCounts", COMPLAINT_STAFF),
+    Rule { path: "Query.complaintSituations", access: Access::Roles(COMPLAINT_STAFF_AND_BUREAU), row_scoped: true },
+    Rule { path: "Query.complaintSituation", access: Access::Roles(COMPLAINT_STAFF_AND_BUREAU), row_scoped: true },
+    roles("Query.complaintAuditLog", COMPLAINT_SECRETARIAT),
+    roles("ComplaintCommunication.author", COMPLAINT_SECRETARIAT),
+    roles("ComplaintCommunication.situation", COMPLAINT_STAFF),
+    roles("ComplaintCommunication.events", COMPLAINT_STAFF),
+    roles("ComplaintSituation.councilDecisions", COMPLAINT_STAFF_AND_BUREAU),
+    roles("ComplaintSituation.communications", COMPLAINT_STAFF),
+    roles("ComplaintSituation.events", COMPLAINT_STAFF),
+    roles("Mutation.registerComplaintCommunication", COMPLAINT_SECRETARIAT),
+    roles("Mutation.moveComplaintCommunication", COMPLAINT_STAFF),
+    roles("Mutation.summariseComplaintSituation", COMPLAINT_STAFF),
+    roles("Mutation.recordComplaintCouncilDecision", COMPLAINT_SECRETARIAT),
+    roles("Mutation.publishComplaintExamination", COMPLAINT_SECRETARIAT),
     roles("Mutation.createRecommendation", SECRETARIAT),
     roles("Mutation.updateRecommendation", SECRETARIAT),
     Rule {

@@ -2,9 +2,15 @@
 //!
 //! The web server only transports requests: it authenticates the caller, then hands the request to [`AppSchema`]
 //! with a [`RequestContext`].
+//!
+//! There are two schemas. The public one, served to the anonymous public and to every role without business in the
+//! confidential complaint procedure, has none of that procedure's confidential types or fields, and no way to its
+//! store. The complaint schema adds them, with the store's pool, and is served only to complaint-procedure staff and
+//! the Council's Bureau (see [`complaint`]).
 
 pub mod access;
 pub mod auth;
+pub mod complaint;
 pub mod error;
 pub mod ids;
 pub mod lang;
@@ -17,15 +23,46 @@ pub mod scalars;
 pub mod types;
 pub mod writes;
 
-use async_graphql::{EmptySubscription, Request, Schema};
+use async_graphql::{EmptySubscription, Request, Response, Schema};
+use hrc_db::confidential::ConfidentialStore;
 use hrc_db::Database;
 
 pub use error::{code, ApiError};
 pub use lang::Lang;
 pub use query::QueryRoot;
 
-/// The schema type.
-pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
+/// The schema everyone without business in the confidential complaint procedure gets.
+pub type PublicSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+pub use mutation::ComplaintMutationRoot;
+pub use query::ComplaintQueryRoot;
+
+/// The schema complaint-procedure staff and the Council's Bureau get.
+pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, EmptySubscription>;
+
+/// Both schemas; each request runs on the one its caller's roles select.
+#[derive(Clone)]
+pub struct AppSchema {
+    public: PublicSchema,
+    complaint: ComplaintSchema,
+}
+
+impl AppSchema {
+    /// Runs a request for the caller of `context`, on the schema its roles select.
+    pub async fn execute(&self, context: RequestContext, request: Request, db: &Database) -> Response {
+        let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
+        let request = context.attach(request, db);
+        if confidential {
+            self.complaint.execute(request).await
+        } else {
+            self.public.execute(request).await
+        }
+    }
+}
+
+/// The request's id, as the application log names it (for the confidential audit log).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
 
 /// Limits on the shape of a query, checked before it runs.
 #[derive(Debug, Clone)]
@@ -49,19 +86,38 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, 
         .extension(error::ErrorCodes)
 }
 
-/// Builds the schema over a database.
-pub fn build(db: Database, limits: &Limits) -> AppSchema {
-    builder()
-        .data(db)
+fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, ComplaintMutationRoot, EmptySubscription> {
+    Schema::build(ComplaintQueryRoot::default(), ComplaintMutationRoot::default(), EmptySubscription)
+        .extension(error::ErrorCodes)
+}
+
+/// Builds both schemas: the public one over the public database, the complaint one with the confidential store too.
+pub fn build(db: Database, store: ConfidentialStore, limits: &Limits) -> AppSchema {
+    let public = builder()
+        .data(db.clone())
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
-        .finish()
+        .finish();
+    let complaint = complaint_builder()
+        .data(db)
+        .data(complaint::Store(store))
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.recursive_depth)
+        .finish();
+    AppSchema { public, complaint }
 }
 
-/// The schema in SDL, as `hrc-api export-schema` prints it.
+/// The public schema in SDL, as `hrc-api export-schema` prints it.
 pub fn sdl() -> String {
     builder().finish().sdl()
+}
+
+/// The complaint schema in SDL (`hrc-api export-schema --complaint`): what complaint-procedure staff see, all roles'
+/// fields included.
+pub fn complaint_sdl() -> String {
+    complaint_builder().finish().sdl()
 }
 
 /// What the server knows of one request.
@@ -71,12 +127,14 @@ pub struct RequestContext {
     pub viewer: Option<auth::Viewer>,
     /// The language asked for in `Accept-Language`.
     pub lang: Lang,
+    /// The request id of the application log.
+    pub request_id: String,
 }
 
 impl RequestContext {
     /// Attaches the caller, the language and fresh loaders to a request.
     pub fn attach(self, request: Request, db: &Database) -> Request {
-        let request = request.data(self.lang).data(loaders::for_request(db));
+        let request = request.data(self.lang).data(RequestId(self.request_id)).data(loaders::for_request(db));
         match self.viewer {
             Some(viewer) => request.data(viewer),
             None => request,

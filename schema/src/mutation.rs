@@ -133,6 +133,15 @@ pub struct CreateRecommendationInput {
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(RecommendationMutation, crate::writes::RegistryMutation);
 
+/// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct ComplaintMutationRoot(
+    RecommendationMutation,
+    crate::writes::RegistryMutation,
+    crate::complaint::ComplaintMutation,
+);
+
 /// Writes to recommendations and their implementation.
 #[derive(Default)]
 pub struct RecommendationMutation;

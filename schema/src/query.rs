@@ -24,7 +24,28 @@ use crate::types::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue
 /// Entry points of the graph.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(CoreQuery, ThesaurusQuery, CommunicationQuery, SituationQuery, NationalQuery);
+pub struct QueryRoot(
+    CoreQuery,
+    ThesaurusQuery,
+    CommunicationQuery,
+    SituationQuery,
+    NationalQuery,
+    crate::complaint::ComplaintPublicQuery,
+);
+
+/// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's. (Merged
+/// from the same parts rather than from [`QueryRoot`], which would register a second type named `Query`.)
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct ComplaintQueryRoot(
+    CoreQuery,
+    ThesaurusQuery,
+    CommunicationQuery,
+    SituationQuery,
+    NationalQuery,
+    crate::complaint::ComplaintPublicQuery,
+    crate::complaint::ComplaintQuery,
+);
 
 /// Entry points to the reference data, mechanisms, recommendations and visits.
 #[derive(Default)]

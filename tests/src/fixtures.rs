@@ -128,3 +128,51 @@ pub fn insert_recommendations(database_url: &str, items: &[FakeRecommendation]) 
     })
     .expect("insert fixtures")
 }
+
+/// Registers a fictional complaint communication about Nepal as `token` (a `complaint_secretariat` token) and moves it
+/// through the procedure to the Council; returns it as `moveComplaintCommunication` last answered (with its
+/// situation).
+pub async fn referred_complaint(app: &crate::TestApp, token: &str) -> serde_json::Value {
+    let mut communication = register_complaint(app, token, "NPL").await;
+    for to in ["TRANSMITTED_TO_STATE", "STATE_REPLIED", "ASSESSED_BY_WGC", "REFERRED_TO_WGS", "REFERRED_TO_COUNCIL"] {
+        communication = move_complaint(app, token, &communication, to).await;
+    }
+    communication
+}
+
+/// Registers a fictional complaint communication concerning `country`; returns `{ id reference version status }`.
+pub async fn register_complaint(app: &crate::TestApp, token: &str, country: &str) -> serde_json::Value {
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ registerComplaintCommunication(input: {{ receivedOn: "2024-03-01", authorKind: INDIVIDUAL,
+                    authorName: "FICTIONAL test author", authorContact: "fictional@example.invalid", country: "{country}",
+                    rightsAlleged: ["freedom of expression"], summary: "FICTIONAL test communication", fictional: true }})
+                    {{ id reference version status }} }}"#
+            ),
+            Some(token),
+        )
+        .await;
+    data["registerComplaintCommunication"].clone()
+}
+
+/// Moves a complaint communication (as returned by these fixtures) to `to`; returns it as the mutation answers.
+pub async fn move_complaint(
+    app: &crate::TestApp,
+    token: &str,
+    communication: &serde_json::Value,
+    to: &str,
+) -> serde_json::Value {
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ moveComplaintCommunication(id: "{}", expectedVersion: {}, to: {to}, note: "test")
+                    {{ id reference version status situation {{ id reference status version }} }} }}"#,
+                communication["id"].as_str().expect("an id"),
+                communication["version"]
+            ),
+            Some(token),
+        )
+        .await;
+    data["moveComplaintCommunication"].clone()
+}

@@ -46,16 +46,20 @@ macro_rules! on_both_backends {
     };
 }
 
-/// A PostgreSQL database made for one test, dropped when the test ends.
+/// A PostgreSQL database made for one test, with its two roles, all dropped when the test ends.
 struct PgDatabase {
     admin_url: String,
     name: String,
+    roles: [String; 2],
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
             let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+            for role in &self.roles {
+                let _ = conn.batch_execute(&format!("DROP ROLE IF EXISTS \"{role}\""));
+            }
         }
     }
 }
@@ -76,6 +80,17 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+/// The URL of `url` as another role (the server must let it in without a password, as CI's trust auth does).
+fn as_role(url: &str, role: &str) -> String {
+    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = &url[scheme_end..];
+    let host = match rest.find('@') {
+        Some(at) if rest[..at].find('/').is_none() => &rest[at + 1..],
+        _ => rest,
+    };
+    format!("{}{role}@{host}", &url[..scheme_end])
+}
+
 /// The PostgreSQL server URL for tests, or `None` (after saying so) when none is configured.
 pub fn postgres_url() -> Option<String> {
     match std::env::var(PG_URL_VAR).ok().filter(|u| !u.is_empty()) {
@@ -91,8 +106,14 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// A database for one test: a URL, and what keeps it alive.
+///
+/// On PostgreSQL it is made as production should be: the API's ordinary role owns the database (and is no
+/// superuser); the confidential complaint store's role owns the schema `complaints` in it, on which the ordinary
+/// role has no privilege. On SQLite the store is a second file.
 pub struct TestDatabase {
     pub url: String,
+    /// The confidential complaint store.
+    pub confidential_url: String,
     pub backend: Backend,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
@@ -110,21 +131,43 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => Some(TestDatabase {
                 url: format!("sqlite://{}", dir.path().join("test.sqlite3").display()),
+                confidential_url: format!("sqlite://{}", dir.path().join("confidential.sqlite3").display()),
                 backend,
                 _dir: dir,
                 _pg: None,
             }),
             Backend::Postgres => {
                 let admin_url = postgres_url()?;
-                let name = format!("hrc_test_{}", uuid::Uuid::new_v4().simple());
+                let id = uuid::Uuid::new_v4().simple().to_string();
+                let name = format!("hrc_test_{id}");
+                let (api_role, complaint_role) = (format!("hrc_api_{id}"), format!("hrc_complaints_{id}"));
                 let mut admin = diesel::PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("{PG_URL_VAR} does not connect: {e}"));
-                admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).expect("create test database");
+                // One statement per call: CREATE DATABASE cannot share an implicit transaction.
+                for statement in [
+                    format!("CREATE ROLE \"{api_role}\" LOGIN"),
+                    format!("CREATE ROLE \"{complaint_role}\" LOGIN"),
+                    format!("CREATE DATABASE \"{name}\" OWNER \"{api_role}\""),
+                ] {
+                    admin.batch_execute(&statement).expect("create the test database and its roles");
+                }
+                let pg = PgDatabase {
+                    admin_url: admin_url.clone(),
+                    name: name.clone(),
+                    roles: [api_role.clone(), complaint_role.clone()],
+                };
+                let database_url = with_database(&admin_url, &name);
+                let mut in_database =
+                    diesel::PgConnection::establish(&database_url).expect("connect to the test database");
+                in_database
+                    .batch_execute(&format!("CREATE SCHEMA complaints AUTHORIZATION \"{complaint_role}\""))
+                    .expect("create the confidential schema");
                 Some(TestDatabase {
-                    url: with_database(&admin_url, &name),
+                    url: as_role(&database_url, &api_role),
+                    confidential_url: as_role(&database_url, &complaint_role),
                     backend,
                     _dir: dir,
-                    _pg: Some(PgDatabase { admin_url, name }),
+                    _pg: Some(pg),
                 })
             }
         }
@@ -136,6 +179,8 @@ pub struct TestApp {
     pub address: String,
     /// The server's own pool, to count the statements a request costs.
     pub db: hrc_db::Database,
+    /// The server's pool over the confidential store.
+    pub store: hrc_db::confidential::ConfidentialStore,
     pub backend: Backend,
     pub client: reqwest::Client,
     pub settings: Settings,
@@ -146,12 +191,13 @@ pub struct TestApp {
 /// A secret for test tokens (32 bytes or more, as production requires).
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
-/// Settings for a test server over `database_url`.
-pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> Settings {
+/// Settings for a test server over a test database.
+pub fn test_settings(database: &TestDatabase) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
-        data_dir: data_dir.to_path_buf(),
-        database_url: database_url.to_owned(),
+        data_dir: database.dir().to_path_buf(),
+        database_url: database.url.clone(),
+        confidential_database_url: database.confidential_url.clone(),
         environment: Environment::Development,
         jwt_issuer: "hrc-api-test".into(),
         jwt_audience: "hrc-api-test".into(),
@@ -171,7 +217,7 @@ impl TestApp {
     /// Starts a server over a fresh database of `backend`; `None` when that backend is not configured.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
         let database = TestDatabase::create(backend)?;
-        let settings = test_settings(&database.url, database._dir.path());
+        let settings = test_settings(&database);
         Some(Self::spawn_with(settings, database).await)
     }
 
@@ -180,10 +226,11 @@ impl TestApp {
         let app = Application::build(&settings).expect("the server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.database();
+        let store = app.confidential_store();
         tokio::spawn(app.run_until_stopped());
         let (auth, _) = settings.authenticator().expect("authenticator");
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        TestApp { address, db, backend: database.backend, client, settings, auth, database }
+        TestApp { address, db, store, backend: database.backend, client, settings, auth, database }
     }
 
     pub fn url(&self, path: &str) -> String {

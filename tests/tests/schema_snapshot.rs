@@ -1,12 +1,12 @@
-//! The committed SDL (`schema/schema.graphql`) is the schema the code builds, so every change to the API's shape shows
-//! in review. After an intended change: `HRC_UPDATE_SNAPSHOTS=1 cargo test -p hrc-tests --test schema_snapshot`.
+//! The committed SDLs are the schemas the code builds, so every change to the API's shape shows in review:
+//! `schema/schema.graphql` (the public schema) and `schema/complaint-schema.graphql` (the schema served to
+//! complaint-procedure staff and the Council's Bureau). After an intended change:
+//! `HRC_UPDATE_SNAPSHOTS=1 cargo test -p hrc-tests --test schema_snapshot`.
 
 use std::path::PathBuf;
 
-#[test]
-fn the_committed_sdl_matches_the_schema() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/schema.graphql");
-    let actual = hrc_schema::sdl();
+fn matches_committed(file: &str, actual: String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema").join(file);
     if std::env::var("HRC_UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
         std::fs::write(&path, &actual).unwrap();
         return;
@@ -14,15 +14,30 @@ fn the_committed_sdl_matches_the_schema() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == actual,
-        "schema/schema.graphql differs from the schema the code builds; if the change is intended, run \
+        "schema/{file} differs from the schema the code builds; if the change is intended, run \
          HRC_UPDATE_SNAPSHOTS=1 cargo test -p hrc-tests --test schema_snapshot and commit the file"
     );
 }
 
 #[test]
+fn the_committed_sdl_matches_the_schema() {
+    matches_committed("schema.graphql", hrc_schema::sdl());
+}
+
+#[test]
+fn the_committed_complaint_sdl_matches_the_complaint_schema() {
+    matches_committed("complaint-schema.graphql", hrc_schema::complaint_sdl());
+}
+
+#[test]
 fn every_type_field_argument_and_enum_value_has_a_description() {
+    described(&hrc_schema::sdl());
+    described(&hrc_schema::complaint_sdl());
+}
+
+fn described(sdl: &str) {
     use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
-    let document = async_graphql::parser::parse_schema(hrc_schema::sdl()).expect("the SDL parses");
+    let document = async_graphql::parser::parse_schema(sdl).expect("the SDL parses");
     let mut missing = Vec::new();
     for definition in &document.definitions {
         let TypeSystemDefinition::Type(ty) = definition else { continue };

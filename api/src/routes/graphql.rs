@@ -77,12 +77,12 @@ fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<R
         .map(Lang::from_accept_language)
         .unwrap_or_default();
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(RequestContext { viewer: None, lang });
+        return Ok(RequestContext { viewer: None, lang, request_id: String::new() });
     };
     let verified =
         value.to_str().map_err(|_| hrc_schema::auth::AuthError::NotBearer).and_then(|v| state.auth.verify_header(v));
     match verified {
-        Ok(viewer) => Ok(RequestContext { viewer: Some(viewer), lang }),
+        Ok(viewer) => Ok(RequestContext { viewer: Some(viewer), lang, request_id: String::new() }),
         Err(reason) => {
             // The reason goes to the log, never to the caller, and the token itself goes nowhere.
             tracing::info!(%reason, "bearer token refused");
@@ -103,14 +103,14 @@ fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<R
 /// Runs a request through the schema and turns the result into an HTTP response.
 async fn execute(
     state: &AppState,
-    context: RequestContext,
+    mut context: RequestContext,
     request: Request,
     format: Format,
     request_id: RequestId,
 ) -> HttpResponse {
     let served = context.lang.served();
-    let request = context.attach(request, &state.db);
-    let mut response: Response = state.schema.execute(request).await;
+    context.request_id = request_id.to_string();
+    let mut response: Response = state.schema.execute(context, request, &state.db).await;
     hrc_schema::error::ensure_codes(&mut response);
     let mut status = StatusCode::OK;
     for error in response.errors.iter_mut() {
@@ -147,6 +147,8 @@ async fn execute(
             .content_type(format.content_type())
             .insert_header((header::CONTENT_LANGUAGE, served.code()))
             .insert_header((header::VARY, "Accept-Language, Authorization"))
+            // The id the application log and the confidential audit log name this request by.
+            .insert_header(("x-request-id", request_id.to_string()))
             .body(body),
         Err(e) => {
             tracing::error!(error = %e, "could not serialise a GraphQL response");

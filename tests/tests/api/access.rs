@@ -34,8 +34,8 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
     ("Query.sessions", PUBLIC, "{ sessions { number } }"),
     ("Query.sdgGoals", PUBLIC, "{ sdgGoals { number } }"),
     ("Query.resolutions", PUBLIC, "{ resolutions(first: 1) { totalCount } }"),
-    ("Query.resolution", PUBLIC, r#"{ resolution(symbol: "A/HRC/RES/45/31") { key } }"#),
-    ("Query.reports", PUBLIC, "{ reports(first: 1) { totalCount } }"),
+    ("Query.resolution", PUBLIC, r#"{ resolution(symbol: "A/HRC/RES/45/31") { symbol } }"#),
+    ("Query.reports", PUBLIC, "{ reports { symbol } }"),
     ("Query.report", PUBLIC, r#"{ report(symbol: "A/HRC/43/37") { symbol } }"#),
     ("Query.mechanisms", PUBLIC, "{ mechanisms(first: 1) { totalCount } }"),
     ("Query.mechanism", PUBLIC, r#"{ mechanism(key: "upr") { key } }"#),
@@ -56,6 +56,84 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
     ("Query.nationalMechanism", PUBLIC, r#"{ nationalMechanism(key: "none") { key } }"#),
     ("Query.knowledgeHub", PUBLIC, "{ knowledgeHub(first: 1) { totalCount } }"),
     ("Query.knowledgeItem", PUBLIC, r#"{ knowledgeItem(key: "none") { key } }"#),
+    ("Query.complaintProcedureRecord", PUBLIC, "{ complaintProcedureRecord { examinationCount } }"),
+    (
+        "Query.complaintCommunications",
+        COMPLAINT_STAFF,
+        "{ complaintCommunications(first: 1) { edges { node { reference } } } }",
+    ),
+    (
+        "Query.complaintCommunication",
+        COMPLAINT_STAFF,
+        r#"{ complaintCommunication(id: "Q29tcGxhaW50Q29tbXVuaWNhdGlvbjpub25l") { reference } }"#,
+    ),
+    ("Query.complaintCommunicationCounts", COMPLAINT_STAFF, "{ complaintCommunicationCounts { count } }"),
+    (
+        "Query.complaintSituations",
+        COMPLAINT_STAFF_AND_BUREAU,
+        "{ complaintSituations(first: 1) { edges { node { reference } } } }",
+    ),
+    (
+        "Query.complaintSituation",
+        COMPLAINT_STAFF_AND_BUREAU,
+        r#"{ complaintSituation(id: "Q29tcGxhaW50U2l0dWF0aW9uOm5vbmU") { reference } }"#,
+    ),
+    ("Query.complaintAuditLog", COMPLAINT_SECRETARIAT, "{ complaintAuditLog(first: 1) { edges { node { action } } } }"),
+    (
+        "ComplaintCommunication.author",
+        COMPLAINT_SECRETARIAT,
+        "{ complaintCommunications(first: 1) { edges { node { author { name } } } } }",
+    ),
+    (
+        "ComplaintCommunication.situation",
+        COMPLAINT_STAFF,
+        "{ complaintCommunications(first: 1) { edges { node { situation { reference } } } } }",
+    ),
+    (
+        "ComplaintCommunication.events",
+        COMPLAINT_STAFF,
+        "{ complaintCommunications(first: 1) { edges { node { events { toStatus } } } } }",
+    ),
+    (
+        "ComplaintSituation.councilDecisions",
+        COMPLAINT_STAFF_AND_BUREAU,
+        "{ complaintSituations(first: 1) { edges { node { councilDecisions { decision } } } } }",
+    ),
+    (
+        "ComplaintSituation.communications",
+        COMPLAINT_STAFF,
+        "{ complaintSituations(first: 1) { edges { node { communications { reference } } } } }",
+    ),
+    (
+        "ComplaintSituation.events",
+        COMPLAINT_STAFF,
+        "{ complaintSituations(first: 1) { edges { node { events { toStatus } } } } }",
+    ),
+    (
+        "Mutation.registerComplaintCommunication",
+        COMPLAINT_SECRETARIAT,
+        r#"mutation { registerComplaintCommunication(input: { receivedOn: "2020-01-01", authorKind: INDIVIDUAL, authorName: "probe", country: "ZZZ", rightsAlleged: ["probe"], summary: "probe" }) { reference } }"#,
+    ),
+    (
+        "Mutation.moveComplaintCommunication",
+        COMPLAINT_STAFF,
+        r#"mutation { moveComplaintCommunication(id: "Q29tcGxhaW50Q29tbXVuaWNhdGlvbjpub25l", expectedVersion: 1, to: SCREENED_OUT) { reference } }"#,
+    ),
+    (
+        "Mutation.summariseComplaintSituation",
+        COMPLAINT_STAFF,
+        r#"mutation { summariseComplaintSituation(id: "Q29tcGxhaW50U2l0dWF0aW9uOm5vbmU", expectedVersion: 1, summary: "probe") { reference } }"#,
+    ),
+    (
+        "Mutation.recordComplaintCouncilDecision",
+        COMPLAINT_SECRETARIAT,
+        r#"mutation { recordComplaintCouncilDecision(id: "Q29tcGxhaW50U2l0dWF0aW9uOm5vbmU", expectedVersion: 1, decision: DISCONTINUE, decidedOn: "2020-01-01") { reference } }"#,
+    ),
+    (
+        "Mutation.publishComplaintExamination",
+        COMPLAINT_SECRETARIAT,
+        r#"mutation { publishComplaintExamination(input: { country: "ZZZ", sessionNumber: 40, announcedOn: "2020-01-01", source: "probe" }) { key } }"#,
+    ),
     (
         "Mutation.createRecommendation",
         SECRETARIAT,
@@ -122,26 +200,44 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
 /// Marks a path everyone may use.
 const PUBLIC: &[&str] = &["*"];
 const SECRETARIAT: &[&str] = &["secretariat"];
+const COMPLAINT_STAFF: &[&str] = &["complaint_wg", "complaint_secretariat"];
+const COMPLAINT_SECRETARIAT: &[&str] = &["complaint_secretariat"];
+const COMPLAINT_STAFF_AND_BUREAU: &[&str] = &["complaint_wg", "complaint_secretariat", "council_bureau"];
 
-/// The root fields of the schema, as `Type.field`.
-fn schema_root_fields() -> BTreeSet<String> {
+/// The roles served the complaint schema; everyone else gets the public one, where the confidential paths do not
+/// exist (a document naming them is invalid, as one naming any unknown field).
+const COMPLAINT_SCHEMA_ROLES: &[&str] = &["complaint_wg", "complaint_secretariat", "council_bureau"];
+
+/// Every field of an SDL, as `Type.field`, for object types.
+fn fields(sdl: &str) -> BTreeSet<String> {
     use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
-    let document = async_graphql::parser::parse_schema(hrc_schema::sdl()).expect("the SDL parses");
+    let document = async_graphql::parser::parse_schema(sdl).expect("the SDL parses");
     let mut paths = BTreeSet::new();
     for definition in &document.definitions {
         let TypeSystemDefinition::Type(ty) = definition else { continue };
         let name = ty.node.name.node.as_str();
-        if let (TypeKind::Object(o), "Query" | "Mutation") = (&ty.node.kind, name) {
+        if let TypeKind::Object(o) = &ty.node.kind {
             paths.extend(o.fields.iter().map(|f| format!("{name}.{}", f.node.name.node)));
         }
     }
     paths
 }
 
+/// The root fields of both schemas, as `Type.field`.
+fn schema_root_fields() -> BTreeSet<String> {
+    let mut all = fields(&hrc_schema::sdl());
+    all.extend(fields(&hrc_schema::complaint_sdl()));
+    all.into_iter().filter(|p| p.starts_with("Query.") || p.starts_with("Mutation.")).collect()
+}
+
 #[test]
 fn every_root_field_is_in_the_access_table_and_in_this_test() {
     let schema = schema_root_fields();
-    let table: BTreeSet<String> = hrc_schema::access::RULES.iter().map(|r| r.path.to_owned()).collect();
+    let table: BTreeSet<String> = hrc_schema::access::RULES
+        .iter()
+        .map(|r| r.path.to_owned())
+        .filter(|p| p.starts_with("Query.") || p.starts_with("Mutation."))
+        .collect();
     let tested: BTreeSet<String> = EXPECTED.iter().map(|(p, _, _)| (*p).to_owned()).collect();
     assert_eq!(
         schema.difference(&table).collect::<Vec<_>>(),
@@ -161,7 +257,38 @@ fn every_root_field_is_in_the_access_table_and_in_this_test() {
     assert_eq!(tested.len(), EXPECTED.len(), "a path is listed twice in this test");
 }
 
+/// The field rules (`Type.field`) name fields that exist, each has a row here, and none of the confidential types
+/// leaks into the public schema.
+#[test]
+fn every_field_rule_names_a_confidential_field_and_is_in_this_test() {
+    let public = fields(&hrc_schema::sdl());
+    let complaint = fields(&hrc_schema::complaint_sdl());
+    let tested: BTreeSet<&str> = EXPECTED.iter().map(|(p, _, _)| *p).collect();
+    let mut field_rules = 0;
+    for rule in hrc_schema::access::RULES {
+        if rule.path.starts_with("Query.") || rule.path.starts_with("Mutation.") {
+            continue;
+        }
+        field_rules += 1;
+        assert!(complaint.contains(rule.path), "access rule {} names no field of the schema", rule.path);
+        assert!(!public.contains(rule.path), "{} is in the public schema", rule.path);
+        assert!(tested.contains(rule.path), "{} has no row in this test's table", rule.path);
+    }
+    assert!(field_rules >= 6);
+    let leaked: Vec<&String> =
+        public.iter().filter(|p| p.starts_with("Complaint") && !p.starts_with("ComplaintP")).collect();
+    assert!(leaked.is_empty(), "confidential types in the public schema: {leaked:?}");
+    for (path, _, _) in EXPECTED {
+        assert!(public.contains(*path) || complaint.contains(*path), "{path} is in no schema");
+    }
+}
+
 async fn every_role_is_allowed_or_refused_each_path_as_the_design_says(app: TestApp) {
+    // A communication referred to the Council, so that the field rules of communications and situations (the
+    // Bureau's included) have a record to be let through to or refused.
+    let secretariat = app.token("probe-setup", &["complaint_secretariat"], None);
+    hrc_tests::fixtures::referred_complaint(&app, &secretariat).await;
+    let public_paths = fields(&hrc_schema::sdl());
     let tokens: Vec<(Option<&str>, Option<String>)> =
         CALLERS.iter().map(|role| (*role, role.map(|r| app.token(&format!("probe-{r}"), &[r], Some("NPL"))))).collect();
     let mut pairs = 0;
@@ -169,15 +296,22 @@ async fn every_role_is_allowed_or_refused_each_path_as_the_design_says(app: Test
         for (role, token) in &tokens {
             let (_, body) = app.post(&json!({ "query": probe }), token.as_deref()).await;
             let code = body["errors"][0]["extensions"]["code"].as_str().unwrap_or("");
-            let refused = matches!(code, "UNAUTHENTICATED" | "FORBIDDEN");
+            let refused = matches!(code, "UNAUTHENTICATED" | "FORBIDDEN" | "GRAPHQL_VALIDATION_FAILED");
             let expected = allowed.contains(&"*") || role.is_some_and(|r| allowed.contains(&r));
             assert_eq!(!refused, expected, "{path} for {}: {body}", role.unwrap_or("anonymous"));
             if !expected {
-                let wanted = if role.is_none() { "UNAUTHENTICATED" } else { "FORBIDDEN" };
+                let hidden =
+                    !public_paths.contains(*path) && !role.is_some_and(|r| COMPLAINT_SCHEMA_ROLES.contains(&r));
+                let wanted = if hidden {
+                    "GRAPHQL_VALIDATION_FAILED"
+                } else if role.is_none() {
+                    "UNAUTHENTICATED"
+                } else {
+                    "FORBIDDEN"
+                };
                 assert_eq!(code, wanted, "{path} for {}", role.unwrap_or("anonymous"));
-                assert!(
-                    body["data"].is_null() || body["data"].as_object().is_some_and(|d| d.values().all(|v| v.is_null()))
-                );
+                // Nothing was let through: no value at all, or (for a refused field) only the shape around its null.
+                assert!(no_values(&body["data"]), "{path} for {}: {body}", role.unwrap_or("anonymous"));
             }
             pairs += 1;
         }
@@ -188,9 +322,27 @@ async fn every_role_is_allowed_or_refused_each_path_as_the_design_says(app: Test
     let data = app.query("{ mandates { totalCount } visits { totalCount } recommendations(filter: { fictional: false }) { totalCount } }").await;
     assert_eq!(data["mandates"]["totalCount"], 4);
     assert_eq!(data["visits"]["totalCount"], 0);
+    let data = app
+        .query_as(
+            "{ complaintCommunicationCounts { count } complaintProcedureRecord { examinationCount } }",
+            Some(&secretariat),
+        )
+        .await;
+    assert_eq!(data["complaintCommunicationCounts"], json!([{ "count": 1 }]), "only the setup's communication");
+    assert_eq!(data["complaintProcedureRecord"]["examinationCount"], 0);
 }
 
 on_both_backends!(every_role_is_allowed_or_refused_each_path_as_the_design_says);
+
+/// Whether a response's data holds no value: only nulls, inside objects and lists.
+fn no_values(data: &serde_json::Value) -> bool {
+    match data {
+        serde_json::Value::Null => true,
+        serde_json::Value::Object(o) => o.values().all(no_values),
+        serde_json::Value::Array(a) => a.iter().all(no_values),
+        _ => false,
+    }
+}
 
 #[test]
 fn every_node_type_is_in_the_access_table() {

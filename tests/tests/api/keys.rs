@@ -68,7 +68,7 @@ async fn refused(app: &TestApp, token: &str, case: &str) {
 
 async fn spawn(backend: Backend, jwks: &Path) -> Option<TestApp> {
     let database = TestDatabase::create(backend)?;
-    let mut settings = hrc_tests::test_settings(&database.url, database.dir());
+    let mut settings = hrc_tests::test_settings(&database);
     settings.jwt_rs256_key_file = Some(key_file("rsa.pub.pem"));
     settings.jwt_eddsa_key_file = Some(key_file("ed.pub.pem"));
     settings.jwt_jwks_file = Some(jwks.to_path_buf());

@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod communications;
+mod complaints;
 mod demo;
 mod errors;
 mod health;
