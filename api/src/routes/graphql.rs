@@ -67,15 +67,19 @@ fn error(status: StatusCode, format: Format, code: &str, message: &str) -> HttpR
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
-/// Authenticates the caller. No `Authorization` header is the anonymous public; a header that does not verify is
-/// refused with 401, never treated as anonymous.
-fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<RequestContext, Box<HttpResponse>> {
-    let lang = req
-        .headers()
+/// The language `Accept-Language` asks for (English by default).
+pub(crate) fn language(req: &HttpRequest) -> Lang {
+    req.headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Authenticates the caller. No `Authorization` header is the anonymous public; a header that does not verify is
+/// refused with 401, never treated as anonymous.
+fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<RequestContext, Box<HttpResponse>> {
+    let lang = language(req);
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(RequestContext { viewer: None, lang, request_id: String::new() });
     };

@@ -21,4 +21,5 @@ mod situations;
 mod stats;
 mod thesaurus;
 mod visits;
+mod websocket;
 mod writes;

@@ -1,0 +1,151 @@
+//! GraphQL over WebSocket at `GET /graphql` with `Upgrade: websocket`: the `graphql-transport-ws` protocol (the
+//! `graphql-ws` library's) and the older `graphql-ws` (subscriptions-transport-ws).
+//!
+//! A socket authenticates once, in `connection_init`, with the same rules as HTTP: its payload's `Authorization`
+//! (`"Bearer <token>"`, any case of the key) or `token` is checked like a bearer header; a token that does not verify
+//! closes the socket (4403 on graphql-transport-ws) with no reason but "the bearer token is invalid or expired", the
+//! reason going to the log; no token is the anonymous public. Every operation on the socket then runs for that
+//! caller, on the schema its roles select, exactly as an HTTP request would.
+
+use std::sync::{Arc, OnceLock};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
+use async_graphql::{Data, Executor, Request, Response};
+use futures_util::stream::{BoxStream, StreamExt};
+use hrc_db::Database;
+use hrc_schema::{AppSchema, Lang, RequestContext};
+use tracing_actix_web::RequestId;
+
+use crate::startup::AppState;
+
+/// What a socket whose token does not verify is told.
+const REFUSED: &str = "the bearer token is invalid or expired";
+
+/// Runs a socket's operations for the caller its `connection_init` named.
+#[derive(Clone)]
+struct SocketExecutor {
+    schema: AppSchema,
+    db: Database,
+    lang: Lang,
+    request_id: String,
+    /// Set once the connection is initialised: the verified caller, or `None` for the anonymous public.
+    caller: Arc<OnceLock<Option<hrc_schema::auth::Viewer>>>,
+}
+
+impl SocketExecutor {
+    fn context(&self) -> RequestContext {
+        RequestContext {
+            viewer: self.caller.get().cloned().flatten(),
+            lang: self.lang,
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+impl Executor for SocketExecutor {
+    async fn execute(&self, request: Request) -> Response {
+        let mut response = self.schema.execute(self.context(), request, &self.db).await;
+        hrc_schema::error::ensure_codes(&mut response);
+        response
+    }
+
+    fn execute_stream(&self, request: Request, _session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        // There are no subscriptions yet: every operation answers once, as over HTTP.
+        let executor = self.clone();
+        futures_util::stream::once(async move { executor.execute(request).await }).boxed()
+    }
+}
+
+/// The bearer token of a `connection_init` payload, if it carries one.
+fn token_of(payload: &serde_json::Value) -> Option<String> {
+    let object = payload.as_object()?;
+    let value = object
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v)
+        .or_else(|| object.get("token"))?
+        .as_str()?;
+    Some(if value.len() > 7 && value[..7].eq_ignore_ascii_case("bearer ") {
+        value.to_owned()
+    } else {
+        format!("Bearer {value}")
+    })
+}
+
+/// Upgrades the request to a GraphQL WebSocket.
+pub async fn upgrade(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> actix_web::Result<HttpResponse> {
+    let protocol = req
+        .headers()
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|protocols| protocols.split(',').find_map(|p| p.trim().parse::<WebSocketProtocols>().ok()));
+    let Some(protocol) = protocol else {
+        return Ok(HttpResponse::BadRequest()
+            .content_type("application/json")
+            .json(serde_json::json!({ "errors": [{ "message": "ask for the graphql-transport-ws or graphql-ws subprotocol (Sec-WebSocket-Protocol)", "extensions": { "code": "BAD_REQUEST" } }] })));
+    };
+    let (mut response, mut session, messages) = actix_ws::handle(&req, body)?;
+    response
+        .headers_mut()
+        .insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(protocol.sec_websocket_protocol()));
+    let lang = super::graphql::language(&req);
+    let caller = Arc::new(OnceLock::new());
+    let executor = SocketExecutor {
+        schema: state.schema.clone(),
+        db: state.db.clone(),
+        lang,
+        request_id: request_id.to_string(),
+        caller: caller.clone(),
+    };
+    let auth = state.auth.clone();
+    let incoming = messages.filter_map(|message| async move {
+        match message {
+            Ok(actix_ws::Message::Text(text)) => Some(text.as_bytes().to_vec()),
+            Ok(actix_ws::Message::Binary(bytes)) => Some(bytes.to_vec()),
+            _ => None,
+        }
+    });
+    let mut socket = WebSocket::new(executor, Box::pin(incoming), protocol)
+        .on_connection_init(move |payload: serde_json::Value| async move {
+            let viewer = match token_of(&payload) {
+                None => None,
+                Some(header) => match auth.verify_header(&header) {
+                    Ok(viewer) => Some(viewer),
+                    Err(reason) => {
+                        tracing::info!(%reason, "bearer token refused in connection_init");
+                        return Err(async_graphql::Error::new(REFUSED));
+                    }
+                },
+            };
+            let _ = caller.set(viewer);
+            Ok(Data::default())
+        })
+        .keepalive_timeout(std::time::Duration::from_secs(60));
+    actix_web::rt::spawn(async move {
+        while let Some(message) = socket.next().await {
+            let sent = match message {
+                WsMessage::Text(text) => session.text(text).await,
+                WsMessage::Close(code, reason) => {
+                    // async-graphql closes a refused connection_init with 1002; graphql-transport-ws asks for 4403.
+                    let code = if code == 1002 && reason == REFUSED { 4403 } else { code };
+                    let _ = session
+                        .close(Some(actix_ws::CloseReason { code: code.into(), description: Some(reason) }))
+                        .await;
+                    return;
+                }
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+        let _ = session.close(None).await;
+    });
+    Ok(response)
+}
