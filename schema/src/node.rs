@@ -46,7 +46,9 @@ pub enum Node {
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
 pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Option<Node>, ApiError> {
     let (type_name, key) = ids::decode(field, id)?;
-    let unknown = || ApiError::bad_input(field, format!("{:?} is not an ID issued by this API", id.as_str()));
+    // An ID of a record that is not a node (such as a confidential complaint record) is refused the same way whether
+    // or not the record exists, and whoever asks: `node` never reaches the confidential store.
+    let unknown = || ApiError::bad_input(field, format!("{:?} is not the ID of a node", id.as_str()));
     // A record of a type the caller may not see answers as one that does not exist; a type the access table does
     // not list is never reached (a test keeps every `Node` type in the table).
     match crate::access::NODE_TYPES.iter().any(|(name, _)| *name == type_name) {

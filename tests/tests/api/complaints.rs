@@ -270,6 +270,20 @@ async fn the_bureau_sees_only_situations_referred_to_the_council(app: TestApp) {
         .query_as(&format!(r#"{{ complaintCommunication(id: "{NONE_COMMUNICATION}") {{ reference }} }}"#), Some(&wg))
         .await;
     assert_eq!(data["complaintCommunication"], Value::Null);
+    // `node` and `nodes` never reach the confidential store, whoever asks: its records are not nodes, and an ID of one
+    // gets the same refusal whether the record exists or not.
+    let real = referred["id"].as_str().unwrap();
+    for token in [None, Some(wg.as_str()), Some(secretariat.as_str()), Some(bureau.as_str())] {
+        for id in [real, NONE_COMMUNICATION, referred["situation"]["id"].as_str().unwrap(), NONE_SITUATION] {
+            let (_, body) = app.post(&json!({ "query": format!(r#"{{ node(id: "{id}") {{ id }} }}"#) }), token).await;
+            assert_eq!(first_code(&body), "BAD_USER_INPUT", "{body}");
+            assert_eq!(body["data"], Value::Null);
+            assert!(body["errors"][0]["message"].as_str().unwrap().ends_with("is not the ID of a node"));
+            let (_, body) =
+                app.post(&json!({ "query": format!(r#"{{ nodes(ids: ["{id}"]) {{ id }} }}"#) }), token).await;
+            assert_eq!(first_code(&body), "BAD_USER_INPUT", "{body}");
+        }
+    }
 }
 
 async fn authors_are_the_secretariats_alone(app: TestApp) {
