@@ -488,6 +488,144 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    funds (id) {
+        id -> BigInt,
+        key -> Text,
+        kind -> Text,
+        status -> Text,
+        name_en -> Text,
+        name_zh -> Nullable<Text>,
+        currency -> Text,
+        has_committee -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_committee_members (id) {
+        id -> BigInt,
+        fund_id -> BigInt,
+        country_id -> BigInt,
+        regional_group_id -> BigInt,
+        term_starts_on -> Date,
+        term_ends_on -> Date,
+        representatives -> Text,
+        serving -> Bool,
+        fictional -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_criteria_versions (id) {
+        id -> BigInt,
+        fund_id -> BigInt,
+        number -> Integer,
+        adopted_on -> Date,
+        fictional -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_criteria (id) {
+        id -> BigInt,
+        criteria_version_id -> BigInt,
+        key -> Text,
+        description -> Text,
+        max_score -> Integer,
+    }
+}
+
+diesel::table! {
+    fund_requests (id) {
+        id -> BigInt,
+        key -> Text,
+        fund_id -> BigInt,
+        country_id -> BigInt,
+        title -> Text,
+        needs_assessment -> Text,
+        partners -> Text,
+        attachments -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        status -> Text,
+        criteria_version_id -> Nullable<BigInt>,
+        submitted_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
+        decision_reasons -> Nullable<Text>,
+        approved_minor -> Nullable<BigInt>,
+        fictional -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_request_recommendations (request_id, recommendation_id) {
+        request_id -> BigInt,
+        recommendation_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    fund_request_events (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        occurred_at -> Timestamp,
+        comment -> Text,
+    }
+}
+
+diesel::table! {
+    fund_reviews (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        member_id -> BigInt,
+        reviewer -> Text,
+        recommendation -> Text,
+        comment -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_review_scores (review_id, criterion_id) {
+        review_id -> BigInt,
+        criterion_id -> BigInt,
+        score -> Integer,
+    }
+}
+
+diesel::table! {
+    fund_disbursements (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        amount_minor -> BigInt,
+        disbursed_on -> Date,
+        reference -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(fund_request_recommendations -> fund_requests (request_id));
+diesel::joinable!(fund_request_recommendations -> recommendations (recommendation_id));
+diesel::joinable!(fund_requests -> countries (country_id));
+diesel::joinable!(fund_review_scores -> fund_reviews (review_id));
+diesel::joinable!(fund_review_scores -> fund_criteria (criterion_id));
+diesel::joinable!(fund_reviews -> fund_committee_members (member_id));
 diesel::joinable!(complaint_public_examinations -> countries (country_id));
 diesel::joinable!(cluster_recommendations -> recommendation_clusters (cluster_id));
 diesel::joinable!(cluster_recommendations -> recommendations (recommendation_id));
@@ -547,4 +685,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     knowledge_item_terms,
     complaint_public_figures,
     complaint_public_examinations,
+    funds,
+    fund_committee_members,
+    fund_criteria_versions,
+    fund_criteria,
+    fund_requests,
+    fund_request_recommendations,
+    fund_request_events,
+    fund_reviews,
+    fund_review_scores,
+    fund_disbursements,
 );

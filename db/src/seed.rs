@@ -16,10 +16,10 @@ use crate::models::{
     Organ, ResolutionStatus, SessionBody, SituationEventKind, TermFacet, UnStatus, Vote,
 };
 use crate::schema::{
-    complaint_public_figures, countries, country_situations, knowledge_item_terms, knowledge_items, mandate_holders,
-    mandates, mechanisms, recommendation_terms, recommendations, regional_groups, reports, resolution_sponsors,
-    resolution_votes, resolutions, sdg_goals, sdg_targets, sessions, situation_bodies, situation_events,
-    thesaurus_terms,
+    complaint_public_figures, countries, country_situations, funds, knowledge_item_terms, knowledge_items,
+    mandate_holders, mandates, mechanisms, recommendation_terms, recommendations, regional_groups, reports,
+    resolution_sponsors, resolution_votes, resolutions, sdg_goals, sdg_targets, sessions, situation_bodies,
+    situation_events, thesaurus_terms,
 };
 use crate::DbConnection;
 
@@ -41,6 +41,7 @@ const COUNTRY_SITUATIONS: &str = include_str!("../seed/country_situations.csv");
 const SITUATION_EVENTS: &str = include_str!("../seed/situation_events.csv");
 const KNOWLEDGE_ITEMS: &str = include_str!("../seed/knowledge_items.csv");
 const COMPLAINT_PUBLIC_FIGURES: &str = include_str!("../seed/complaint_public_figures.csv");
+const FUNDS: &str = include_str!("../seed/funds.csv");
 
 const COUNTRIES_SOURCE: &str = "UN list of Member States and non-member observer States; ISO 3166-1 alpha-3 codes; \
 UN regional groups (the United States of America attends the Western European and other States group and is counted \
@@ -182,6 +183,7 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         load_situations(conn, stamp, &mut report)?;
         load_knowledge(conn, stamp, &mut report)?;
         load_complaint_figures(conn, stamp, &mut report)?;
+        load_funds(conn, stamp, &mut report)?;
         Ok(report)
     })
 }
@@ -1601,5 +1603,50 @@ fn load_complaint_figures(
         .map(|(id, row)| (row.key.clone(), (id, row)))
         .collect();
     apply!(conn, complaint_public_figures, plan(existing, desired, report), stamp, report);
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Insertable, AsChangeset, Queryable)]
+#[diesel(table_name = funds, treat_none_as_null = true)]
+struct NewFund {
+    key: String,
+    kind: String,
+    status: String,
+    name_en: String,
+    name_zh: Option<String>,
+    currency: String,
+    has_committee: bool,
+    source: String,
+}
+
+/// The Implementation Fund A/HRC/43/37 proposes and the voluntary funds resolution 36/29 names.
+fn load_funds(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut SeedReport) -> Result<(), SeedError> {
+    const FILE: &str = "funds.csv";
+    let mut desired = Vec::new();
+    for (i, row) in records::<NewFund>(FILE, FUNDS)?.into_iter().enumerate() {
+        crate::models::FundKind::parse(&row.kind).ok_or_else(|| invalid(FILE, i, format!("kind {:?}", row.kind)))?;
+        crate::models::FundStatus::parse(&row.status)
+            .ok_or_else(|| invalid(FILE, i, format!("status {:?}", row.status)))?;
+        desired.push((row.key.clone(), row));
+    }
+    let existing = funds::table
+        .select((
+            funds::id,
+            (
+                funds::key,
+                funds::kind,
+                funds::status,
+                funds::name_en,
+                funds::name_zh,
+                funds::currency,
+                funds::has_committee,
+                funds::source,
+            ),
+        ))
+        .load::<(i64, NewFund)>(conn)?
+        .into_iter()
+        .map(|(id, row)| (row.key.clone(), (id, row)))
+        .collect();
+    apply!(conn, funds, plan(existing, desired, report), stamp, report);
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod communication;
 pub mod complaint_public;
+pub mod fund;
 pub mod holder;
 pub mod mechanism;
 pub mod national;
@@ -17,6 +18,7 @@ pub mod write;
 
 pub use communication::{Communication, CommunicationFilter};
 pub use complaint_public::{NewPublicExamination, PublicExamination, PublicFigure};
+pub use fund::{FundKind, FundStatus};
 pub use holder::{HolderChanges, MandateHolder, MandateRenewal, NewMandateHolder};
 pub use mechanism::{Mandate, MandateChanges, MandateFilter, Mechanism, MechanismChanges, MechanismFilter, NewMandate};
 pub use national::{

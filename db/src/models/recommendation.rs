@@ -391,6 +391,17 @@ impl Recommendation {
             .load(conn)
     }
 
+    /// The recommendations that several fund requests target, as (request, recommendation) pairs.
+    pub fn of_fund_requests(conn: &mut DbConnection, request_ids: &[i64]) -> QueryResult<Vec<(i64, Recommendation)>> {
+        use crate::schema::fund_request_recommendations;
+        fund_request_recommendations::table
+            .inner_join(recommendations::table)
+            .filter(fund_request_recommendations::request_id.eq_any(request_ids))
+            .order((fund_request_recommendations::request_id, recommendations::id))
+            .select((fund_request_recommendations::request_id, Recommendation::as_select()))
+            .load(conn)
+    }
+
     /// The SDG target ids of several recommendations at once, as (recommendation, target) pairs.
     pub fn sdg_target_links(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, super::SdgTarget)>> {
         recommendation_sdg_targets::table

@@ -1,0 +1,12 @@
+DROP TABLE fund_disbursements;
+DROP TABLE fund_review_scores;
+DROP TABLE fund_reviews;
+DROP TABLE fund_request_events;
+DROP TABLE fund_request_recommendations;
+DROP TABLE fund_requests;
+DROP TABLE fund_criteria;
+DROP TABLE fund_criteria_versions;
+DROP TABLE fund_committee_members;
+DROP TABLE funds;
+DROP FUNCTION fund_disbursements_within_approved();
+DROP FUNCTION fund_append_only();

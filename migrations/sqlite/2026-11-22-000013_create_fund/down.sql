@@ -1,0 +1,10 @@
+DROP TABLE fund_disbursements;
+DROP TABLE fund_review_scores;
+DROP TABLE fund_reviews;
+DROP TABLE fund_request_events;
+DROP TABLE fund_request_recommendations;
+DROP TABLE fund_requests;
+DROP TABLE fund_criteria;
+DROP TABLE fund_criteria_versions;
+DROP TABLE fund_committee_members;
+DROP TABLE funds;
