@@ -163,6 +163,17 @@ fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
+    // A fictional pipeline of fund requests, for dashboard teams.
+    let fund = hrc_db::models::fund::demo(&mut conn, seed)
+        .map_err(|e| anyhow::anyhow!("generating the fictional fund pipeline: {e:?}"))?;
+    if fund.already_loaded {
+        println!("the fictional fund pipeline is already loaded: nothing added");
+    } else {
+        println!(
+            "fund pipeline (FICTIONAL): {} requests in every status, {} reviews, {} disbursements",
+            fund.requests, fund.reviews, fund.disbursements
+        );
+    }
     // Fictional complaint communications in the confidential store, so that its workflow can be tried.
     let countries = hrc_db::models::Country::iso_codes(&mut conn)?;
     let mut store = hrc_db::confidential::establish(&settings.confidential_database_url)?;

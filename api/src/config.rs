@@ -62,6 +62,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Query shape limits (`HRC_MAX_DEPTH`, `HRC_MAX_COMPLEXITY`).
     pub limits: Limits,
+    /// Reviews by committee members not of the requesting State that a fund decision needs (`HRC_FUND_QUORUM`).
+    pub fund_quorum: i64,
 }
 
 const MIN_SECRET_BYTES: usize = 32;
@@ -130,7 +132,14 @@ impl Settings {
                 complexity: parsed("HRC_MAX_COMPLEXITY", defaults.complexity)?,
                 recursive_depth: defaults.recursive_depth,
             },
+            fund_quorum: parsed("HRC_FUND_QUORUM", 3)?,
         };
+        if !(1..=5).contains(&settings.fund_quorum) {
+            return Err(ConfigError::Invalid {
+                name: "HRC_FUND_QUORUM",
+                message: "from 1 to 5 (the committee has five members)".into(),
+            });
+        }
         if settings.environment == Environment::Production
             && var("CONFIDENTIAL_DATABASE_URL").is_none()
             && hrc_db::Backend::from_url(&settings.database_url) == hrc_db::Backend::Postgres

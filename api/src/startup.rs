@@ -141,7 +141,9 @@ impl Application {
         let prepared = prepare_database(settings, true)?;
         let db = connect_pool(settings)?;
         let store = connect_store(settings)?;
-        let schema = hrc_schema::build(db.clone(), store.clone(), &settings.limits);
+        let policy = hrc_schema::fund::FundPolicy { quorum: settings.fund_quorum };
+        let events = hrc_schema::events::FundEvents::start(db.clone(), &settings.database_url);
+        let schema = hrc_schema::build(db.clone(), store.clone(), events, &settings.limits, policy);
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let backend = db.backend();

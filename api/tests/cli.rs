@@ -322,3 +322,62 @@ fn the_confidential_store_must_be_apart_from_the_public_database() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("CONFIDENTIAL_DATABASE_URL"), "{stderr}");
 }
+
+/// An event raised through one `hrc-api` process reaches a subscriber of another, through PostgreSQL.
+#[test]
+fn a_fund_event_raised_on_one_process_reaches_a_subscriber_of_another() {
+    let Some(database) = TestDatabase::create(Backend::Postgres) else { return };
+    const SECRET: &str = "a-shared-test-secret-of-at-least-32-bytes";
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let start = |dir: &Path| {
+        let mut command = hrc(dir, &database.url);
+        command.env("HRC_JWT_SECRET", SECRET);
+        Server::start_over(command, "warn", Stdio::inherit())
+    };
+    let (a, b) = (start(dir_a.path()), start(dir_b.path()));
+    let mint = |args: &[&str]| {
+        let output =
+            hrc(dir_a.path(), &database.url).env("HRC_JWT_SECRET", SECRET).arg("token").args(args).output().unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let fund_secretariat = mint(&["--sub", "fs", "--role", "fund_secretariat"]);
+    let focal = mint(&["--sub", "focal-npl", "--role", "state_focal_point", "--country", "NPL"]);
+
+    // Subscribe on A.
+    use tungstenite::client::IntoClientRequest;
+    let mut request = format!("{}/graphql", a.base.replace("http://", "ws://")).into_client_request().unwrap();
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tungstenite::connect(request).expect("the socket opens");
+    if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_ref() {
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    }
+    let send = |socket: &mut tungstenite::WebSocket<_>, value: Value| {
+        socket.send(tungstenite::Message::Text(value.to_string().into())).unwrap()
+    };
+    let read = |socket: &mut tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>| loop {
+        match socket.read().expect("a message within 10 s") {
+            tungstenite::Message::Text(text) => break serde_json::from_str::<Value>(&text).unwrap(),
+            _ => continue,
+        }
+    };
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "token": fund_secretariat } }));
+    assert_eq!(read(&mut socket)["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "type": "subscribe", "id": "s", "payload": { "query": "subscription { fundRequestEvents { key change } }" } }),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+
+    // Raise the event through B.
+    let (status, body) = b.query(
+        r#"mutation { createFundRequest(input: { fund: "implementation-fund", title: "FICTIONAL cross-process test",
+            needsAssessment: "FICTIONAL", amount: "1000.00", currency: "USD" }) { key } }"#,
+        Some(&focal),
+    );
+    assert_eq!(status, 200, "{body}");
+    let key = body["data"]["createFundRequest"]["key"].as_str().expect("created").to_owned();
+    let event = read(&mut socket);
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(event["payload"]["data"]["fundRequestEvents"], json!({ "key": key, "change": "CREATED" }));
+    assert!(a.stop() && b.stop());
+}

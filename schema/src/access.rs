@@ -17,7 +17,7 @@ pub enum Access {
 /// One row of the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// `Query.<field>` or `Mutation.<field>`, or `<Type>.<field>` for a field whose access differs from the paths
+    /// `Query.<field>`, `Mutation.<field>` or `Subscription.<field>`, or `<Type>.<field>` for a field whose access differs from the paths
     /// that reach its type.
     pub path: &'static str,
     pub access: Access,
@@ -34,6 +34,9 @@ const fn roles(path: &'static str, roles: &'static [Role]) -> Rule {
 }
 
 const SECRETARIAT: &[Role] = &[Role::Secretariat];
+const FUND_SECRETARIAT: &[Role] = &[Role::FundSecretariat];
+const FUND_READERS: &[Role] =
+    &[Role::StateFocalPoint, Role::FundCommittee, Role::FundSecretariat, Role::Secretariat, Role::CouncilBureau];
 const COMPLAINT_STAFF: &[Role] = &[Role::ComplaintWg, Role::ComplaintSecretariat];
 const COMPLAINT_SECRETARIAT: &[Role] = &[Role::ComplaintSecretariat];
 const COMPLAINT_STAFF_AND_BUREAU: &[Role] = &[Role::ComplaintWg, Role::ComplaintSecretariat, Role::CouncilBureau];
@@ -93,6 +96,37 @@ pub const RULES: &[Rule] = &[
     roles("Mutation.summariseComplaintSituation", COMPLAINT_STAFF),
     roles("Mutation.recordComplaintCouncilDecision", COMPLAINT_SECRETARIAT),
     roles("Mutation.publishComplaintExamination", COMPLAINT_SECRETARIAT),
+    // The Implementation Fund: funds and grants are public; requests are read as DESIGN.md's table says (a State's
+    // focal point its own, row-scoped; the committee, the secretariat and the Bureau once submitted; the fund's
+    // secretariat all), and individual reviews are the fund secretariat's and the committee's (blind).
+    public("Query.funds"),
+    public("Query.fund"),
+    public("Query.fundGrants"),
+    public("Query.fundGrantTotals"),
+    Rule { path: "Query.fundRequests", access: Access::Roles(FUND_READERS), row_scoped: true },
+    Rule { path: "Query.fundRequest", access: Access::Roles(FUND_READERS), row_scoped: true },
+    roles("FundRequest.reviews", &[Role::FundCommittee, Role::FundSecretariat]),
+    Rule { path: "Mutation.createFundRequest", access: Access::Roles(&[Role::StateFocalPoint]), row_scoped: true },
+    Rule { path: "Mutation.updateFundRequest", access: Access::Roles(&[Role::StateFocalPoint]), row_scoped: true },
+    Rule { path: "Mutation.submitFundRequest", access: Access::Roles(&[Role::StateFocalPoint]), row_scoped: true },
+    Rule {
+        path: "Mutation.answerFundInformationRequest",
+        access: Access::Roles(&[Role::StateFocalPoint]),
+        row_scoped: true,
+    },
+    Rule {
+        path: "Mutation.withdrawFundRequest",
+        access: Access::Roles(&[Role::StateFocalPoint, Role::FundSecretariat]),
+        row_scoped: true,
+    },
+    roles("Mutation.moveFundRequest", FUND_SECRETARIAT),
+    Rule { path: "Subscription.fundRequestEvents", access: Access::Roles(FUND_READERS), row_scoped: true },
+    Rule { path: "Mutation.submitFundReview", access: Access::Roles(&[Role::FundCommittee]), row_scoped: true },
+    roles("Mutation.decideFundRequest", FUND_SECRETARIAT),
+    roles("Mutation.recordFundDisbursement", FUND_SECRETARIAT),
+    roles("Mutation.appointFundCommitteeMember", FUND_SECRETARIAT),
+    roles("Mutation.endFundCommitteeTerm", FUND_SECRETARIAT),
+    roles("Mutation.adoptFundCriteria", FUND_SECRETARIAT),
     roles("Mutation.createRecommendation", SECRETARIAT),
     roles("Mutation.updateRecommendation", SECRETARIAT),
     Rule {

@@ -12,6 +12,8 @@ pub mod access;
 pub mod auth;
 pub mod complaint;
 pub mod error;
+pub mod events;
+pub mod fund;
 pub mod ids;
 pub mod lang;
 pub mod loaders;
@@ -23,7 +25,9 @@ pub mod scalars;
 pub mod types;
 pub mod writes;
 
-use async_graphql::{EmptySubscription, Request, Response, Schema};
+use async_graphql::{Request, Response, Schema};
+use events::SubscriptionRoot;
+use futures_util::stream::BoxStream;
 use hrc_db::confidential::ConfidentialStore;
 use hrc_db::Database;
 
@@ -32,13 +36,13 @@ pub use lang::Lang;
 pub use query::QueryRoot;
 
 /// The schema everyone without business in the confidential complaint procedure gets.
-pub type PublicSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type PublicSchema = Schema<QueryRoot, mutation::MutationRoot, SubscriptionRoot>;
 
 pub use mutation::ComplaintMutationRoot;
 pub use query::ComplaintQueryRoot;
 
 /// The schema complaint-procedure staff and the Council's Bureau get.
-pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, EmptySubscription>;
+pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot>;
 
 /// Both schemas; each request runs on the one its caller's roles select.
 #[derive(Clone)]
@@ -56,6 +60,22 @@ impl AppSchema {
             self.complaint.execute(request).await
         } else {
             self.public.execute(request).await
+        }
+    }
+
+    /// Runs an operation of any kind (a subscription yields many responses) for the caller of `context`.
+    pub fn execute_stream(
+        &self,
+        context: RequestContext,
+        request: Request,
+        db: &Database,
+    ) -> BoxStream<'static, Response> {
+        let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
+        let request = context.attach(request, db);
+        if confidential {
+            Box::pin(self.complaint.execute_stream(request))
+        } else {
+            Box::pin(self.public.execute_stream(request))
         }
     }
 }
@@ -81,26 +101,36 @@ impl Default for Limits {
     }
 }
 
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), mutation::MutationRoot::default(), EmptySubscription)
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), mutation::MutationRoot::default(), SubscriptionRoot)
         .extension(error::ErrorCodes)
 }
 
-fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, ComplaintMutationRoot, EmptySubscription> {
-    Schema::build(ComplaintQueryRoot::default(), ComplaintMutationRoot::default(), EmptySubscription)
+fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot> {
+    Schema::build(ComplaintQueryRoot::default(), ComplaintMutationRoot::default(), SubscriptionRoot)
         .extension(error::ErrorCodes)
 }
 
 /// Builds both schemas: the public one over the public database, the complaint one with the confidential store too.
-pub fn build(db: Database, store: ConfidentialStore, limits: &Limits) -> AppSchema {
+pub fn build(
+    db: Database,
+    store: ConfidentialStore,
+    events: events::FundEvents,
+    limits: &Limits,
+    policy: fund::FundPolicy,
+) -> AppSchema {
     let public = builder()
         .data(db.clone())
+        .data(policy)
+        .data(events.clone())
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
     let complaint = complaint_builder()
         .data(db)
+        .data(policy)
+        .data(events)
         .data(complaint::Store(store))
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)

@@ -283,6 +283,10 @@ linked_loader!(
     RecommendationsOfCluster => hrc_db::models::Recommendation, hrc_db::models::Recommendation::of_clusters
 );
 linked_loader!(
+    /// The recommendations a fund request targets.
+    RecommendationsOfFundRequest => hrc_db::models::Recommendation, hrc_db::models::Recommendation::of_fund_requests
+);
+linked_loader!(
     /// The thesaurus terms of a knowledge-hub entry.
     TermsOfKnowledgeItem => hrc_db::models::ThesaurusTerm, hrc_db::models::KnowledgeItem::term_links
 );

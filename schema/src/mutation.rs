@@ -131,7 +131,7 @@ pub struct CreateRecommendationInput {
 /// Entry points for writing.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(RecommendationMutation, crate::writes::RegistryMutation);
+pub struct MutationRoot(RecommendationMutation, crate::writes::RegistryMutation, crate::fund::FundMutation);
 
 /// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
 #[derive(async_graphql::MergedObject, Default)]
@@ -139,6 +139,7 @@ pub struct MutationRoot(RecommendationMutation, crate::writes::RegistryMutation)
 pub struct ComplaintMutationRoot(
     RecommendationMutation,
     crate::writes::RegistryMutation,
+    crate::fund::FundMutation,
     crate::complaint::ComplaintMutation,
 );
 

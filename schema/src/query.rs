@@ -31,6 +31,7 @@ pub struct QueryRoot(
     SituationQuery,
     NationalQuery,
     crate::complaint::ComplaintPublicQuery,
+    crate::fund::FundQuery,
 );
 
 /// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's. (Merged
@@ -44,6 +45,7 @@ pub struct ComplaintQueryRoot(
     SituationQuery,
     NationalQuery,
     crate::complaint::ComplaintPublicQuery,
+    crate::fund::FundQuery,
     crate::complaint::ComplaintQuery,
 );
 

@@ -176,3 +176,54 @@ pub async fn move_complaint(
         .await;
     data["moveComplaintCommunication"].clone()
 }
+
+/// Adopts two assistance criteria (`alignment`, `feasibility`, each scored 0 to 5) for the Implementation Fund, in
+/// force from 2024-01-01, as the fund's secretariat.
+pub async fn fund_criteria(app: &crate::TestApp) {
+    let token = app.token("fund-secretariat", &["fund_secretariat"], None);
+    app.query_as(
+        r#"mutation { adoptFundCriteria(fund: "implementation-fund", adoptedOn: "2024-01-01", criteria: [
+            { key: "alignment", description: "FICTIONAL test criterion: targets the State's own recommendations", maxScore: 5 },
+            { key: "feasibility", description: "FICTIONAL test criterion: can be done with the amount asked", maxScore: 5 }
+        ]) { number } }"#,
+        Some(&token),
+    )
+    .await;
+}
+
+/// A draft request to the Implementation Fund by `country`'s focal point, targeting `recommendations` (keys), for
+/// 125,000.00 USD; returns `{ id key version status }`.
+pub async fn fund_draft(app: &crate::TestApp, country: &str, recommendations: &[&str]) -> serde_json::Value {
+    let token = app.token(&format!("focal-{country}"), &["state_focal_point"], Some(country));
+    let keys = serde_json::to_string(recommendations).unwrap();
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ createFundRequest(input: {{ fund: "implementation-fund", title: "FICTIONAL test request",
+                    needsAssessment: "FICTIONAL needs", partners: ["UNDP country office"], attachments: ["A/HRC/43/37"],
+                    amount: "125000.00", currency: "USD", recommendations: {keys} }}) {{ id key version status }} }}"#
+            ),
+            Some(&token),
+        )
+        .await;
+    data["createFundRequest"].clone()
+}
+
+/// Criteria adopted, and a request by `country` submitted to the Implementation Fund; returns `{ id key version
+/// status }`.
+pub async fn submitted_fund_request(app: &crate::TestApp, country: &str) -> serde_json::Value {
+    fund_criteria(app).await;
+    let draft = fund_draft(app, country, &[]).await;
+    let token = app.token(&format!("focal-{country}"), &["state_focal_point"], Some(country));
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ submitFundRequest(id: "{}", expectedVersion: {}) {{ id key version status }} }}"#,
+                draft["id"].as_str().unwrap(),
+                draft["version"]
+            ),
+            Some(&token),
+        )
+        .await;
+    data["submitFundRequest"].clone()
+}

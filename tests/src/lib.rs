@@ -210,6 +210,7 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
         pool_size: 4,
         workers: Some(1),
         limits: hrc_schema::Limits::default(),
+        fund_quorum: 3,
     }
 }
 
@@ -296,6 +297,47 @@ pub fn assert_errors_have_codes(body: &Value) {
                 "an error without extensions.code: {error}"
             );
             assert!(error["message"].as_str().is_some(), "an error without a message: {error}");
+        }
+    }
+}
+
+/// Opens a GraphQL WebSocket (`graphql-transport-ws`) to the server, initialised with `token`, subscribes to `query`,
+/// and returns the first message about it: `Some` of a `next` or `error` message, `None` if none came within
+/// `wait` (a subscription that is open and has nothing yet). A connection refused at `connection_init` gives
+/// `Some` of `{ "type": "closed", "code": <close code> }`.
+pub async fn ws_first(app: &TestApp, token: Option<&str>, query: &str, wait: Duration) -> Option<Value> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut request = app.url("/graphql").replace("http://", "ws://").into_client_request().unwrap();
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("the socket opens");
+    let payload = match token {
+        Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
+        None => json!({}),
+    };
+    let init = json!({ "type": "connection_init", "payload": payload });
+    socket.send(Message::Text(init.to_string().into())).await.unwrap();
+    let subscribe = json!({ "type": "subscribe", "id": "1", "payload": { "query": query } });
+    let mut subscribed = false;
+    loop {
+        let next = tokio::time::timeout(wait, socket.next()).await;
+        match next {
+            Err(_) => return None,
+            Ok(Some(Ok(Message::Text(text)))) => {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if message["type"] == "connection_ack" && !subscribed {
+                    socket.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+                    subscribed = true;
+                } else if message["type"] == "next" || message["type"] == "error" {
+                    return Some(message);
+                }
+            }
+            Ok(Some(Ok(Message::Close(frame)))) => {
+                return Some(json!({ "type": "closed", "code": frame.map(|f| u16::from(f.code)).unwrap_or(0) }))
+            }
+            Ok(Some(Ok(_))) => {}
+            Ok(_) => return Some(json!({ "type": "closed", "code": 0 })),
         }
     }
 }

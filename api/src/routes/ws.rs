@@ -5,7 +5,7 @@
 //! (`"Bearer <token>"`, any case of the key) or `token` is checked like a bearer header; a token that does not verify
 //! closes the socket (4403 on graphql-transport-ws) with no reason but "the bearer token is invalid or expired", the
 //! reason going to the log; no token is the anonymous public. Every operation on the socket then runs for that
-//! caller, on the schema its roles select, exactly as an HTTP request would.
+//! caller, on the schema its roles select, exactly as an HTTP request would; subscriptions stream their events.
 
 use std::sync::{Arc, OnceLock};
 
@@ -52,9 +52,13 @@ impl Executor for SocketExecutor {
     }
 
     fn execute_stream(&self, request: Request, _session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
-        // There are no subscriptions yet: every operation answers once, as over HTTP.
-        let executor = self.clone();
-        futures_util::stream::once(async move { executor.execute(request).await }).boxed()
+        self.schema
+            .execute_stream(self.context(), request, &self.db)
+            .map(|mut response| {
+                hrc_schema::error::ensure_codes(&mut response);
+                response
+            })
+            .boxed()
     }
 }
 

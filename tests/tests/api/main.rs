@@ -6,6 +6,7 @@ mod communications;
 mod complaints;
 mod demo;
 mod errors;
+mod fund;
 mod health;
 mod keys;
 mod mechanisms;

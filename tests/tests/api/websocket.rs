@@ -109,7 +109,63 @@ async fn a_socket_with_a_bad_token_is_closed_at_connection_init(app: TestApp) {
     }
 }
 
+async fn subscribe(app: &TestApp, token: &str, query: &str) -> Socket {
+    let mut socket = connect(app).await;
+    assert_eq!(init(&mut socket, json!({ "token": token })).await, Ok(json!({ "type": "connection_ack" })));
+    let subscribe = json!({ "type": "subscribe", "id": "s", "payload": { "query": query } });
+    socket.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+    socket
+}
+
+/// The next event on a subscription, or `None` if none comes within a second.
+async fn event(socket: &mut Socket) -> Option<Value> {
+    match tokio::time::timeout(std::time::Duration::from_secs(1), next(socket)).await {
+        Ok(Ok(message)) => {
+            assert_eq!(message["type"], "next", "{message}");
+            Some(message["payload"]["data"]["fundRequestEvents"].clone())
+        }
+        _ => None,
+    }
+}
+
+async fn fund_pipeline_events_reach_the_subscribers_who_may_see_them(app: TestApp) {
+    hrc_tests::fixtures::fund_criteria(&app).await;
+    let query = "subscription { fundRequestEvents { key status change country { isoCode } } }";
+    let mut secretariat = subscribe(&app, &app.token("fs", &["fund_secretariat"], None), query).await;
+    let mut committee = subscribe(&app, &app.token("delegate", &["fund_committee"], Some("POL")), query).await;
+    let mut nepal = subscribe(&app, &app.token("focal-npl", &["state_focal_point"], Some("NPL")), query).await;
+    let mut algeria = subscribe(&app, &app.token("focal-dza", &["state_focal_point"], Some("DZA")), query).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let draft = hrc_tests::fixtures::fund_draft(&app, "NPL", &[]).await;
+    let key = draft["key"].as_str().unwrap().to_owned();
+    let created = json!({ "key": key, "status": "DRAFT", "change": "CREATED", "country": { "isoCode": "NPL" } });
+    assert_eq!(event(&mut secretariat).await, Some(created.clone()));
+    assert_eq!(event(&mut nepal).await, Some(created));
+    let focal = app.token("focal-npl", &["state_focal_point"], Some("NPL"));
+    app.query_as(
+        &format!(
+            r#"mutation {{ submitFundRequest(id: "{}", expectedVersion: 1) {{ status }} }}"#,
+            draft["id"].as_str().unwrap()
+        ),
+        Some(&focal),
+    )
+    .await;
+    let submitted =
+        json!({ "key": key, "status": "SUBMITTED", "change": "STATUS_CHANGED", "country": { "isoCode": "NPL" } });
+    assert_eq!(event(&mut secretariat).await, Some(submitted.clone()));
+    assert_eq!(event(&mut nepal).await, Some(submitted.clone()));
+    // The committee never saw the draft: its first event is the submission.
+    assert_eq!(event(&mut committee).await, Some(submitted));
+    // Another State's focal point sees nothing of Nepal's request.
+    assert_eq!(event(&mut algeria).await, None);
+    // The public may not subscribe.
+    let refused = hrc_tests::ws_first(&app, None, query, std::time::Duration::from_secs(2)).await.expect("an answer");
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
+}
+
 on_both_backends!(
+    fund_pipeline_events_reach_the_subscribers_who_may_see_them,
     a_socket_runs_operations_for_the_caller_its_connection_init_names,
     a_socket_with_a_bad_token_is_closed_at_connection_init,
 );
