@@ -60,7 +60,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// HTTP worker threads (`HRC_WORKERS`); default one per core.
     pub workers: Option<usize>,
-    /// Query shape limits (`HRC_MAX_DEPTH`, `HRC_MAX_COMPLEXITY`).
+    /// Query shape limits (`HRC_MAX_DEPTH`, `HRC_MAX_COMPLEXITY`, `HRC_MAX_DOCUMENT_BYTES`, `HRC_MAX_ALIASES`,
+    /// `HRC_REQUEST_TIMEOUT_MS`, `HRC_ANONYMOUS_INTROSPECTION`).
     pub limits: Limits,
     /// Reviews by committee members not of the requesting State that a fund decision needs (`HRC_FUND_QUORUM`).
     pub fund_quorum: i64,
@@ -131,6 +132,17 @@ impl Settings {
                 depth: parsed("HRC_MAX_DEPTH", defaults.depth)?,
                 complexity: parsed("HRC_MAX_COMPLEXITY", defaults.complexity)?,
                 recursive_depth: defaults.recursive_depth,
+                document_bytes: parsed("HRC_MAX_DOCUMENT_BYTES", defaults.document_bytes)?,
+                aliases: parsed("HRC_MAX_ALIASES", defaults.aliases)?,
+                timeout: std::time::Duration::from_millis(parsed(
+                    "HRC_REQUEST_TIMEOUT_MS",
+                    defaults.timeout.as_millis() as u64,
+                )?),
+                // Production hides the schema's shape from the anonymous public unless asked to show it.
+                anonymous_introspection: parsed(
+                    "HRC_ANONYMOUS_INTROSPECTION",
+                    environment == Environment::Development,
+                )?,
             },
             fund_quorum: parsed("HRC_FUND_QUORUM", 3)?,
         };

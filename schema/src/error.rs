@@ -21,6 +21,7 @@ pub mod code {
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
+    pub const TIMEOUT: &str = "TIMEOUT";
     pub const INTERNAL: &str = "INTERNAL";
 }
 

@@ -16,6 +16,7 @@ pub mod events;
 pub mod fund;
 pub mod ids;
 pub mod lang;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
@@ -44,22 +45,43 @@ pub use query::ComplaintQueryRoot;
 /// The schema complaint-procedure staff and the Council's Bureau get.
 pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot>;
 
-/// Both schemas; each request runs on the one its caller's roles select.
+/// The schemas; each request runs on the one its caller selects: the complaint schema for complaint roles and the
+/// Bureau, the public one for other callers, and for the anonymous public a copy of it without introspection and
+/// suggestions where the limits say so (production).
 #[derive(Clone)]
 pub struct AppSchema {
     public: PublicSchema,
+    anonymous: PublicSchema,
     complaint: ComplaintSchema,
+    timeout: std::time::Duration,
 }
 
 impl AppSchema {
     /// Runs a request for the caller of `context`, on the schema its roles select.
     pub async fn execute(&self, context: RequestContext, request: Request, db: &Database) -> Response {
         let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
+        let anonymous = context.viewer.is_none();
         let request = context.attach(request, db);
-        if confidential {
-            self.complaint.execute(request).await
-        } else {
-            self.public.execute(request).await
+        let run = async {
+            if confidential {
+                self.complaint.execute(request).await
+            } else if anonymous {
+                self.anonymous.execute(request).await
+            } else {
+                self.public.execute(request).await
+            }
+        };
+        match tokio::time::timeout(self.timeout, run).await {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!(limit_ms = self.timeout.as_millis() as u64, "a request ran out of time and was stopped");
+                let mut error = async_graphql::ServerError::new(
+                    format!("the request took longer than {} ms and was stopped", self.timeout.as_millis()),
+                    None,
+                );
+                error.extensions.get_or_insert_with(Default::default).set("code", code::TIMEOUT);
+                Response::from_errors(vec![error])
+            }
         }
     }
 
@@ -71,9 +93,12 @@ impl AppSchema {
         db: &Database,
     ) -> BoxStream<'static, Response> {
         let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
+        let anonymous = context.viewer.is_none();
         let request = context.attach(request, db);
         if confidential {
             Box::pin(self.complaint.execute_stream(request))
+        } else if anonymous {
+            Box::pin(self.anonymous.execute_stream(request))
         } else {
             Box::pin(self.public.execute_stream(request))
         }
@@ -93,11 +118,28 @@ pub struct Limits {
     pub complexity: usize,
     /// Deepest nesting the parser accepts (guards the parser's stack).
     pub recursive_depth: usize,
+    /// Longest document accepted, in bytes.
+    pub document_bytes: usize,
+    /// Most aliased fields in one document.
+    pub aliases: usize,
+    /// Longest a request may run before it is stopped with `TIMEOUT`.
+    pub timeout: std::time::Duration,
+    /// Whether the anonymous public may introspect the schema and get "did you mean" suggestions (off in
+    /// production; authenticated callers keep both).
+    pub anonymous_introspection: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { depth: 12, complexity: 5_000, recursive_depth: 32 }
+        Limits {
+            depth: 12,
+            complexity: 5_000,
+            recursive_depth: 32,
+            document_bytes: 32 * 1024,
+            aliases: 30,
+            timeout: std::time::Duration::from_secs(15),
+            anonymous_introspection: true,
+        }
     }
 }
 
@@ -119,24 +161,37 @@ pub fn build(
     limits: &Limits,
     policy: fund::FundPolicy,
 ) -> AppSchema {
-    let public = builder()
+    let document = crate::limits::DocumentLimits { max_bytes: limits.document_bytes, max_aliases: limits.aliases };
+    let public = || {
+        builder()
+            .extension(document)
+            .data(db.clone())
+            .data(policy)
+            .data(events.clone())
+            .limit_depth(limits.depth)
+            .limit_complexity(limits.complexity)
+            .limit_recursive_depth(limits.recursive_depth)
+    };
+    let anonymous = if limits.anonymous_introspection {
+        public().finish()
+    } else {
+        public()
+            .extension(crate::limits::NoAnonymousIntrospection)
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
+    };
+    let complaint = complaint_builder()
+        .extension(document)
         .data(db.clone())
         .data(policy)
         .data(events.clone())
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_recursive_depth(limits.recursive_depth)
-        .finish();
-    let complaint = complaint_builder()
-        .data(db)
-        .data(policy)
-        .data(events)
         .data(complaint::Store(store))
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
-    AppSchema { public, complaint }
+    AppSchema { public: public().finish(), anonymous, complaint, timeout: limits.timeout }
 }
 
 /// The public schema in SDL, as `hrc-api export-schema` prints it.

@@ -9,6 +9,7 @@ mod errors;
 mod fund;
 mod health;
 mod keys;
+mod limits;
 mod mechanisms;
 mod mutations;
 mod national;

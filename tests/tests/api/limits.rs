@@ -1,0 +1,74 @@
+//! Abuse limits beyond depth and complexity: document length, aliases, a time limit per request, and no
+//! introspection or suggestions for the anonymous public where the settings say so (production's default).
+
+use hrc_tests::{first_code, test_settings, Backend, TestApp, TestDatabase};
+use serde_json::json;
+
+async fn app_with(change: impl FnOnce(&mut hrc_schema::Limits)) -> TestApp {
+    let database = TestDatabase::create(Backend::Sqlite).expect("SQLite");
+    let mut settings = test_settings(&database);
+    change(&mut settings.limits);
+    TestApp::spawn_with(settings, database).await
+}
+
+#[tokio::test]
+async fn too_many_aliases_are_refused_before_anything_runs() {
+    let app = app_with(|l| l.aliases = 30).await;
+    let fields = |n: usize| (0..n).map(|i| format!("a{i}: countries {{ isoCode }}")).collect::<Vec<_>>().join(" ");
+    let data = app.query(&format!("{{ {} }}", fields(30))).await;
+    assert_eq!(data.as_object().unwrap().len(), 30);
+    let (_, code, body) = app.query_error(&format!("{{ {} }}", fields(31))).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("31 aliases; the limit is 30"), "{body}");
+    // Aliases inside fragments count too.
+    let (_, code, _) = app.query_error(&format!("query {{ ...F }} fragment F on Query {{ {} }}", fields(31))).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
+async fn an_overlong_document_is_refused() {
+    let app = app_with(|l| l.document_bytes = 1_000).await;
+    let padded = format!("{{ countries {{ isoCode }} }} #{}", "x".repeat(1_000));
+    let (_, code, body) = app.query_error(&padded).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("the limit is 1000"), "{body}");
+    app.query("{ countries { isoCode } }").await;
+}
+
+#[tokio::test]
+async fn a_request_that_runs_out_of_time_is_stopped_with_timeout() {
+    let app = app_with(|l| l.timeout = std::time::Duration::ZERO).await;
+    // Anything that waits on the database cannot finish in no time…
+    let (status, code, body) = app.query_error("{ countries { isoCode } }").await;
+    assert_eq!(code, "TIMEOUT", "{body}");
+    assert_eq!(status, 200);
+    assert!(body["data"].is_null(), "{body}");
+    // …while a document that needs nothing from it answers.
+    let data = app.query("{ __typename }").await;
+    assert_eq!(data["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn the_anonymous_public_may_be_denied_introspection_and_suggestions() {
+    let app = app_with(|l| l.anonymous_introspection = false).await;
+    for query in [
+        "{ __schema { types { name } } }",
+        r#"{ __type(name: "Country") { name } }"#,
+        "query { ... on Query { __schema { queryType { name } } } }",
+    ] {
+        let (_, body) = app.post(&json!({ "query": query }), None).await;
+        assert_eq!(first_code(&body), "UNAUTHENTICATED", "introspection is off for the anonymous public: {body}");
+        assert!(body["data"].is_null(), "{body}");
+    }
+    let (_, body) = app.post(&json!({ "query": "{ countrie { isoCode } }" }), None).await;
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(!body.to_string().contains("Did you mean"), "no suggestions: {body}");
+    // A signed-in caller keeps both.
+    let token = app.token("partner-system", &["partner"], None);
+    let data = app.query_as("{ __schema { queryType { name } } }", Some(&token)).await;
+    assert_eq!(data["__schema"]["queryType"]["name"], "Query");
+    let (_, body) = app.post(&json!({ "query": "{ countrie { isoCode } }" }), Some(&token)).await;
+    assert!(body.to_string().contains("Did you mean"), "{body}");
+    // The data itself is as public as ever.
+    app.query(r#"{ country(isoCode: "NPL") { isoCode } }"#).await;
+}
