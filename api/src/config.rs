@@ -138,6 +138,11 @@ impl Settings {
                     "HRC_REQUEST_TIMEOUT_MS",
                     defaults.timeout.as_millis() as u64,
                 )?),
+                rate_points: parsed("HRC_RATE_LIMIT_POINTS", defaults.rate_points)?,
+                rate_window: std::time::Duration::from_secs(parsed(
+                    "HRC_RATE_LIMIT_WINDOW_SECONDS",
+                    defaults.rate_window.as_secs(),
+                )?),
                 // Production hides the schema's shape from the anonymous public unless asked to show it.
                 anonymous_introspection: parsed(
                     "HRC_ANONYMOUS_INTROSPECTION",

@@ -76,6 +76,7 @@ pub const RULES: &[Rule] = &[
     public("Query.nationalMechanism"),
     public("Query.knowledgeHub"),
     public("Query.knowledgeItem"),
+    public("Query.rateLimit"),
     // The complaint procedure: its public record is public; the rest is in the complaint schema only, and within it
     // each path is the staff's, the Bureau seeing the situations referred to the Council (row-scoped).
     public("Query.complaintProcedureRecord"),

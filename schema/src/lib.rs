@@ -22,6 +22,7 @@ pub mod mutation;
 pub mod node;
 pub mod pagination;
 pub mod query;
+pub mod ratelimit;
 pub mod scalars;
 pub mod types;
 pub mod writes;
@@ -124,6 +125,9 @@ pub struct Limits {
     pub aliases: usize,
     /// Longest a request may run before it is stopped with `TIMEOUT`.
     pub timeout: std::time::Duration,
+    /// Rate limit: points per window per caller (0: none), and the window.
+    pub rate_points: u64,
+    pub rate_window: std::time::Duration,
     /// Whether the anonymous public may introspect the schema and get "did you mean" suggestions (off in
     /// production; authenticated callers keep both).
     pub anonymous_introspection: bool,
@@ -139,6 +143,8 @@ impl Default for Limits {
             aliases: 30,
             timeout: std::time::Duration::from_secs(15),
             anonymous_introspection: true,
+            rate_points: 200_000,
+            rate_window: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -162,8 +168,10 @@ pub fn build(
     policy: fund::FundPolicy,
 ) -> AppSchema {
     let document = crate::limits::DocumentLimits { max_bytes: limits.document_bytes, max_aliases: limits.aliases };
+    let limiter = (limits.rate_points > 0)
+        .then(|| std::sync::Arc::new(ratelimit::RateLimiter::new(limits.rate_points, limits.rate_window)));
     let public = || {
-        builder()
+        rate_limited(builder(), &limiter)
             .extension(document)
             .data(db.clone())
             .data(policy)
@@ -181,7 +189,7 @@ pub fn build(
             .disable_suggestions()
             .finish()
     };
-    let complaint = complaint_builder()
+    let complaint = rate_limited(complaint_builder(), &limiter)
         .extension(document)
         .data(db.clone())
         .data(policy)
@@ -192,6 +200,17 @@ pub fn build(
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
     AppSchema { public: public().finish(), anonymous, complaint, timeout: limits.timeout }
+}
+
+/// Adds the rate limit to a schema; every schema shares one limiter, so a caller has one budget.
+fn rate_limited<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+    limiter: &Option<std::sync::Arc<ratelimit::RateLimiter>>,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
+    match limiter {
+        Some(limiter) => builder.extension(ratelimit::RateLimit(limiter.clone())),
+        None => builder,
+    }
 }
 
 /// The public schema in SDL, as `hrc-api export-schema` prints it.
@@ -214,12 +233,21 @@ pub struct RequestContext {
     pub lang: Lang,
     /// The request id of the application log.
     pub request_id: String,
+    /// Who the request is charged to: the token subject, else the client address.
+    pub rate_key: String,
+    /// Where the request's rate-limit budget is left.
+    pub budget: ratelimit::BudgetSlot,
 }
 
 impl RequestContext {
     /// Attaches the caller, the language and fresh loaders to a request.
     pub fn attach(self, request: Request, db: &Database) -> Request {
-        let request = request.data(self.lang).data(RequestId(self.request_id)).data(loaders::for_request(db));
+        let request = request
+            .data(self.lang)
+            .data(RequestId(self.request_id))
+            .data(ratelimit::RateKey(self.rate_key))
+            .data(self.budget)
+            .data(loaders::for_request(db));
         match self.viewer {
             Some(viewer) => request.data(viewer),
             None => request,

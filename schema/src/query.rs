@@ -32,6 +32,7 @@ pub struct QueryRoot(
     NationalQuery,
     crate::complaint::ComplaintPublicQuery,
     crate::fund::FundQuery,
+    crate::ratelimit::RateLimitQuery,
 );
 
 /// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's. (Merged
@@ -46,6 +47,7 @@ pub struct ComplaintQueryRoot(
     NationalQuery,
     crate::complaint::ComplaintPublicQuery,
     crate::fund::FundQuery,
+    crate::ratelimit::RateLimitQuery,
     crate::complaint::ComplaintQuery,
 );
 

@@ -67,6 +67,11 @@ fn error(status: StatusCode, format: Format, code: &str, message: &str) -> HttpR
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
+/// The rate-limit key of an anonymous caller: its address (as the connection, or a proxy it trusts, gives it).
+pub(crate) fn client_key(req: &HttpRequest) -> String {
+    format!("ip:{}", req.connection_info().realip_remote_addr().unwrap_or("unknown"))
+}
+
 /// The language `Accept-Language` asks for (English by default).
 pub(crate) fn language(req: &HttpRequest) -> Lang {
     req.headers()
@@ -81,12 +86,17 @@ pub(crate) fn language(req: &HttpRequest) -> Lang {
 fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<RequestContext, Box<HttpResponse>> {
     let lang = language(req);
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(RequestContext { viewer: None, lang, request_id: String::new() });
+        return Ok(RequestContext { viewer: None, lang, rate_key: client_key(req), ..Default::default() });
     };
     let verified =
         value.to_str().map_err(|_| hrc_schema::auth::AuthError::NotBearer).and_then(|v| state.auth.verify_header(v));
     match verified {
-        Ok(viewer) => Ok(RequestContext { viewer: Some(viewer), lang, request_id: String::new() }),
+        Ok(viewer) => Ok(RequestContext {
+            rate_key: format!("sub:{}", viewer.subject),
+            viewer: Some(viewer),
+            lang,
+            ..Default::default()
+        }),
         Err(reason) => {
             // The reason goes to the log, never to the caller, and the token itself goes nowhere.
             tracing::info!(%reason, "bearer token refused");
@@ -114,6 +124,7 @@ async fn execute(
 ) -> HttpResponse {
     let served = context.lang.served();
     context.request_id = request_id.to_string();
+    let budget = context.budget.clone();
     let mut response: Response = state.schema.execute(context, request, &state.db).await;
     hrc_schema::error::ensure_codes(&mut response);
     let mut status = StatusCode::OK;
@@ -134,6 +145,7 @@ async fn execute(
                     status = StatusCode::SERVICE_UNAVAILABLE;
                 }
             }
+            code::RATE_LIMITED => status = StatusCode::TOO_MANY_REQUESTS,
             code::GRAPHQL_PARSE_FAILED
             | code::GRAPHQL_VALIDATION_FAILED
             | code::QUERY_TOO_COMPLEX
@@ -147,13 +159,31 @@ async fn execute(
     }
     match serde_json::to_vec(&response) {
         // The language of the texts, where a field's `lang:` argument does not ask for another.
-        Ok(body) => HttpResponse::build(status)
-            .content_type(format.content_type())
-            .insert_header((header::CONTENT_LANGUAGE, served.code()))
-            .insert_header((header::VARY, "Accept-Language, Authorization"))
-            // The id the application log and the confidential audit log name this request by.
-            .insert_header(("x-request-id", request_id.to_string()))
-            .body(body),
+        Ok(body) => {
+            let mut response = HttpResponse::build(status);
+            if let Some(b) = budget.get() {
+                response
+                    .insert_header(("x-ratelimit-limit", b.limit.to_string()))
+                    .insert_header(("x-ratelimit-remaining", b.remaining.to_string()))
+                    .insert_header(("x-ratelimit-cost", b.cost.to_string()))
+                    .insert_header(("x-ratelimit-reset", b.reset_at.and_utc().timestamp().to_string()));
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs() as i64)
+                        .unwrap_or_default();
+                    let wait = (b.reset_at.and_utc().timestamp() - now).max(1);
+                    response.insert_header((header::RETRY_AFTER, wait.to_string()));
+                }
+            }
+            response
+                .content_type(format.content_type())
+                .insert_header((header::CONTENT_LANGUAGE, served.code()))
+                .insert_header((header::VARY, "Accept-Language, Authorization"))
+                // The id the application log and the confidential audit log name this request by.
+                .insert_header(("x-request-id", request_id.to_string()))
+                .body(body)
+        }
         Err(e) => {
             tracing::error!(error = %e, "could not serialise a GraphQL response");
             error(StatusCode::INTERNAL_SERVER_ERROR, format, code::INTERNAL, "internal error")

@@ -30,17 +30,17 @@ struct SocketExecutor {
     db: Database,
     lang: Lang,
     request_id: String,
+    /// The rate-limit key of the socket's anonymous caller (its address).
+    client: String,
     /// Set once the connection is initialised: the verified caller, or `None` for the anonymous public.
     caller: Arc<OnceLock<Option<hrc_schema::auth::Viewer>>>,
 }
 
 impl SocketExecutor {
     fn context(&self) -> RequestContext {
-        RequestContext {
-            viewer: self.caller.get().cloned().flatten(),
-            lang: self.lang,
-            request_id: self.request_id.clone(),
-        }
+        let viewer = self.caller.get().cloned().flatten();
+        let rate_key = viewer.as_ref().map(|v| format!("sub:{}", v.subject)).unwrap_or_else(|| self.client.clone());
+        RequestContext { viewer, lang: self.lang, request_id: self.request_id.clone(), rate_key, ..Default::default() }
     }
 }
 
@@ -106,6 +106,7 @@ pub async fn upgrade(
         db: state.db.clone(),
         lang,
         request_id: request_id.to_string(),
+        client: super::graphql::client_key(&req),
         caller: caller.clone(),
     };
     let auth = state.auth.clone();

@@ -56,6 +56,7 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
     ("Query.nationalMechanism", PUBLIC, r#"{ nationalMechanism(key: "none") { key } }"#),
     ("Query.knowledgeHub", PUBLIC, "{ knowledgeHub(first: 1) { totalCount } }"),
     ("Query.knowledgeItem", PUBLIC, r#"{ knowledgeItem(key: "none") { key } }"#),
+    ("Query.rateLimit", PUBLIC, "{ rateLimit { remaining } }"),
     ("Query.funds", PUBLIC, "{ funds { key } }"),
     ("Query.fund", PUBLIC, r#"{ fund(key: "implementation-fund") { key } }"#),
     ("Query.fundGrants", PUBLIC, "{ fundGrants(first: 1) { totalCount } }"),

@@ -37,13 +37,24 @@ async fn an_overlong_document_is_refused() {
 
 #[tokio::test]
 async fn a_request_that_runs_out_of_time_is_stopped_with_timeout() {
-    let app = app_with(|l| l.timeout = std::time::Duration::ZERO).await;
-    // Anything that waits on the database cannot finish in no time…
-    let (status, code, body) = app.query_error("{ countries { isoCode } }").await;
+    let app = app_with(|l| l.timeout = std::time::Duration::from_millis(1)).await;
+    // 5,000 fictional recommendations make the aggregates below take tens of milliseconds, far beyond the limit.
+    let url = app.database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = hrc_db::connection::establish(&url).unwrap();
+        hrc_db::demo::load(&mut conn, hrc_db::demo::DemoSettings { recommendations: 5_000, seed: 1 }).unwrap();
+    })
+    .await
+    .unwrap();
+    let slow = "{ a: recommendationCounts(groupBy: [THEME, IMPLEMENTATION_STATUS]) { count } \
+                b: recommendationCounts(groupBy: [COUNTRY, RESPONSE]) { count } \
+                c: recommendations(first: 100, filter: { search: \"institution\" }) { totalCount } }";
+    let (status, code, body) = app.query_error(slow).await;
     assert_eq!(code, "TIMEOUT", "{body}");
     assert_eq!(status, 200);
     assert!(body["data"].is_null(), "{body}");
-    // …while a document that needs nothing from it answers.
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("longer than 1 ms"));
+    // A document that needs nothing from the database answers.
     let data = app.query("{ __typename }").await;
     assert_eq!(data["__typename"], "Query");
 }
@@ -71,4 +82,50 @@ async fn the_anonymous_public_may_be_denied_introspection_and_suggestions() {
     assert!(body.to_string().contains("Did you mean"), "{body}");
     // The data itself is as public as ever.
     app.query(r#"{ country(isoCode: "NPL") { isoCode } }"#).await;
+}
+
+#[tokio::test]
+async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
+    let app = app_with(|l| {
+        l.rate_points = 100;
+        l.rate_window = std::time::Duration::from_secs(600);
+    })
+    .await;
+    let send = |token: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": "{ rateLimit { limit cost remaining resetAt } countries { isoCode } }" }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    // The query costs its complexity; requests fit while the budget lasts, the next one does not.
+    let mut remaining = Vec::new();
+    let refused = loop {
+        let response = send(None).await.unwrap();
+        if response.status() == 429 {
+            break response;
+        }
+        assert_eq!(response.status(), 200);
+        let header = response.headers()["x-ratelimit-remaining"].to_str().unwrap().to_owned();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["rateLimit"]["remaining"].to_string(), header, "{body}");
+        assert_eq!(body["data"]["rateLimit"]["limit"], 100);
+        remaining.push(body["data"]["rateLimit"]["remaining"].as_i64().unwrap());
+        assert!(remaining.len() <= 100, "never refused");
+    };
+    let cost = 100 - remaining[0];
+    assert!(cost > 1, "the cost is the query's complexity: {cost}");
+    assert_eq!(remaining.len() as i64, 100 / cost, "{remaining:?}");
+    assert!(remaining.windows(2).all(|w| w[0] - w[1] == cost), "{remaining:?}");
+    assert!(refused.headers().get("retry-after").is_some());
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(first_code(&body), "RATE_LIMITED", "{body}");
+    assert!(body["data"].is_null(), "nothing ran: {body}");
+    // Another caller (a token's subject) has its own budget.
+    let token = app.token("partner-system", &["partner"], None);
+    let response = send(Some(token)).await.unwrap();
+    assert_eq!(response.status(), 200);
 }
