@@ -591,7 +591,10 @@ pub struct ComplaintQuery;
 #[Object]
 impl ComplaintQuery {
     /// Communications of the complaint procedure: complaint-procedure staff only.
-    #[graphql(visible = "for_complaint_staff")]
+    #[graphql(
+        visible = "for_complaint_staff",
+        complexity = "crate::pagination::page_cost(first, last, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn complaint_communications(
         &self,
@@ -657,6 +660,7 @@ impl ComplaintQuery {
 
     /// Situations of the complaint procedure. The Council's Bureau sees those referred to the Council only.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn complaint_situations(
         &self,
         ctx: &Context<'_>,
@@ -703,7 +707,10 @@ impl ComplaintQuery {
 
     /// The confidential store's audit log: every read and write, who, when, under which request. The complaint
     /// procedure's secretariat only; reading it is recorded too.
-    #[graphql(visible = "for_complaint_secretariat")]
+    #[graphql(
+        visible = "for_complaint_secretariat",
+        complexity = "crate::pagination::page_cost(first, last, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn complaint_audit_log(
         &self,

@@ -787,6 +787,7 @@ impl FundQuery {
     /// Requests to the funds, as the caller may see them: a State's focal point its own State's; the committee, the
     /// secretariat and the Council's Bureau those submitted; the fund's secretariat all.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn fund_requests(
         &self,
         ctx: &Context<'_>,
@@ -839,6 +840,7 @@ impl FundQuery {
     /// Grants (approved requests), public: State, fund, amount, targeted recommendations and dates. Nothing of
     /// drafts, rejected requests or reviews.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn fund_grants(
         &self,
         ctx: &Context<'_>,

@@ -137,7 +137,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             depth: 12,
-            complexity: 5_000,
+            complexity: 10_000,
             recursive_depth: 32,
             document_bytes: 32 * 1024,
             aliases: 30,

@@ -93,6 +93,14 @@ fn decode_cursor(field: &str, s: &str) -> Result<Cursor, ApiError> {
     Ok(Cursor(Position { id: id.parse().map_err(|_| bad())?, updated_at: Some(updated_at) }))
 }
 
+/// The complexity of a list field, GitHub-style: what one item's selection costs, times the page size asked for
+/// (the default page when none is), plus the field itself. `first`/`last` are `Copy` arguments, so they are read as
+/// given; a value out of range is refused later anyway, and counts as the largest page here.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.or(last).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE) as usize;
+    1 + size * child_complexity
+}
+
 /// The Relay arguments of a connection field.
 #[derive(Debug, Clone, Default)]
 pub struct PageArgs {

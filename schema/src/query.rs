@@ -432,6 +432,7 @@ impl CoreQuery {
     /// Resolutions and drafts, as a cursor connection (`first`/`after` forwards, `last`/`before` backwards; at most
     /// 100 a page).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn resolutions(
         &self,
         ctx: &Context<'_>,
@@ -504,6 +505,7 @@ impl CoreQuery {
 
     /// The Council's mechanisms, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn mechanisms(
         &self,
         ctx: &Context<'_>,
@@ -545,6 +547,7 @@ impl CoreQuery {
 
     /// Special-procedure mandates, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn mandates(
         &self,
         ctx: &Context<'_>,
@@ -607,6 +610,7 @@ impl CoreQuery {
 
     /// Recommendations, as a cursor connection in a stable order, with typed filters.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn recommendations(
         &self,
         ctx: &Context<'_>,
@@ -689,6 +693,7 @@ impl CoreQuery {
 
     /// Country visits of the special procedures, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn visits(
         &self,
         ctx: &Context<'_>,

@@ -180,6 +180,7 @@ pub struct CommunicationQuery;
 impl CommunicationQuery {
     /// Special-procedure communications, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn communications(
         &self,
         ctx: &Context<'_>,

@@ -254,6 +254,7 @@ impl Mandate {
     }
 
     /// Its country visits, latest first (by start date, or request date while unscheduled).
+    #[graphql(complexity = "crate::pagination::page_cost(first, None, child_complexity)")]
     async fn visits(
         &self,
         ctx: &Context<'_>,

@@ -251,6 +251,7 @@ impl RecommendationCluster {
     }
 
     /// Its recommendations, in a stable order.
+    #[graphql(complexity = "crate::pagination::page_cost(first, None, child_complexity)")]
     async fn recommendations(
         &self,
         ctx: &Context<'_>,
@@ -404,6 +405,7 @@ pub struct NationalQuery;
 impl NationalQuery {
     /// National mechanisms for implementation, reporting and follow-up, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn national_mechanisms(
         &self,
         ctx: &Context<'_>,
@@ -461,6 +463,7 @@ impl NationalQuery {
     /// The virtual knowledge hub (resolution 51/33 para 5): good practices, lessons and resources that national
     /// mechanisms share, searchable by theme, region, country and words.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn knowledge_hub(
         &self,
         ctx: &Context<'_>,

@@ -280,6 +280,7 @@ impl Report {
 
     /// The recommendations it contains, in document order (at most `first`, default 100, most 500), loaded in one
     /// batch for all the reports of a page.
+    #[graphql(complexity = "crate::pagination::page_cost(first, None, child_complexity)")]
     async fn recommendations(
         &self,
         ctx: &Context<'_>,

@@ -216,6 +216,7 @@ pub struct SituationQuery;
 impl SituationQuery {
     /// Country situations the Council considers, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn country_situations(
         &self,
         ctx: &Context<'_>,

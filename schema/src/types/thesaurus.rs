@@ -80,6 +80,7 @@ pub struct ThesaurusQuery;
 impl ThesaurusQuery {
     /// The thesaurus of themes and affected persons, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn thesaurus_terms(
         &self,
         ctx: &Context<'_>,

@@ -129,3 +129,22 @@ async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
     let response = send(Some(token)).await.unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn a_list_costs_its_page_size_times_its_items() {
+    let app = app_with(|_| {}).await;
+    // 100 mandates with 5 visits each: within the default limit (10,000), and the cost says so.
+    let data = app
+        .query("{ rateLimit { cost } mandates(first: 100) { edges { node { key visits(first: 5) { key } } } } }")
+        .await;
+    let cost = data["rateLimit"]["cost"].as_i64().unwrap();
+    assert!(cost > 500 && cost < 10_000, "{cost}");
+    // With 100 visits each, the same document would cost about twenty times more: refused before it runs.
+    let (_, code, body) =
+        app.query_error("{ mandates(first: 100) { edges { node { key visits(first: 100) { key } } } } }").await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    // The default page counts when no size is given.
+    let small = app.query("{ rateLimit { cost } mandates { edges { node { key } } } }").await;
+    let big = app.query("{ rateLimit { cost } mandates(first: 100) { edges { node { key } } } }").await;
+    assert!(big["rateLimit"]["cost"].as_i64().unwrap() > 4 * small["rateLimit"]["cost"].as_i64().unwrap());
+}
