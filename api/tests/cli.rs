@@ -381,3 +381,36 @@ fn a_fund_event_raised_on_one_process_reaches_a_subscriber_of_another() {
     assert_eq!(event["payload"]["data"]["fundRequestEvents"], json!({ "key": key, "change": "CREATED" }));
     assert!(a.stop() && b.stop());
 }
+
+/// SIGTERM lets a request in flight finish with its whole answer, then the process exits 0.
+#[test]
+fn sigterm_lets_requests_in_flight_finish() {
+    let Some(database) = TestDatabase::create(Backend::Sqlite) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Enough fictional data that the aggregate below takes a while.
+    let output = hrc(dir.path(), &database.url).args(["seed", "--demo", "--scale", "20000"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let server = Server::start(dir.path(), &database.url);
+    let query = "{ a: recommendationCounts(groupBy: [THEME, COUNTRY]) { count } b: recommendationCounts(groupBy: [SDG_GOAL, RESPONSE]) { count } c: recommendationCounts(groupBy: [AFFECTED_PERSONS, COUNTRY]) { count } }";
+    let started = Instant::now();
+    let (status, _) = server.query(query, None);
+    let took = started.elapsed();
+    assert_eq!(status, 200);
+    let base = server.base.clone();
+    let in_flight = std::thread::spawn(move || {
+        let client = reqwest::blocking::Client::new();
+        let response =
+            client.post(format!("{base}/graphql")).json(&json!({ "query": query })).send().expect("answered");
+        (response.status().as_u16(), response.json::<Value>().expect("a whole JSON body"))
+    });
+    // Signal while the request runs: a quarter of the time it took on the idle server.
+    std::thread::sleep(took / 4);
+    let exited_cleanly = server.stop();
+    let (status, body) = in_flight.join().unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(body["data"]["a"].as_array().is_some_and(|a| !a.is_empty()), "{body}");
+    assert!(exited_cleanly, "the process exits 0 after finishing the request");
+    eprintln!("the request took {took:?} on the idle server");
+    assert!(took > Duration::from_millis(40), "the request must be slow enough to be in flight: {took:?}");
+}
