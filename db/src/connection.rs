@@ -82,6 +82,10 @@ pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
     }
 }
 
+fn now_millis() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
+}
+
 /// r2d2 manager for [`DbConnection`]. It counts the SQL statements its connections run, so that tests and
 /// benchmarks can see how many statements a request costs.
 #[derive(Debug, Clone)]
@@ -89,11 +93,32 @@ pub struct Manager {
     url: String,
     statements: Arc<AtomicU64>,
     pg_init: Option<&'static str>,
+    /// Until when (Unix milliseconds) connections are suspected of having lost their server: set when a query fails
+    /// for that reason, so that connections returned meanwhile are checked and the dead ones discarded.
+    suspect_until: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Manager {
     pub fn new(url: impl Into<String>, statements: Arc<AtomicU64>) -> Self {
-        Manager { url: url.into(), statements, pg_init: None }
+        Manager { url: url.into(), statements, pg_init: None, suspect_until: Arc::default() }
+    }
+
+    /// Marks connections as suspect for the next 30 seconds (a query failed because the server went away).
+    pub fn suspect(&self) {
+        let until = now_millis() + 30_000;
+        self.suspect_until.fetch_max(until, Ordering::Relaxed);
+    }
+
+    /// Whether connections are suspect now.
+    pub fn suspecting(&self) -> bool {
+        now_millis() < self.suspect_until.load(Ordering::Relaxed)
+    }
+
+    /// Whether a connection answers, without counting the check as a statement of the request.
+    pub fn answers(&self, conn: &mut DbConnection) -> bool {
+        let ok = conn.batch_execute("SELECT 1").is_ok();
+        self.statements.fetch_sub(1, Ordering::Relaxed);
+        ok
     }
 
     /// A statement each new PostgreSQL connection runs before it is used.
@@ -132,7 +157,10 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(R2d2Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection is checked on its way back to the pool only while connections are suspect (after a query failed
+    /// because the server went away): then a dead one is discarded, and the pool opens a new one when the server is
+    /// back. The rest of the time this costs nothing.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        self.suspecting() && !self.answers(conn)
     }
 }

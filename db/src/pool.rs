@@ -55,6 +55,8 @@ pub struct Database {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    /// A handle on the pool's manager (its state is shared), to mark connections suspect.
+    manager: Manager,
 }
 
 impl std::fmt::Debug for Database {
@@ -85,15 +87,16 @@ impl Database {
         // Try once up front so the caller sees libpq's or SQLite's message rather than a pool timeout.
         crate::connection::establish(url).map_err(|e| DbError::Unavailable(e.to_string()))?;
         let statements = Arc::new(AtomicU64::new(0));
+        let manager = Manager::new(url, statements.clone()).with_pg_init(pg_init);
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(settings.connection_timeout)
             .test_on_check_out(false)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
-            .build(Manager::new(url, statements.clone()).with_pg_init(pg_init))
+            .build(manager.clone())
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
-        Ok(Database { pool, backend, statements })
+        Ok(Database { pool, backend, statements, manager })
     }
 
     /// How many SQL statements this pool's connections have run since it was built.
@@ -118,9 +121,21 @@ impl Database {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let manager = self.manager.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
-            work(&mut conn)
+            // While connections are suspect, skip the dead ones (each is discarded as it goes back to the pool).
+            let mut tries = pool.max_size();
+            while manager.suspecting() && tries > 0 && !manager.answers(&mut conn) {
+                drop(conn);
+                conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
+                tries -= 1;
+            }
+            let result = work(&mut conn);
+            if result.as_ref().err().is_some_and(DbError::is_unavailable) {
+                manager.suspect();
+            }
+            result
         })
         .await
         .map_err(|e| DbError::Task(e.to_string()))?

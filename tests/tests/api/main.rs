@@ -6,6 +6,7 @@ mod communications;
 mod complaints;
 mod demo;
 mod errors;
+mod faults;
 mod fund;
 mod health;
 mod keys;
