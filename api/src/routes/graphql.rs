@@ -67,9 +67,14 @@ fn error(status: StatusCode, format: Format, code: &str, message: &str) -> HttpR
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
-/// The rate-limit key of an anonymous caller: its address (as the connection, or a proxy it trusts, gives it).
+/// The rate-limit key of an anonymous caller: the address of the connection's peer. `Forwarded` and
+/// `X-Forwarded-For` are not read: a client could send any value there and get a fresh budget with each. (Behind a
+/// reverse proxy every anonymous caller shares the proxy's budget; trusting a named proxy's header is for later.)
 pub(crate) fn client_key(req: &HttpRequest) -> String {
-    format!("ip:{}", req.connection_info().realip_remote_addr().unwrap_or("unknown"))
+    match req.peer_addr() {
+        Some(peer) => format!("ip:{}", peer.ip()),
+        None => "ip:unknown".to_owned(),
+    }
 }
 
 /// The language `Accept-Language` asks for (English by default).

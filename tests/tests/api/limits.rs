@@ -124,6 +124,17 @@ async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(first_code(&body), "RATE_LIMITED", "{body}");
     assert!(body["data"].is_null(), "nothing ran: {body}");
+    // A forged forwarding header does not make a new caller.
+    let forged = app
+        .client
+        .post(app.url("/graphql"))
+        .header("X-Forwarded-For", "203.0.113.9")
+        .header("Forwarded", "for=203.0.113.9")
+        .json(&json!({ "query": "{ rateLimit { limit cost remaining resetAt } countries { isoCode } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 429, "the budget follows the connection, not a header");
     // Another caller (a token's subject) has its own budget.
     let token = app.token("partner-system", &["partner"], None);
     let response = send(Some(token)).await.unwrap();
