@@ -1109,12 +1109,12 @@ impl FundMutation {
         #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The answer (1 to 20,000 characters).")] answer: String,
     ) -> Result<FundRequest, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.answerFundInformationRequest")?.clone();
         if answer.trim().is_empty() || answer.chars().count() > 20_000 {
             return Err(ApiError::bad_input("answer", "give 1 to 20,000 characters"));
         }
         let id_key = request_reference("id", &id)?;
         // Only from INFORMATION_REQUESTED: UNDER_REVIEW is otherwise the secretariat's to set.
-        let viewer = guard_caller(ctx, "Mutation.answerFundInformationRequest")?.clone();
         let row = query(ctx, move |c| {
             let country = match own_country(c, &viewer)? {
                 Ok(id) => id,

@@ -117,8 +117,8 @@ pub async fn upgrade(
             _ => None,
         }
     });
-    let mut socket = WebSocket::new(executor, Box::pin(incoming), protocol)
-        .on_connection_init(move |payload: serde_json::Value| async move {
+    let mut socket = WebSocket::new(executor, Box::pin(incoming), protocol).on_connection_init(
+        move |payload: serde_json::Value| async move {
             let viewer = match token_of(&payload) {
                 None => None,
                 Some(header) => match auth.verify_header(&header) {
@@ -131,8 +131,10 @@ pub async fn upgrade(
             };
             let _ = caller.set(viewer);
             Ok(Data::default())
-        })
-        .keepalive_timeout(std::time::Duration::from_secs(60));
+        },
+    );
+    // No keep-alive timeout: graphql-ws clients send no pings by default, and a dashboard's subscription may be quiet
+    // for long stretches; a socket ends when its client closes it or its connection drops.
     actix_web::rt::spawn(async move {
         while let Some(message) = socket.next().await {
             let sent = match message {

@@ -23,7 +23,8 @@ const CALLERS: &[Option<&str>] = &[
 
 /// Who may use each path, as DESIGN.md's table says (written out here, apart from the code's table), with a probe
 /// document: one that the guard lets through or refuses, and that writes nothing when let through (it names a
-/// record that does not exist, or asks only for reads).
+/// record that does not exist, gives invalid input, or asks only for reads). Where a probe's input is invalid, the
+/// refused callers must still get UNAUTHENTICATED or FORBIDDEN: the guard comes before any check of input.
 const EXPECTED: &[(&str, &[&str], &str)] = &[
     ("Query.node", PUBLIC, r#"{ node(id: "bm9uZQ") { id } }"#),
     ("Query.nodes", PUBLIC, "{ nodes(ids: []) { id } }"),
@@ -87,7 +88,7 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
     (
         "Mutation.answerFundInformationRequest",
         &["state_focal_point"],
-        r#"mutation { answerFundInformationRequest(id: "RnVuZFJlcXVlc3Q6bm9uZQ", expectedVersion: 1, answer: "probe") { key } }"#,
+        r#"mutation { answerFundInformationRequest(id: "RnVuZFJlcXVlc3Q6bm9uZQ", expectedVersion: 1, answer: "") { key } }"#,
     ),
     (
         "Mutation.withdrawFundRequest",
@@ -107,7 +108,7 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
     (
         "Mutation.decideFundRequest",
         &["fund_secretariat"],
-        r#"mutation { decideFundRequest(id: "RnVuZFJlcXVlc3Q6bm9uZQ", expectedVersion: 1, approve: false, reasons: "probe") { key } }"#,
+        r#"mutation { decideFundRequest(id: "RnVuZFJlcXVlc3Q6bm9uZQ", expectedVersion: 1, approve: false, reasons: "") { key } }"#,
     ),
     (
         "Mutation.recordFundDisbursement",
