@@ -73,11 +73,6 @@ impl FundEvents {
         FundEvents { sender, db }
     }
 
-    /// A hub that only hands events to this process's subscribers (for the SDL export and tools).
-    pub fn local(db: Database) -> FundEvents {
-        FundEvents { sender: broadcast::channel(16).0, db }
-    }
-
     /// Publishes an event after its change committed. A failure is logged, never the caller's: the change stands.
     pub async fn publish(&self, event: FundEvent) {
         if self.db.backend() == Backend::Postgres {
