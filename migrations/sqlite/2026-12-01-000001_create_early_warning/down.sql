@@ -1,0 +1,5 @@
+DROP TABLE horizon_briefing_countries;
+DROP TABLE horizon_briefings;
+DROP TABLE early_warning_signal_links;
+DROP TABLE early_warning_signal_events;
+DROP TABLE early_warning_signals;
