@@ -1,0 +1,334 @@
+//! Caching for dashboards: persisted queries (with an allow-list mode) and an in-process cache of public responses.
+//!
+//! **Persisted queries** follow Apollo's protocol, which Apollo Client and urql speak:
+//! `extensions.persistedQuery = { version: 1, sha256Hash }`, the SHA-256 of the document's text, with or without the
+//! text. Documents are registered from `HRC_PERSISTED_QUERIES` (a `.graphql` file or a folder of them) at start, or
+//! with `hrc-api persisted-queries add`; both go to the `persisted_queries` table, so every node knows them. Outside
+//! allow-list mode a client may also register a document by sending it with its hash (kept in memory only, bounded:
+//! an anonymous caller never writes to the database). In allow-list mode (`HRC_PERSISTED_QUERIES_ONLY=true`) only
+//! registered documents run, whoever sends them.
+//!
+//! **The response cache** keeps the bodies of successful anonymous queries, keyed by document, operation, variables
+//! and language. Only the anonymous public's responses are cached: nothing user-specific is ever kept or marked
+//! public. It empties when data changes: at once for a mutation on this node, as soon as PostgreSQL's notification
+//! arrives for a change on another node (or by `hrc-api`), and in any case after `HRC_RESPONSE_CACHE_SECONDS`. A
+//! response computed while a change happened is not kept (the generation check).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use actix_web::web::Bytes;
+use async_graphql::{Request, Value};
+use hrc_db::Database;
+use sha2::{Digest, Sha256};
+
+use crate::config::Caching;
+
+/// The SHA-256 of a document's text, in lower-case hex, as clients send it.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why a persisted-query request cannot run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The hash names no document known here: send the document with it (Apollo's `PersistedQueryNotFound`).
+    NotFound,
+    /// The text does not have the hash sent with it.
+    HashMismatch,
+    /// Allow-list mode, and the document is not registered.
+    NotAllowed,
+    /// `extensions.persistedQuery` is not `{ version: 1, sha256Hash: "<64 hex digits>" }`.
+    Malformed(String),
+}
+
+impl Refused {
+    /// The error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refused::NotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Refused::NotAllowed => "PERSISTED_QUERY_NOT_ALLOWED",
+            Refused::HashMismatch | Refused::Malformed(_) => hrc_schema::code::BAD_REQUEST,
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> String {
+        match self {
+            // Apollo's clients look for this exact message to resend the document.
+            Refused::NotFound => "PersistedQueryNotFound".to_owned(),
+            Refused::HashMismatch => "the document does not have the sha256Hash sent with it".to_owned(),
+            Refused::NotAllowed => {
+                "only registered documents run here: register it (hrc-api persisted-queries add), then send its \
+                 sha256Hash"
+                    .to_owned()
+            }
+            Refused::Malformed(why) => format!("extensions.persistedQuery {why}"),
+        }
+    }
+}
+
+/// The registered documents, and those clients registered themselves.
+pub struct PersistedQueries {
+    db: Database,
+    registered: RwLock<HashMap<String, Arc<str>>>,
+    automatic: moka::sync::Cache<String, Arc<str>>,
+    only: bool,
+    /// When the registered set was last read from the database (a miss rereads it at most once a second).
+    reloaded: RwLock<Instant>,
+}
+
+impl PersistedQueries {
+    /// Registers the documents of `settings.persisted_queries` and reads every registered one.
+    pub fn load(db: Database, settings: &Caching) -> anyhow::Result<PersistedQueries> {
+        if let Some(path) = &settings.persisted_queries {
+            let added = register_files(&db, path)?;
+            tracing::info!(added, path = %path.display(), "persisted queries registered");
+        }
+        let queries = PersistedQueries {
+            db,
+            registered: RwLock::new(HashMap::new()),
+            automatic: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_idle(Duration::from_secs(86_400))
+                .build(),
+            only: settings.persisted_only,
+            reloaded: RwLock::new(Instant::now()),
+        };
+        queries.reload()?;
+        if queries.only && queries.registered.read().map(|r| r.is_empty()).unwrap_or(true) {
+            tracing::warn!("allow-list mode with no registered document: every query will be refused");
+        }
+        Ok(queries)
+    }
+
+    /// Rereads the registered documents (after `hrc-api persisted-queries add`, say).
+    pub fn reload(&self) -> anyhow::Result<()> {
+        let mut conn = self.db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let all = hrc_db::models::persisted::all(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let map = all.into_iter().map(|(hash, document, _)| (hash, Arc::from(document))).collect();
+        if let Ok(mut registered) = self.registered.write() {
+            *registered = map;
+        }
+        if let Ok(mut at) = self.reloaded.write() {
+            *at = Instant::now();
+        }
+        Ok(())
+    }
+
+    fn lookup(&self, hash: &str) -> Option<Arc<str>> {
+        let found = self.registered.read().ok().and_then(|r| r.get(hash).cloned());
+        if found.is_some() {
+            return found;
+        }
+        let stale = self.reloaded.read().map(|at| at.elapsed() > Duration::from_secs(1)).unwrap_or(false);
+        if stale && self.reload().is_ok() {
+            return self.registered.read().ok().and_then(|r| r.get(hash).cloned());
+        }
+        None
+    }
+
+    /// Gives `request` its document from its persisted-query hash, registers one sent with its hash, and in
+    /// allow-list mode refuses any document not registered. Blocking (it may read the database): call it off the
+    /// async workers or accept a rare short read.
+    pub fn resolve(&self, request: &mut Request) -> Result<(), Refused> {
+        let hash = match request.extensions.get("persistedQuery") {
+            None => None,
+            Some(Value::Object(object)) => {
+                if object.get("version") != Some(&Value::from(1)) {
+                    return Err(Refused::Malformed("needs version 1".into()));
+                }
+                match object.get("sha256Hash") {
+                    Some(Value::String(hash)) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                        Some(hash.to_ascii_lowercase())
+                    }
+                    _ => return Err(Refused::Malformed("needs sha256Hash, 64 hexadecimal digits".into())),
+                }
+            }
+            Some(_) => return Err(Refused::Malformed("must be an object".into())),
+        };
+        match (hash, request.query.is_empty()) {
+            (Some(hash), true) => {
+                let document = match self.lookup(&hash) {
+                    Some(document) => document,
+                    None if self.only => return Err(Refused::NotAllowed),
+                    None => self.automatic.get(&hash).ok_or(Refused::NotFound)?,
+                };
+                request.query = document.to_string();
+                Ok(())
+            }
+            (Some(hash), false) => {
+                if sha256_hex(&request.query) != hash {
+                    return Err(Refused::HashMismatch);
+                }
+                if self.lookup(&hash).is_some() {
+                    return Ok(());
+                }
+                if self.only {
+                    return Err(Refused::NotAllowed);
+                }
+                self.automatic.insert(hash, Arc::from(request.query.as_str()));
+                Ok(())
+            }
+            (None, _) if self.only => {
+                if self.lookup(&sha256_hex(&request.query)).is_some() {
+                    Ok(())
+                } else {
+                    Err(Refused::NotAllowed)
+                }
+            }
+            (None, _) => Ok(()),
+        }
+    }
+}
+
+/// Registers the `.graphql` documents of a file or a folder (not recursive); how many were new.
+pub fn register_files(db: &Database, path: &Path) -> anyhow::Result<usize> {
+    let files = if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "graphql"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut added = 0;
+    for file in files {
+        let document =
+            std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+        if let Err(e) = async_graphql::parser::parse_query(&document) {
+            anyhow::bail!("{} is not a GraphQL document: {e}", file.display());
+        }
+        let hash = sha256_hex(&document);
+        let source = file.display().to_string();
+        let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let new = hrc_db::models::persisted::register(&mut conn, &hash, &document, &source)
+            .map_err(|e| anyhow::anyhow!("registering {}: {e}", file.display()))?;
+        added += usize::from(new);
+    }
+    Ok(added)
+}
+
+/// A cached response.
+pub struct Cached {
+    pub body: Bytes,
+    /// The rate-limit points the answer cost when it ran: a hit is charged as much.
+    pub cost: u64,
+    pub etag: String,
+    pub content_language: &'static str,
+}
+
+/// The cache of public responses.
+pub struct ResponseCache {
+    cache: Option<moka::sync::Cache<u128, Arc<Cached>>>,
+    generation: AtomicU64,
+    pub max_age: u64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl ResponseCache {
+    pub fn new(settings: &Caching) -> ResponseCache {
+        let cache = (settings.response_cache_mb > 0 && settings.response_cache_seconds > 0).then(|| {
+            moka::sync::Cache::builder()
+                .weigher(|_: &u128, v: &Arc<Cached>| u32::try_from(v.body.len() + 128).unwrap_or(u32::MAX))
+                .max_capacity(settings.response_cache_mb * 1024 * 1024)
+                .time_to_live(Duration::from_secs(settings.response_cache_seconds))
+                .build()
+        });
+        ResponseCache {
+            cache,
+            generation: AtomicU64::new(0),
+            max_age: settings.response_cache_seconds,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Empties the cache when this node's events say data changed.
+    pub fn follow(self: &Arc<Self>, events: &hrc_schema::events::Events) {
+        let mut receiver = events.subscribe();
+        let cache = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => match cache.upgrade() {
+                        Some(cache) => cache.invalidate(),
+                        None => return,
+                    },
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// The key of a request: document, operation, variables and language.
+    pub fn key(request: &Request, lang: &str) -> u128 {
+        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        let mut text = String::with_capacity(request.query.len() + variables.len() + 16);
+        text.push_str(&request.query);
+        text.push('\u{0}');
+        text.push_str(request.operation_name.as_deref().unwrap_or(""));
+        text.push('\u{0}');
+        text.push_str(&variables);
+        text.push('\u{0}');
+        text.push_str(lang);
+        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    }
+
+    pub fn get(&self, key: u128) -> Option<Arc<Cached>> {
+        let found = self.cache.as_ref()?.get(&key);
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// The generation now: a response computed from now on may be kept if it is still this after.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps a response computed during `generation`, unless data changed meanwhile.
+    pub fn insert(&self, generation: u64, key: u128, cached: Arc<Cached>) {
+        if let Some(cache) = &self.cache {
+            if self.generation() == generation {
+                cache.insert(key, cached);
+            }
+        }
+    }
+
+    /// Empties the cache: data changed.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Some(cache) = &self.cache {
+            cache.invalidate_all();
+        }
+    }
+
+    /// Hits and misses so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+}
+
+/// The ETag of a body.
+pub fn etag(body: &[u8]) -> String {
+    format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(body))
+}
+
+/// Whether `If-None-Match` names `etag`.
+pub fn not_modified(req: &actix_web::HttpRequest, etag: &str) -> bool {
+    req.headers().get(actix_web::http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+    })
+}

@@ -1,0 +1,229 @@
+//! Prometheus metrics, served at `/metrics` in the OpenMetrics text format (prometheus-client, the Prometheus
+//! project's own Rust client).
+//!
+//! - `hrc_http_requests_total{method,route,status}` and `hrc_http_request_duration_seconds{route}`: every request, by
+//!   route pattern (`/api/v1/mandates/{id}`, never the path itself, so IDs do not multiply the series);
+//! - `hrc_graphql_operation_duration_seconds{operation}`: GraphQL requests by operation name (the first 200 distinct
+//!   names a client sends; then `other`);
+//! - `hrc_graphql_errors_total{code}`: errors by `extensions.code`;
+//! - `hrc_dataloader_batch_size{loader}`: how many keys each DataLoader batch carried;
+//! - `hrc_db_pool_connections{pool,state}` and `hrc_db_pool_max_connections{pool}`, read at each scrape;
+//! - `hrc_db_statements_total` and `hrc_response_cache_requests_total{result}`.
+//!
+//! Labels carry no request content: route patterns, operation names, error codes, loader names.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabel {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabel {
+    operation: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabel {
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LoaderLabel {
+    loader: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    pool: &'static str,
+    state: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabel {
+    pool: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabel {
+    result: &'static str,
+}
+
+/// The code of a request-level GraphQL error (one refused before it ran), left on the response for the metrics.
+#[derive(Debug, Clone)]
+pub struct ErrorCode(pub String);
+
+/// Distinct operation names kept as labels; later ones count as `other`.
+const MAX_OPERATIONS: usize = 200;
+
+fn seconds() -> Histogram {
+    Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+}
+
+fn batch_sizes() -> Histogram {
+    Histogram::new([1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0])
+}
+
+/// DataLoader batches of every server in the process: the loaders report to one place (a function set once).
+static BATCHES: LazyLock<Family<LoaderLabel, Histogram>> = LazyLock::new(|| {
+    hrc_schema::loaders::observe_batches(|loader, size| {
+        BATCHES.get_or_create(&LoaderLabel { loader: loader.to_owned() }).observe(size as f64);
+    });
+    Family::new_with_constructor(batch_sizes)
+});
+
+type PoolState = Box<dyn Fn() -> (u32, u32, u32) + Send + Sync>;
+
+/// One server's metrics.
+pub struct Metrics {
+    registry: Registry,
+    http: Family<HttpLabels, Counter>,
+    http_seconds: Family<RouteLabel, Histogram, fn() -> Histogram>,
+    operations: Family<OperationLabel, Histogram, fn() -> Histogram>,
+    operation_names: Mutex<HashSet<String>>,
+    errors: Family<CodeLabel, Counter>,
+    pool_connections: Family<PoolLabels, Gauge>,
+    pool_max: Family<PoolLabel, Gauge>,
+    statements: Counter,
+    statements_seen: AtomicU64,
+    cache: Family<CacheLabel, Counter>,
+    cache_seen: [AtomicU64; 2],
+    pools: Vec<(&'static str, PoolState)>,
+}
+
+impl Metrics {
+    pub fn new(db: &hrc_db::Database, store: &hrc_db::confidential::ConfidentialStore) -> Arc<Metrics> {
+        let mut registry = Registry::with_prefix("hrc");
+        let http = Family::<HttpLabels, Counter>::default();
+        let http_seconds = Family::<RouteLabel, Histogram, fn() -> Histogram>::new_with_constructor(seconds as _);
+        let operations = Family::<OperationLabel, Histogram, fn() -> Histogram>::new_with_constructor(seconds as _);
+        let errors = Family::<CodeLabel, Counter>::default();
+        let pool_connections = Family::<PoolLabels, Gauge>::default();
+        let pool_max = Family::<PoolLabel, Gauge>::default();
+        let statements = Counter::default();
+        let cache = Family::<CacheLabel, Counter>::default();
+        registry.register("http_requests", "HTTP requests by method, route pattern and status", http.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route pattern",
+            http_seconds.clone(),
+        );
+        registry.register(
+            "graphql_operation_duration_seconds",
+            "GraphQL request latency by operation name",
+            operations.clone(),
+        );
+        registry.register("graphql_errors", "GraphQL errors by extensions.code", errors.clone());
+        registry.register("dataloader_batch_size", "Keys per DataLoader batch, by loader", BATCHES.clone());
+        registry.register(
+            "db_pool_connections",
+            "Pooled database connections, by pool and state",
+            pool_connections.clone(),
+        );
+        registry.register("db_pool_max_connections", "Most connections each pool may open", pool_max.clone());
+        registry.register("db_statements", "SQL statements run on the public database", statements.clone());
+        registry.register("response_cache_requests", "Lookups in the cache of public responses", cache.clone());
+        let public = db.clone();
+        let confidential = store.clone();
+        Arc::new(Metrics {
+            registry,
+            http,
+            http_seconds,
+            operations,
+            operation_names: Mutex::default(),
+            errors,
+            pool_connections,
+            pool_max,
+            statements,
+            statements_seen: AtomicU64::new(db.statements_executed()),
+            cache,
+            cache_seen: [AtomicU64::new(0), AtomicU64::new(0)],
+            pools: vec![
+                ("public", Box::new(move || public.pool_state())),
+                ("confidential", Box::new(move || confidential.pool_state())),
+            ],
+        })
+    }
+
+    /// One HTTP request done.
+    pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let route = route.to_owned();
+        self.http.get_or_create(&HttpLabels { method: method.to_owned(), route: route.clone(), status }).inc();
+        self.http_seconds.get_or_create(&RouteLabel { route }).observe(took.as_secs_f64());
+    }
+
+    /// One GraphQL request done, under its operation name.
+    pub fn operation(&self, name: Option<&str>, took: Duration) {
+        let name = match name {
+            Some(name) if is_name(name) => {
+                let mut names = self.operation_names.lock().unwrap_or_else(|e| e.into_inner());
+                if names.contains(name) || names.len() < MAX_OPERATIONS {
+                    names.insert(name.to_owned());
+                    name.to_owned()
+                } else {
+                    "other".to_owned()
+                }
+            }
+            Some(_) => "other".to_owned(),
+            None => "anonymous".to_owned(),
+        };
+        self.operations.get_or_create(&OperationLabel { operation: name }).observe(took.as_secs_f64());
+    }
+
+    /// One GraphQL error, by its code.
+    pub fn error(&self, code: &str) {
+        let code = if is_name(code) { code } else { "other" };
+        self.errors.get_or_create(&CodeLabel { code: code.to_owned() }).inc();
+    }
+
+    /// The text served at `/metrics`, with the pools, statements and cache read now.
+    pub fn render(&self, db: &hrc_db::Database, cache: &crate::caching::ResponseCache) -> String {
+        for (pool, state) in &self.pools {
+            let (open, idle, max) = state();
+            self.pool_connections.get_or_create(&PoolLabels { pool, state: "idle" }).set(i64::from(idle));
+            self.pool_connections
+                .get_or_create(&PoolLabels { pool, state: "in_use" })
+                .set(i64::from(open.saturating_sub(idle)));
+            self.pool_max.get_or_create(&PoolLabel { pool }).set(i64::from(max));
+        }
+        let advance = |counter: &Counter, seen: &AtomicU64, now: u64| {
+            let before = seen.swap(now, Ordering::Relaxed);
+            counter.inc_by(now.saturating_sub(before));
+        };
+        advance(&self.statements, &self.statements_seen, db.statements_executed());
+        let (hits, misses) = cache.counts();
+        advance(&self.cache.get_or_create(&CacheLabel { result: "hit" }), &self.cache_seen[0], hits);
+        advance(&self.cache.get_or_create(&CacheLabel { result: "miss" }), &self.cache_seen[1], misses);
+        let mut text = String::new();
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
+            tracing::error!(error = %e, "the metrics could not be encoded");
+        }
+        text
+    }
+}
+
+/// A GraphQL name (`[_A-Za-z][_0-9A-Za-z]*`) of at most 64 characters: anything else is not used as a label.
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    text.len() <= 64
+        && chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}

@@ -1,0 +1,192 @@
+//! Caching for dashboards: public GET answers with ETag, `304` and `Cache-Control`; the in-process cache of public
+//! responses, emptied by a change; persisted queries by hash; the allow-list.
+
+use hrc_tests::{on_both_backends, test_settings, TestApp, TestDatabase};
+use reqwest::{header, StatusCode};
+use serde_json::{json, Value};
+
+const QUERY: &str = "{ mandates(first: 5) { totalCount nodes { key termEndsOn } } }";
+
+async fn get(
+    app: &TestApp,
+    params: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> (StatusCode, header::HeaderMap, Value) {
+    let mut request = app.client.get(app.url("/graphql")).query(params);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+    (status, headers, body)
+}
+
+fn hash(text: &str) -> String {
+    hrc_api::caching::sha256_hex(text)
+}
+
+async fn a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag(app: TestApp) {
+    let app = TestApp::spawn_cached(app.backend).await;
+    let (status, headers, first) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert!(first.get("errors").is_none(), "{first}");
+    assert_eq!(headers["x-cache"], "miss");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+
+    let (status, headers, second) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-cache"], "hit", "the second time comes from the cache");
+    assert_eq!(second, first);
+    assert_eq!(headers[header::ETAG].to_str().unwrap(), etag);
+
+    let (status, headers, body) = get(&app, &[("query", QUERY)], &[("if-none-match", &etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(body, Value::Null);
+    assert_eq!(headers[header::ETAG].to_str().unwrap(), etag);
+
+    // Another language is another entry.
+    let (_, headers, _) = get(&app, &[("query", QUERY)], &[("accept-language", "zh")]).await;
+    assert_eq!(headers["x-cache"], "miss");
+
+    // A caller's own answer is never cached nor marked public.
+    let token = app.token("officer-1", &["secretariat"], None);
+    let bearer = format!("Bearer {token}");
+    for _ in 0..2 {
+        let (status, headers, body) = get(&app, &[("query", QUERY)], &[("authorization", &bearer)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(!headers.contains_key("x-cache"));
+        assert!(!headers.contains_key(header::ETAG));
+        assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
+    }
+    // An answer with errors is not kept.
+    for _ in 0..2 {
+        let (_, headers, body) = get(&app, &[("query", r#"{ country(isoCode: "1") { name } }"#)], &[]).await;
+        assert!(body.get("errors").is_some());
+        assert!(!headers.contains_key("x-cache"), "{headers:?}");
+    }
+}
+
+async fn a_change_empties_the_cache_at_once(app: TestApp) {
+    let app = TestApp::spawn_cached(app.backend).await;
+    let (_, _, before) = get(&app, &[("query", QUERY)], &[]).await;
+    let (_, headers, _) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "hit");
+    let token = app.token("officer-1", &["secretariat"], None);
+    let (_, changed) = app
+        .post(
+            &json!({ "query": "mutation { updateMandate(key: \"sr-racism\", expectedVersion: 1, input: { termEndsOn: \"2029-06-30\" }) { version } }" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(changed["data"]["updateMandate"]["version"], 2, "{changed}");
+    let (_, headers, after) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "miss", "the change emptied the cache");
+    assert_ne!(after, before);
+    assert!(after.to_string().contains("2029-06-30"), "{after}");
+}
+
+async fn persisted_queries_run_by_their_hash(app: TestApp) {
+    let app = TestApp::spawn_cached(app.backend).await;
+    let sha = hash(QUERY);
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha } }).to_string();
+    // Unknown hash: the client is told to send the document.
+    let (status, _, body) = get(&app, &[("extensions", &extensions)], &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{body}");
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+    // The document with its hash registers it; then the hash alone runs it, over GET, cached.
+    let (_, registered) = app
+        .post(&json!({ "query": QUERY, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha } } }), None)
+        .await;
+    assert!(registered.get("errors").is_none(), "{registered}");
+    let (status, headers, body) = get(&app, &[("extensions", &extensions)], &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"], registered["data"], "{body}");
+    assert!(headers.contains_key(header::ETAG));
+    // A hash that is not the document's, a malformed extension: refused.
+    let wrong =
+        json!({ "query": "{ __typename }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha } } });
+    let (_, body) = app.post(&wrong, None).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{body}");
+    let malformed =
+        json!({ "query": QUERY, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "abc" } } });
+    let (_, body) = app.post(&malformed, None).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{body}");
+    // A mutation by GET is refused even by hash.
+    let mutation = "mutation { __typename }";
+    let _ = app
+        .post(&json!({ "query": mutation, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash(mutation) } } }), None)
+        .await;
+    let by_hash = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash(mutation) } }).to_string();
+    let (status, _, _) = get(&app, &[("extensions", &by_hash)], &[]).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+async fn a_cached_answer_is_charged_to_the_callers_budget(app: TestApp) {
+    let database = TestDatabase::create(app.backend).unwrap();
+    let mut settings = test_settings(&database);
+    settings.caching = Default::default();
+    settings.limits.rate_points = 60;
+    let app = TestApp::spawn_with(settings, database).await;
+    let (_, headers, _) = get(&app, &[("query", QUERY)], &[]).await;
+    let cost: u64 = headers["x-ratelimit-cost"].to_str().unwrap().parse().unwrap();
+    assert!(cost > 1, "{cost}");
+    let mut hits = 0;
+    loop {
+        let (status, headers, body) = get(&app, &[("query", QUERY)], &[]).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body}");
+            assert!(headers.contains_key(header::RETRY_AFTER));
+            break;
+        }
+        assert_eq!(headers["x-cache"], "hit");
+        assert_eq!(headers["x-ratelimit-cost"].to_str().unwrap(), cost.to_string());
+        hits += 1;
+        assert!(hits < 60, "hits are charged");
+    }
+    assert_eq!(hits as u64, 60 / cost - 1, "the budget buys as many hits as runs");
+}
+
+async fn in_allow_list_mode_only_registered_documents_run(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let registered = "query Dashboard { mandates(first: 2) { totalCount } }\n";
+    std::fs::write(dir.path().join("dashboard.graphql"), registered).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a document").unwrap();
+    let database = TestDatabase::create(app.backend).unwrap();
+    let mut settings = test_settings(&database);
+    settings.caching.persisted_queries = Some(dir.path().to_path_buf());
+    settings.caching.persisted_only = true;
+    let app = TestApp::spawn_with(settings, database).await;
+
+    let by_hash = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash(registered) } }).to_string();
+    let (status, _, body) = get(&app, &[("extensions", &by_hash)], &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["mandates"]["totalCount"], 4, "{body}");
+    let (_, by_text) = app.post(&json!({ "query": registered }), None).await;
+    assert_eq!(by_text["data"], body["data"], "the registered text runs too");
+
+    let other = "{ mandates(first: 3) { totalCount } }";
+    let token = app.token("officer-1", &["secretariat"], None);
+    for caller in [None, Some(token.as_str())] {
+        let (_, body) = app.post(&json!({ "query": other }), caller).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_ALLOWED", "{body}");
+        let register =
+            json!({ "query": other, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash(other) } } });
+        let (_, body) = app.post(&register, caller).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_ALLOWED",
+            "a client cannot register one: {body}"
+        );
+    }
+}
+
+on_both_backends!(
+    a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag,
+    a_change_empties_the_cache_at_once,
+    persisted_queries_run_by_their_hash,
+    a_cached_answer_is_charged_to_the_callers_budget,
+    in_allow_list_mode_only_registered_documents_run,
+);
