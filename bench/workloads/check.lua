@@ -1,0 +1,56 @@
+-- wrk script: sends the request of the workload (WRK_METHOD, WRK_BODY_FILE, WRK_PATH from the environment), counts
+-- every response that is not a 200 or whose body carries GraphQL errors, and prints one JSON line of results.
+local method = os.getenv("WRK_METHOD") or "GET"
+local path = os.getenv("WRK_PATH") or "/"
+local body_file = os.getenv("WRK_BODY_FILE")
+local body = nil
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "r"))
+  body = f:read("*a")
+  f:close()
+end
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  failures = 0
+  responses = 0
+  first_failure = ""
+end
+
+function request()
+  local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/graphql-response+json, application/json" }
+  return wrk.format(method, path, headers, body)
+end
+
+function response(status, headers, text)
+  responses = responses + 1
+  local ok = status == 200 or (path == "/health/live" and status == 200)
+  if ok and path ~= "/health/live" then
+    -- A GraphQL answer must hold data and no error.
+    ok = text:find('"errors"', 1, true) == nil and text:find('"data"', 1, true) ~= nil
+  end
+  if not ok then
+    failures = failures + 1
+    if first_failure == "" then first_failure = status .. " " .. text:sub(1, 200) end
+  end
+end
+
+function done(summary, latency, requests)
+  local failures, responses, first = 0, 0, ""
+  for _, thread in ipairs(threads) do
+    failures = failures + thread:get("failures")
+    responses = responses + thread:get("responses")
+    local f = thread:get("first_failure")
+    if first == "" and f ~= "" then first = f:gsub('[%c"\\]', ' ') end
+  end
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    '{"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p99_ms":%.3f,"failures":%d,"socket_errors":%d,"first_failure":"%s"}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, failures + summary.errors.status, errors, first))
+end
