@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `seed`, `export-schema` and `token`.
+//! The command line: `serve` (the default), `migrate`, `seed`, `export`, `import`, `export-schema`,
+//! `export-openapi` and `token`.
 
 use std::process::ExitCode;
 
@@ -44,6 +45,59 @@ enum Command {
         #[arg(long)]
         complaint: bool,
     },
+    /// Write every recommendation, mandate or visit a filter selects as NDJSON or CSV, a page at a time (the same as
+    /// `GET /api/v1/export/…`).
+    Export {
+        /// What to export: recommendations, mandates or visits.
+        kind: String,
+        /// ndjson (the default), csv, or uhri (recommendations in the UHRI export's columns, which `import` reads).
+        #[arg(long)]
+        format: Option<String>,
+        /// The filters, as the HTTP export takes them: `country=NPL&response=SUPPORTED&sort=-updatedAt`.
+        #[arg(long = "where", default_value = "")]
+        filters: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Import recommendations (UHRI or UPR Info export layout) or implementation reports from CSV, JSON or NDJSON.
+    /// Every row is checked and every problem reported by row and column; nothing is written unless every row is
+    /// valid (or, with --skip-invalid, the valid ones are). Importing the same file again changes nothing.
+    Import {
+        /// What the file holds: recommendations or implementation (reports).
+        kind: String,
+        /// The file.
+        file: std::path::PathBuf,
+        /// The column layout of recommendations: uhri (the default) or upr-info.
+        #[arg(long)]
+        layout: Option<String>,
+        /// csv, json (an array of objects) or ndjson; by default the file's extension says.
+        #[arg(long)]
+        format: Option<String>,
+        /// Write the valid rows and report the invalid ones, instead of writing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Check every row against the database, then write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Flag the imported recommendations fictional (test and demonstration files only).
+        #[arg(long)]
+        fictional: bool,
+        /// The citation stored in each record's source (followed by the record's identity); by default the layout's
+        /// source, such as "Universal Human Rights Index export (uhri.ohchr.org)".
+        #[arg(long)]
+        source: Option<String>,
+        /// Also write the whole report (counts, every error and warning) as JSON to this file.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
+    /// Register GraphQL documents for persisted queries and the allow-list, or list those registered.
+    PersistedQueries {
+        #[command(subcommand)]
+        action: PersistedAction,
+    },
+    /// Print the OpenAPI 3.1 document of the REST endpoints (`/api/v1/…`), as committed in `openapi/openapi.json`.
+    ExportOpenapi,
     /// Print a signed token that a server started with the same settings accepts.
     Token {
         /// The token's subject (a user or system name).
@@ -62,6 +116,18 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum PersistedAction {
+    /// Register `.graphql` files (each one document), or every `.graphql` file of a folder; idempotent. Running
+    /// servers know them within a second.
+    Add {
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// Print each registered document's SHA-256 (what clients send as `sha256Hash`) and the file it came from.
+    List,
+}
+
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -76,8 +142,19 @@ pub fn main() -> ExitCode {
             print!("{}", if complaint { hrc_schema::complaint_sdl() } else { hrc_schema::sdl() });
             Ok(())
         }
+        Command::Export { kind, format, filters, output } => export(&kind, format.as_deref(), &filters, output),
+        Command::Import { kind, file, layout, format, skip_invalid, dry_run, fictional, source, report } => {
+            let options = ImportArgs { kind, file, layout, format, skip_invalid, dry_run, fictional, source, report };
+            import(options)
+        }
+        Command::PersistedQueries { action } => persisted_queries(action),
+        Command::ExportOpenapi => {
+            print!("{}", crate::rest::openapi_json());
+            Ok(())
+        }
         Command::Token { sub, roles, country, ttl } => token(&sub, &roles, country.as_deref(), ttl),
     };
+    crate::telemetry::shutdown();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -110,6 +187,180 @@ fn serve() -> anyhow::Result<()> {
     })
 }
 
+fn export(kind: &str, format: Option<&str>, filters: &str, output: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let Some(kind) = crate::rest::export::Kind::parse(kind) else {
+        anyhow::bail!("export recommendations, mandates or visits, not {kind:?}");
+    };
+    let mut query = filters.trim_start_matches('?').to_owned();
+    if let Some(format) = format {
+        query = if query.is_empty() { format!("format={format}") } else { format!("format={format}&{query}") };
+    }
+    let settings = Settings::from_env()?;
+    let db = crate::startup::connect_pool(&settings)?;
+    let store = crate::startup::connect_store(&settings)?;
+    let mut out: Box<dyn Write> = match &output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| anyhow::anyhow!("creating {}: {e}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let (schema, _) = crate::startup::build_schema(&settings, &db, &store);
+        let mut export = crate::rest::export::Export::new(schema, db, kind, &query, Default::default(), "cli".into())
+            .map_err(|refusal| anyhow::anyhow!("{refusal}"))?;
+        while let Some(page) = export.next_page(None).await {
+            let bytes = page.map_err(|refusal| anyhow::anyhow!("{refusal}"))?;
+            out.write_all(&bytes)?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+struct ImportArgs {
+    kind: String,
+    file: std::path::PathBuf,
+    layout: Option<String>,
+    format: Option<String>,
+    skip_invalid: bool,
+    dry_run: bool,
+    fictional: bool,
+    source: Option<String>,
+    report: Option<std::path::PathBuf>,
+}
+
+/// How many errors and warnings the terminal shows; `--report` has them all.
+const SHOWN: usize = 50;
+
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use hrc_db::import::{Format, Layout, Options, Rows};
+    let layout = match (args.kind.as_str(), args.layout.as_deref()) {
+        ("recommendations", None) => Layout::Uhri,
+        ("recommendations", Some(name)) => match Layout::parse(name) {
+            Some(layout @ (Layout::Uhri | Layout::UprInfo)) => layout,
+            _ => anyhow::bail!("--layout is uhri or upr-info, not {name:?}"),
+        },
+        ("implementation", None | Some("implementation")) => Layout::Implementation,
+        ("implementation", Some(name)) => anyhow::bail!("implementation reports have one layout, not {name:?}"),
+        (other, _) => anyhow::bail!("import recommendations or implementation, not {other:?}"),
+    };
+    let format = match &args.format {
+        Some(name) => Format::parse(name).ok_or_else(|| anyhow::anyhow!("--format is csv, json or ndjson"))?,
+        None => Format::of_path(&args.file).ok_or_else(|| {
+            anyhow::anyhow!("{} has no .csv, .json or .ndjson extension: give --format", args.file.display())
+        })?,
+    };
+    let file = std::fs::File::open(&args.file).map_err(|e| anyhow::anyhow!("opening {}: {e}", args.file.display()))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let rows = Rows::open(layout, format, Box::new(std::io::BufReader::new(file)), total)?;
+    let settings = Settings::from_env()?;
+    prepare_database(&settings, true)?;
+    let mut conn = hrc_db::connection::establish(&settings.database_url)?;
+    let options = Options {
+        skip_invalid: args.skip_invalid,
+        dry_run: args.dry_run,
+        fictional: args.fictional,
+        citation: args.source.unwrap_or_else(|| layout.default_citation().to_owned()),
+        actor: format!("import:{}", std::env::var("USER").unwrap_or_else(|_| "cli".into())),
+    };
+    // A bar on a terminal; nothing when standard error is a file or a pipe.
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed} (about {eta} left)")
+    {
+        bar.set_style(style);
+    }
+    let started = std::time::Instant::now();
+    let report = hrc_db::import::run(&mut conn, layout, rows, &options, &mut |position| bar.set_position(position))?;
+    bar.finish_and_clear();
+    if report.committed && (report.created + report.updated) > 0 {
+        announce_change(&mut conn);
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+    }
+    for (label, list) in [("error", &report.errors), ("warning", &report.warnings)] {
+        for e in list.iter().take(SHOWN) {
+            eprintln!("{label}: row {}, {}: {}", e.row, e.field, e.message);
+        }
+        if list.len() > SHOWN {
+            eprintln!("… and {} more {label}s (--report FILE writes them all)", list.len() - SHOWN);
+        }
+    }
+    let verdict = if report.committed {
+        "imported"
+    } else if args.dry_run && report.invalid_rows == 0 {
+        "dry run, nothing written: every row is valid"
+    } else if args.dry_run {
+        "dry run, nothing written"
+    } else {
+        "NOTHING WRITTEN (every row must be valid; --skip-invalid writes the valid ones)"
+    };
+    // Rolled back, the counts are what the valid rows would have done.
+    let would = if report.committed { "" } else { "would have been " };
+    println!(
+        "{verdict}: {} rows in {:.1} s: {} {would}created, {} {would}updated, {} unchanged, {} invalid, {} warnings",
+        report.rows,
+        started.elapsed().as_secs_f64(),
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.invalid_rows,
+        report.warnings.len()
+    );
+    if report.invalid_rows > 0 && !report.committed && !args.dry_run {
+        anyhow::bail!("{} invalid rows", report.invalid_rows);
+    }
+    if report.invalid_rows > 0 && args.dry_run {
+        anyhow::bail!("{} invalid rows", report.invalid_rows);
+    }
+    Ok(())
+}
+
+fn persisted_queries(action: PersistedAction) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    prepare_database(&settings, false)?;
+    let db = crate::startup::connect_pool(&settings)?;
+    match action {
+        PersistedAction::Add { paths } => {
+            for path in paths {
+                let added = crate::caching::register_files(&db, &path)?;
+                println!("{}: {added} new", path.display());
+            }
+            if let Ok(mut conn) = db.get() {
+                announce_change(&mut conn);
+            }
+        }
+        PersistedAction::List => {
+            let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+            for (hash, _, source) in hrc_db::models::persisted::all(&mut conn)? {
+                println!("{hash}  {source}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Tells running servers that data changed, so that they empty their caches of public answers: on PostgreSQL by
+/// the events channel. (On SQLite a server cannot hear another process; its cache expires within
+/// `HRC_RESPONSE_CACHE_SECONDS`.)
+fn announce_change(conn: &mut hrc_db::DbConnection) {
+    use diesel::RunQueryDsl;
+    if conn.backend() != hrc_db::Backend::Postgres {
+        return;
+    }
+    let Ok(payload) = serde_json::to_string(&hrc_schema::events::Event::DataChanged) else { return };
+    let sent = diesel::sql_query("SELECT pg_notify($1, $2)")
+        .bind::<diesel::sql_types::Text, _>(hrc_schema::events::CHANNEL)
+        .bind::<diesel::sql_types::Text, _>(payload)
+        .execute(conn);
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, "running servers could not be told of the change");
+    }
+}
+
 /// The bind address with the port actually bound (port 0 binds a free one).
 fn with_port(bind: &str, port: u16) -> String {
     match bind.rsplit_once(':') {
@@ -127,6 +378,9 @@ fn migrate(seed: bool) -> anyhow::Result<()> {
         println!("migrations applied: {}", prepared.migrations.join(", "));
     }
     if seed {
+        if let Ok(mut conn) = hrc_db::connection::establish(&settings.database_url) {
+            announce_change(&mut conn);
+        }
         let s = prepared.seed;
         println!(
             "seed data: {} inserted, {} updated, {} deleted, {} unchanged",
@@ -144,6 +398,7 @@ fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
     let mut conn = hrc_db::connection::establish(&settings.database_url)?;
     let started = std::time::Instant::now();
     let report = hrc_db::demo::load(&mut conn, hrc_db::demo::DemoSettings { recommendations: scale, seed })?;
+    announce_change(&mut conn);
     if report.already_loaded {
         println!(
             "demo data for seed {seed} is already loaded ({} recommendations): nothing added",
@@ -173,6 +428,31 @@ fn generate_demo(scale: usize, seed: u64) -> anyhow::Result<()> {
             "fund pipeline (FICTIONAL): {} requests in every status, {} reviews, {} disbursements",
             fund.requests, fund.reviews, fund.disbursements
         );
+    }
+    // Fictional early-warning signals and briefings, reprisal cases and roster experts, for staff dashboards.
+    let signals = hrc_db::models::early_warning::demo(&mut conn, seed)
+        .map_err(|e| anyhow::anyhow!("generating the fictional early-warning signals: {e:?}"))?;
+    if signals.already_loaded {
+        println!("fictional early-warning signals are already loaded: nothing added");
+    } else {
+        println!(
+            "early warning (FICTIONAL): {} signals ({} verified), {} horizon-scanning briefings",
+            signals.signals, signals.verified, signals.briefings
+        );
+    }
+    let cases = hrc_db::models::reprisal::demo(&mut conn, seed)
+        .map_err(|e| anyhow::anyhow!("generating the fictional reprisal cases: {e:?}"))?;
+    if cases.already_loaded {
+        println!("fictional reprisal cases are already loaded: nothing added");
+    } else {
+        println!("reprisal cases (FICTIONAL): {} cases, {} published with consent", cases.cases, cases.published);
+    }
+    let roster = hrc_db::models::roster::demo(&mut conn, seed)
+        .map_err(|e| anyhow::anyhow!("generating the fictional roster of experts: {e:?}"))?;
+    if roster.already_loaded {
+        println!("fictional roster experts are already loaded: nothing added");
+    } else {
+        println!("roster of experts (FICTIONAL): {} experts, {} deployments", roster.experts, roster.deployments);
     }
     // Fictional complaint communications in the confidential store, so that its workflow can be tried.
     let countries = hrc_db::models::Country::iso_codes(&mut conn)?;

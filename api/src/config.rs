@@ -65,6 +65,85 @@ pub struct Settings {
     pub limits: Limits,
     /// Reviews by committee members not of the requesting State that a fund decision needs (`HRC_FUND_QUORUM`).
     pub fund_quorum: i64,
+    /// When a country's pattern of verified early-warning signals crosses the threshold of the analyses
+    /// (`HRC_EARLY_WARNING_SIGNALS`, `HRC_EARLY_WARNING_WINDOW_DAYS`, `HRC_EARLY_WARNING_GRAVE`).
+    pub early_warning: hrc_db::models::early_warning::Threshold,
+    /// Persisted queries and the response cache (`HRC_PERSISTED_QUERIES`, `HRC_PERSISTED_QUERIES_ONLY`,
+    /// `HRC_RESPONSE_CACHE_MB`, `HRC_RESPONSE_CACHE_SECONDS`).
+    pub caching: Caching,
+    /// Metrics and the slow logs.
+    pub observability: Observability,
+    /// A folder holding the npm packages `react`, `react-dom` and `graphiql`, served to the GraphiQL page instead of
+    /// the public CDN it loads them from otherwise (for networks that cannot reach it).
+    pub graphiql_assets: Option<PathBuf>,
+}
+
+/// Persisted queries and the response cache.
+#[derive(Debug, Clone)]
+pub struct Caching {
+    /// A `.graphql` file, or a folder of them, registered at start (each file one document).
+    pub persisted_queries: Option<PathBuf>,
+    /// Allow-list mode: only registered documents run.
+    pub persisted_only: bool,
+    /// Most memory the cache of public responses holds, in MiB; 0 turns it off.
+    pub response_cache_mb: u64,
+    /// Longest a cached response is served, whatever happens (changes made on this node or announced by PostgreSQL
+    /// evict at once); also the `max-age` of public GET responses.
+    pub response_cache_seconds: u64,
+}
+
+/// Metrics and the slow logs.
+#[derive(Debug, Clone)]
+pub struct Observability {
+    /// The bearer token `/metrics` asks for. Without one, development serves it to anyone and production not at all.
+    pub metrics_token: Option<String>,
+    /// SQL statements slower than this are logged (their SQL, never their values); 0 turns the log off.
+    pub slow_query_ms: u64,
+    /// Requests slower than this are logged with their operation name and request id; 0 turns the log off.
+    pub slow_request_ms: u64,
+}
+
+impl Default for Observability {
+    fn default() -> Self {
+        Observability { metrics_token: None, slow_query_ms: 250, slow_request_ms: 1000 }
+    }
+}
+
+impl Default for Caching {
+    fn default() -> Self {
+        Caching { persisted_queries: None, persisted_only: false, response_cache_mb: 64, response_cache_seconds: 60 }
+    }
+}
+
+/// The early-warning threshold from the environment, each part checked.
+fn early_warning_threshold() -> Result<hrc_db::models::early_warning::Threshold, ConfigError> {
+    use hrc_db::models::early_warning::{SignalCategory, Threshold};
+    let defaults = Threshold::default();
+    let signals: usize = parsed("HRC_EARLY_WARNING_SIGNALS", defaults.signals)?;
+    if !(1..=1_000).contains(&signals) {
+        return Err(ConfigError::Invalid { name: "HRC_EARLY_WARNING_SIGNALS", message: "from 1 to 1000".into() });
+    }
+    let window_days: u32 = parsed("HRC_EARLY_WARNING_WINDOW_DAYS", defaults.window_days)?;
+    if !(1..=366).contains(&window_days) {
+        return Err(ConfigError::Invalid { name: "HRC_EARLY_WARNING_WINDOW_DAYS", message: "from 1 to 366".into() });
+    }
+    let grave = match var("HRC_EARLY_WARNING_GRAVE") {
+        None => defaults.grave,
+        Some(list) => list
+            .split(',')
+            .map(|name| {
+                SignalCategory::parse(name.trim()).ok_or_else(|| ConfigError::Invalid {
+                    name: "HRC_EARLY_WARNING_GRAVE",
+                    message: format!(
+                        "{:?} is not a category; categories: {}",
+                        name.trim(),
+                        SignalCategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(Threshold { signals, window_days, grave })
 }
 
 const MIN_SECRET_BYTES: usize = 32;
@@ -150,7 +229,26 @@ impl Settings {
                 )?,
             },
             fund_quorum: parsed("HRC_FUND_QUORUM", 3)?,
+            early_warning: early_warning_threshold()?,
+            caching: Caching {
+                persisted_queries: var("HRC_PERSISTED_QUERIES").map(PathBuf::from),
+                persisted_only: parsed("HRC_PERSISTED_QUERIES_ONLY", false)?,
+                response_cache_mb: parsed("HRC_RESPONSE_CACHE_MB", 64)?,
+                response_cache_seconds: parsed("HRC_RESPONSE_CACHE_SECONDS", 60)?,
+            },
+            graphiql_assets: var("HRC_GRAPHIQL_ASSETS").map(PathBuf::from),
+            observability: Observability {
+                metrics_token: var("HRC_METRICS_TOKEN"),
+                slow_query_ms: parsed("HRC_SLOW_QUERY_MS", 250)?,
+                slow_request_ms: parsed("HRC_SLOW_REQUEST_MS", 1000)?,
+            },
         };
+        if settings.observability.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(ConfigError::Invalid {
+                name: "HRC_METRICS_TOKEN",
+                message: "give at least 16 characters".into(),
+            });
+        }
         if !(1..=5).contains(&settings.fund_quorum) {
             return Err(ConfigError::Invalid {
                 name: "HRC_FUND_QUORUM",

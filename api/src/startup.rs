@@ -21,6 +21,43 @@ pub struct AppState {
     pub auth: Authenticator,
     pub db: Database,
     pub max_body_bytes: usize,
+    /// Turns true when the server starts to stop: WebSockets then deliver what is ready and close.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The node's event hub (a mutation announces that data changed).
+    pub events: hrc_schema::events::Events,
+    /// Registered and client-registered documents, and the allow-list.
+    pub persisted: crate::caching::PersistedQueries,
+    /// The cache of public responses.
+    pub cache: std::sync::Arc<crate::caching::ResponseCache>,
+    /// Prometheus metrics, and who may read them.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    pub metrics_access: MetricsAccess,
+    /// Requests slower than this are logged.
+    pub slow_request: Option<Duration>,
+    /// The GraphiQL page, made once; and the folder of its assets when they are served from here.
+    pub graphiql: crate::routes::graphiql::Page,
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// Anyone (development without a token).
+    Open,
+    /// Callers that send this bearer token.
+    Token(String),
+    /// Nobody: production without a token answers `404`.
+    Off,
+}
+
+impl MetricsAccess {
+    /// A token guards the metrics; without one, development opens them and production turns them off.
+    pub fn decide(token: Option<String>, production: bool) -> MetricsAccess {
+        match (token, production) {
+            (Some(token), _) => MetricsAccess::Token(token),
+            (None, true) => MetricsAccess::Off,
+            (None, false) => MetricsAccess::Open,
+        }
+    }
 }
 
 /// What preparing the database did.
@@ -94,15 +131,36 @@ fn check_separation(settings: &Settings) -> anyhow::Result<()> {
 /// The confidential store's pool.
 pub fn connect_store(settings: &Settings) -> anyhow::Result<ConfidentialStore> {
     // The store is small and its callers few.
-    let pool = PoolSettings { max_size: settings.pool_size.min(4), ..PoolSettings::default() };
+    let pool = PoolSettings {
+        max_size: settings.pool_size.min(4),
+        statement_timeout: Some(statement_timeout(settings)),
+        slow_statement: slow_statement(settings),
+        ..PoolSettings::default()
+    };
     ConfidentialStore::connect(&settings.confidential_database_url, &pool).with_context(|| {
         format!("connecting to the confidential store {}", redact(&settings.confidential_database_url))
     })
 }
 
+/// How long one PostgreSQL statement may run: a second past the request's time limit, so that the request is
+/// answered `TIMEOUT` first and its statement is then cancelled, freeing the connection.
+fn statement_timeout(settings: &Settings) -> Duration {
+    settings.limits.timeout + Duration::from_secs(1)
+}
+
+fn slow_statement(settings: &Settings) -> Option<Duration> {
+    let ms = settings.observability.slow_query_ms;
+    (ms > 0).then(|| Duration::from_millis(ms))
+}
+
 /// The connection pool the server uses.
 pub fn connect_pool(settings: &Settings) -> anyhow::Result<Database> {
-    let pool = PoolSettings { max_size: settings.pool_size, ..PoolSettings::default() };
+    let pool = PoolSettings {
+        max_size: settings.pool_size,
+        statement_timeout: Some(statement_timeout(settings)),
+        slow_statement: slow_statement(settings),
+        ..PoolSettings::default()
+    };
     Database::connect(&settings.database_url, &pool)
         .with_context(|| format!("connecting to {}", redact(&settings.database_url)))
 }
@@ -121,6 +179,19 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The schema over the two pools, with the settings' limits and policies, and the event hub it publishes to.
+pub fn build_schema(
+    settings: &Settings,
+    db: &Database,
+    store: &ConfidentialStore,
+) -> (AppSchema, hrc_schema::events::Events) {
+    let policy = hrc_schema::fund::FundPolicy { quorum: settings.fund_quorum };
+    let events = hrc_schema::events::Events::start(db.clone(), &settings.database_url);
+    let early_warning = hrc_schema::early_warning::EarlyWarningPolicy(settings.early_warning.clone());
+    let schema = hrc_schema::build(db.clone(), store.clone(), events.clone(), &settings.limits, policy, early_warning);
+    (schema, events)
+}
+
 /// A running server.
 pub struct Application {
     port: u16,
@@ -132,6 +203,10 @@ pub struct Application {
     pub backend: Backend,
     database: Database,
     store: ConfidentialStore,
+    /// Tells the sockets the server is stopping.
+    stopping: tokio::sync::watch::Sender<bool>,
+    /// The node's event hub, whose publications under way finish before the sockets close.
+    events: hrc_schema::events::Events,
 }
 
 impl Application {
@@ -141,21 +216,50 @@ impl Application {
         let prepared = prepare_database(settings, true)?;
         let db = connect_pool(settings)?;
         let store = connect_store(settings)?;
-        let policy = hrc_schema::fund::FundPolicy { quorum: settings.fund_quorum };
-        let events = hrc_schema::events::FundEvents::start(db.clone(), &settings.database_url);
-        let schema = hrc_schema::build(db.clone(), store.clone(), events, &settings.limits, policy);
+        let (schema, events) = build_schema(settings, &db, &store);
+        let persisted = crate::caching::PersistedQueries::load(db.clone(), &settings.caching)?;
+        let cache = std::sync::Arc::new(crate::caching::ResponseCache::new(&settings.caching));
+        let metrics = crate::metrics::Metrics::new(&db, &store);
+        let metrics_access = MetricsAccess::decide(
+            settings.observability.metrics_token.clone(),
+            settings.environment == crate::config::Environment::Production,
+        );
+        if metrics_access == MetricsAccess::Off {
+            tracing::info!("/metrics is off: production serves it only with HRC_METRICS_TOKEN set");
+        }
+        let slow_ms = settings.observability.slow_request_ms;
+        let slow_request = (slow_ms > 0).then(|| Duration::from_millis(slow_ms));
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let backend = db.backend();
         let database = db.clone();
-        let state = web::Data::new(AppState { schema, auth, db, max_body_bytes: settings.max_body_bytes });
+        let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+        let state = web::Data::new(AppState {
+            schema,
+            auth,
+            db,
+            max_body_bytes: settings.max_body_bytes,
+            stopping: stopping_rx,
+            events: events.clone(),
+            persisted,
+            cache,
+            metrics,
+            metrics_access,
+            slow_request,
+            graphiql: crate::routes::graphiql::Page::new(settings.graphiql_assets.clone()),
+        });
+        // The cache follows the node's events: a change here, or announced by PostgreSQL, empties it.
+        state.cache.follow(&state.events);
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(crate::routes::measure))
                 .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
                 .app_data(state.clone())
                 .configure(routes::configure)
         })
-        .shutdown_timeout(Duration::from_secs(10).as_secs());
+        .shutdown_timeout(Duration::from_secs(10).as_secs())
+        // Signals are ours (see `run_until_stopped`): sockets must hear of the stop before the server waits on them.
+        .disable_signals();
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
@@ -169,6 +273,8 @@ impl Application {
             backend,
             database,
             store,
+            stopping,
+            events,
         })
     }
 
@@ -187,9 +293,40 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is told to stop (SIGINT or SIGTERM: in-flight requests finish first).
+    /// Serves until the process is told to stop (SIGINT or SIGTERM): the server stops accepting; events being
+    /// published go out (within 2 s); every WebSocket delivers the messages it has ready, then closes with 1001 (going away), so that clients reconnect elsewhere;
+    /// requests in flight finish (within 10 s); then the pools close with the process.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let (stopping, events) = (self.stopping, self.events);
+        tokio::spawn(async move {
+            if wait_for_stop_signal().await.is_err() {
+                return;
+            }
+            tracing::info!("stopping: closing WebSockets, finishing requests in flight");
+            // No new connection; events of changes already acknowledged reach the sockets before they close.
+            handle.pause().await;
+            events.settle(Duration::from_secs(2)).await;
+            let _ = stopping.send(true);
+            handle.stop(true).await;
+        });
         self.server.await
+    }
+}
+
+/// Waits for SIGTERM or SIGINT; an error if they cannot be listened for (the server then runs until killed).
+async fn wait_for_stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            _ = terminate.recv() => Ok(()),
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
     }
 }
 

@@ -93,14 +93,31 @@ pub struct Manager {
     url: String,
     statements: Arc<AtomicU64>,
     pg_init: Option<&'static str>,
+    /// `statement_timeout` of every PostgreSQL connection, in milliseconds.
+    statement_timeout_ms: Option<u128>,
     /// Until when (Unix milliseconds) connections are suspected of having lost their server: set when a query fails
     /// for that reason, so that connections returned meanwhile are checked and the dead ones discarded.
     suspect_until: Arc<std::sync::atomic::AtomicI64>,
+    /// Statements that take longer are logged (their SQL, never their bound values).
+    slow_statement: Option<std::time::Duration>,
 }
 
 impl Manager {
     pub fn new(url: impl Into<String>, statements: Arc<AtomicU64>) -> Self {
-        Manager { url: url.into(), statements, pg_init: None, suspect_until: Arc::default() }
+        Manager {
+            url: url.into(),
+            statements,
+            pg_init: None,
+            statement_timeout_ms: None,
+            suspect_until: Arc::default(),
+            slow_statement: None,
+        }
+    }
+
+    /// Logs every statement slower than `threshold` (none: no log), at WARN with target `hrc::slow_query`.
+    pub fn with_slow_statement_log(mut self, threshold: Option<std::time::Duration>) -> Self {
+        self.slow_statement = threshold;
+        self
     }
 
     /// Marks connections as suspect for the next 30 seconds (a query failed because the server went away).
@@ -122,17 +139,43 @@ impl Manager {
     }
 
     /// A statement each new PostgreSQL connection runs before it is used.
+    /// Gives every PostgreSQL connection a `statement_timeout` (none: the server's).
+    pub fn with_statement_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.statement_timeout_ms = timeout.map(|t| t.as_millis().max(1));
+        self
+    }
+
     pub fn with_pg_init(mut self, statement: Option<&'static str>) -> Self {
         self.pg_init = statement;
         self
     }
 }
 
-fn count_statements(conn: &mut DbConnection, counter: Arc<AtomicU64>) {
-    let instrumentation = move |event: InstrumentationEvent<'_>| {
-        if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+/// A statement as diesel shows it (`SELECT … WHERE x = ? -- binds: ["value"]`), without its bound values.
+pub fn without_binds(shown: &str) -> &str {
+    shown.split(" -- binds: ").next().unwrap_or_default()
+}
+
+fn instrument(conn: &mut DbConnection, counter: Arc<AtomicU64>, slow: Option<std::time::Duration>) {
+    let mut started: Option<std::time::Instant> = None;
+    let instrumentation = move |event: InstrumentationEvent<'_>| match event {
+        InstrumentationEvent::StartQuery { .. } => {
             counter.fetch_add(1, Ordering::Relaxed);
+            if slow.is_some() {
+                started = Some(std::time::Instant::now());
+            }
         }
+        InstrumentationEvent::FinishQuery { query, .. } => {
+            let (Some(threshold), Some(at)) = (slow, started.take()) else { return };
+            let took = at.elapsed();
+            if took >= threshold {
+                // The SQL is the code's; the bound values (search words, names, confidential text) stay out.
+                let shown = query.to_string();
+                let sql = without_binds(&shown);
+                tracing::warn!(target: "hrc::slow_query", ms = took.as_millis() as u64, sql, "slow SQL statement");
+            }
+        }
+        _ => {}
     };
     match conn {
         DbConnection::Pg(c) => c.set_instrumentation(instrumentation),
@@ -149,7 +192,10 @@ impl ManageConnection for Manager {
         if let (Some(statement), DbConnection::Pg(pg)) = (self.pg_init, &mut conn) {
             pg.batch_execute(statement).map_err(R2d2Error::QueryError)?;
         }
-        count_statements(&mut conn, self.statements.clone());
+        if let (Some(ms), DbConnection::Pg(pg)) = (self.statement_timeout_ms, &mut conn) {
+            pg.batch_execute(&format!("SET statement_timeout = {ms}")).map_err(R2d2Error::QueryError)?;
+        }
+        instrument(&mut conn, self.statements.clone(), self.slow_statement);
         Ok(conn)
     }
 
@@ -157,10 +203,28 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(R2d2Error::QueryError)
     }
 
-    /// A connection is checked on its way back to the pool only while connections are suspect (after a query failed
-    /// because the server went away): then a dead one is discarded, and the pool opens a new one when the server is
-    /// back. The rest of the time this costs nothing.
+    /// A connection goes back to the pool unless its work panicked or left a transaction that could be neither
+    /// committed nor rolled back (diesel's own checks). It is also sent a statement on its way back while
+    /// connections are suspect (after a query failed because the server went away): then a dead one is discarded,
+    /// and the pool opens a new one when the server is back. The rest of the time this costs nothing.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        self.suspecting() && !self.answers(conn)
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken() || (self.suspecting() && !self.answers(conn))
+    }
+}
+
+#[cfg(test)]
+mod slow_log_tests {
+    use diesel::prelude::*;
+
+    #[test]
+    fn the_slow_log_shows_the_sql_and_never_the_values() {
+        use crate::schema::recommendations;
+        let query = recommendations::table.filter(recommendations::text_en.eq("a confidential search word"));
+        let shown = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&query).to_string();
+        assert!(shown.contains("a confidential search word"), "diesel shows the value: {shown}");
+        let logged = super::without_binds(&shown);
+        assert!(logged.contains("FROM `recommendations`"), "{logged}");
+        assert!(!logged.contains("confidential"), "{logged}");
     }
 }

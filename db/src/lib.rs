@@ -7,6 +7,7 @@ pub mod audit;
 pub mod confidential;
 pub mod connection;
 pub mod demo;
+pub mod import;
 pub mod migrations;
 pub mod models;
 pub mod pool;

@@ -23,14 +23,45 @@ pub enum DbError {
 impl DbError {
     /// Whether the error says the database could not be reached, rather than that a query was wrong.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            DbError::Unavailable(_)
-                | DbError::Query(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::ClosedConnection,
-                    _,
-                ))
-        )
+        match self {
+            DbError::Unavailable(_) => true,
+            DbError::Query(error) => lost_the_server(error),
+            _ => false,
+        }
+    }
+}
+
+/// Whether diesel's error says the connection lost its server, rather than that a statement was wrong.
+fn lost_the_server(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
+        // A server shutting down answers a statement in flight with an error of its own (SQLSTATE 57P01, 57P03) or
+        // drops the socket under it; diesel gives those no kind of their own, only libpq's message.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            // A socket reset under a statement reads as "could not receive data from server: Connection reset by
+            // peer" (seen when a proxy between the API and the server dropped its links).
+            const GONE: [&str; 10] = [
+                "terminating connection due to administrator command",
+                "the database system is shutting down",
+                "the database system is starting up",
+                "server closed the connection unexpectedly",
+                "no connection to the server",
+                "connection to server",
+                "could not receive data from server",
+                "could not send data to server",
+                "SSL SYSCALL error",
+                "lost synchronization with server",
+            ];
+            GONE.iter().any(|phrase| info.message().contains(phrase))
+        }
+        // A `COMMIT` whose connection died under it, so that its rollback could not be sent either: the server
+        // decides alone (a transaction whose client left before its commit arrived is rolled back).
+        Error::RollbackErrorOnCommit { commit_error, .. } => lost_the_server(commit_error),
+        // A connection whose transaction could be neither committed nor rolled back; it is discarded as it goes back
+        // to the pool (`Manager::has_broken`).
+        Error::BrokenTransactionManager => true,
+        _ => false,
     }
 }
 
@@ -41,11 +72,21 @@ pub struct PoolSettings {
     pub max_size: u32,
     /// How long a request waits for a free connection before it fails as unavailable.
     pub connection_timeout: Duration,
+    /// On PostgreSQL, the longest one statement may run (`statement_timeout`): the server cancels it then, so that
+    /// a request stopped for its time limit does not leave its statement running on a pooled connection.
+    pub statement_timeout: Option<Duration>,
+    /// Statements slower than this are logged with their SQL (never their values); none: no such log.
+    pub slow_statement: Option<Duration>,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        PoolSettings { max_size: 10, connection_timeout: Duration::from_secs(5) }
+        PoolSettings {
+            max_size: 10,
+            connection_timeout: Duration::from_secs(5),
+            statement_timeout: None,
+            slow_statement: None,
+        }
     }
 }
 
@@ -87,7 +128,10 @@ impl Database {
         // Try once up front so the caller sees libpq's or SQLite's message rather than a pool timeout.
         crate::connection::establish(url).map_err(|e| DbError::Unavailable(e.to_string()))?;
         let statements = Arc::new(AtomicU64::new(0));
-        let manager = Manager::new(url, statements.clone()).with_pg_init(pg_init);
+        let manager = Manager::new(url, statements.clone())
+            .with_pg_init(pg_init)
+            .with_statement_timeout(settings.statement_timeout)
+            .with_slow_statement_log(settings.slow_statement);
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
@@ -102,6 +146,12 @@ impl Database {
     /// How many SQL statements this pool's connections have run since it was built.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The pool's connections now: (open, idle, most it may open).
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections, self.pool.max_size())
     }
 
     /// The backend behind this pool.
@@ -145,5 +195,65 @@ impl Database {
     pub async fn ping(&self) -> Result<(), DbError> {
         use diesel::connection::SimpleConnection;
         self.run(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from)).await
+    }
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use super::DbError;
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error};
+
+    struct Info(&'static str);
+
+    impl DatabaseErrorInformation for Info {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn unknown(message: &'static str) -> DbError {
+        DbError::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(Info(message))))
+    }
+
+    #[test]
+    fn a_server_shutting_down_is_unavailable_and_a_bad_query_is_not() {
+        assert!(unknown("terminating connection due to administrator command").is_unavailable());
+        assert!(unknown("FATAL:  the database system is shutting down").is_unavailable());
+        assert!(unknown("server closed the connection unexpectedly\n\tThis probably means").is_unavailable());
+        assert!(unknown("could not receive data from server: Connection reset by peer").is_unavailable());
+        assert!(unknown("could not send data to server: Broken pipe").is_unavailable());
+        assert!(!unknown("column \"nope\" does not exist").is_unavailable());
+        assert!(!DbError::Query(Error::NotFound).is_unavailable());
+        let commit_lost = |commit: DbError| match commit {
+            DbError::Query(commit_error) => DbError::Query(Error::RollbackErrorOnCommit {
+                rollback_error: Box::new(Error::DatabaseError(
+                    DatabaseErrorKind::Unknown,
+                    Box::new("no connection to the server".to_owned()),
+                )),
+                commit_error: Box::new(commit_error),
+            }),
+            other => other,
+        };
+        assert!(commit_lost(unknown("server closed the connection unexpectedly")).is_unavailable());
+        assert!(!commit_lost(unknown("deferred constraint violated")).is_unavailable());
+        assert!(DbError::Query(Error::BrokenTransactionManager).is_unavailable());
     }
 }

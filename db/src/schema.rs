@@ -649,6 +649,227 @@ diesel::joinable!(resolution_sponsors -> resolutions (resolution_id));
 diesel::joinable!(resolution_sponsors -> countries (country_id));
 diesel::joinable!(reports -> sessions (session_id));
 
+diesel::table! {
+    early_warning_signals (id) {
+        id -> BigInt,
+        key -> Text,
+        country_id -> BigInt,
+        observed_on -> Date,
+        reported_on -> Date,
+        source_kind -> Text,
+        source_reference -> Text,
+        category -> Text,
+        severity -> Text,
+        description -> Text,
+        status -> Text,
+        fictional -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    early_warning_signal_events (id) {
+        id -> BigInt,
+        signal_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        occurred_at -> Timestamp,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    early_warning_signal_links (id) {
+        id -> BigInt,
+        signal_id -> BigInt,
+        recommendation_id -> Nullable<BigInt>,
+        mandate_id -> Nullable<BigInt>,
+        communication_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    horizon_briefings (id) {
+        id -> BigInt,
+        key -> Text,
+        briefing_on -> Date,
+        session_id -> Nullable<BigInt>,
+        regional_group_id -> Nullable<BigInt>,
+        title -> Text,
+        text_en -> Text,
+        text_zh -> Nullable<Text>,
+        status -> Text,
+        source -> Text,
+        fictional -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    horizon_briefing_countries (briefing_id, country_id) {
+        briefing_id -> BigInt,
+        country_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    reprisal_cases (id) {
+        id -> BigInt,
+        key -> Text,
+        public_key -> Text,
+        country_id -> BigInt,
+        mechanism_id -> BigInt,
+        occasion -> Text,
+        session_id -> Nullable<BigInt>,
+        visit_id -> Nullable<BigInt>,
+        communication_id -> Nullable<BigInt>,
+        person_kind -> Text,
+        person_name -> Text,
+        person_details -> Text,
+        summary -> Text,
+        first_act_on -> Date,
+        last_act_on -> Nullable<Date>,
+        government_response -> Nullable<Text>,
+        government_responded_on -> Nullable<Date>,
+        status -> Text,
+        published_on -> Nullable<Date>,
+        fictional -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reprisal_case_acts (case_id, act) {
+        case_id -> BigInt,
+        act -> Text,
+    }
+}
+
+diesel::table! {
+    reprisal_case_cycles (case_id, report_year) {
+        case_id -> BigInt,
+        report_year -> Integer,
+        report_symbol -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reprisal_follow_ups (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        taken_on -> Date,
+        action -> Text,
+        actor -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reprisal_consents (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        scope -> Text,
+        given_on -> Date,
+        withdrawn_on -> Nullable<Date>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roster_experts (id) {
+        id -> BigInt,
+        key -> Text,
+        name -> Text,
+        email -> Text,
+        nationality_id -> Nullable<BigInt>,
+        biography -> Text,
+        fictional -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roster_expert_expertise (expert_id, term_id) {
+        expert_id -> BigInt,
+        term_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    roster_expert_languages (expert_id, language) {
+        expert_id -> BigInt,
+        language -> Text,
+    }
+}
+
+diesel::table! {
+    roster_expert_regions (expert_id, regional_group_id) {
+        expert_id -> BigInt,
+        regional_group_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    roster_availability (id) {
+        id -> BigInt,
+        expert_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    roster_deployments (id) {
+        id -> BigInt,
+        expert_id -> BigInt,
+        country_id -> Nullable<BigInt>,
+        mechanism_id -> Nullable<BigInt>,
+        role -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(early_warning_signals -> countries (country_id));
+diesel::joinable!(early_warning_signal_events -> early_warning_signals (signal_id));
+diesel::joinable!(early_warning_signal_links -> early_warning_signals (signal_id));
+diesel::joinable!(horizon_briefing_countries -> horizon_briefings (briefing_id));
+diesel::joinable!(horizon_briefing_countries -> countries (country_id));
+diesel::joinable!(reprisal_cases -> countries (country_id));
+diesel::joinable!(reprisal_cases -> mechanisms (mechanism_id));
+diesel::joinable!(reprisal_case_acts -> reprisal_cases (case_id));
+diesel::joinable!(reprisal_case_cycles -> reprisal_cases (case_id));
+diesel::joinable!(reprisal_follow_ups -> reprisal_cases (case_id));
+diesel::joinable!(reprisal_consents -> reprisal_cases (case_id));
+diesel::joinable!(roster_expert_expertise -> roster_experts (expert_id));
+diesel::joinable!(roster_expert_expertise -> thesaurus_terms (term_id));
+diesel::joinable!(roster_expert_languages -> roster_experts (expert_id));
+diesel::joinable!(roster_expert_regions -> roster_experts (expert_id));
+diesel::joinable!(roster_availability -> roster_experts (expert_id));
+diesel::joinable!(roster_deployments -> roster_experts (expert_id));
+
+diesel::table! {
+    persisted_queries (hash) {
+        hash -> Text,
+        document -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regional_groups,
     countries,
@@ -695,4 +916,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     fund_reviews,
     fund_review_scores,
     fund_disbursements,
+    early_warning_signals,
+    early_warning_signal_events,
+    early_warning_signal_links,
+    horizon_briefings,
+    horizon_briefing_countries,
+    reprisal_cases,
+    reprisal_case_acts,
+    reprisal_case_cycles,
+    reprisal_follow_ups,
+    reprisal_consents,
+    roster_experts,
+    roster_expert_expertise,
+    roster_expert_languages,
+    roster_expert_regions,
+    roster_availability,
+    roster_deployments,
 );

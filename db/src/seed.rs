@@ -1111,15 +1111,25 @@ fn load_thesaurus(conn: &mut DbConnection, stamp: NaiveDateTime, report: &mut Se
 
     const LINKS: &str = "recommendation_terms.csv";
     let term_ids = id_map(thesaurus_terms::table.select((thesaurus_terms::id, thesaurus_terms::key)).load(conn)?);
-    let recommendation_ids =
-        id_map(recommendations::table.select((recommendations::id, recommendations::key)).load(conn)?);
+    // Only the recommendations this file names, and their links: not the whole table, which demo data and imports
+    // make millions of rows (loading them all made every start-up on a 1M database peak at 278 MB).
+    let records = records::<RecommendationTermsRecord>(LINKS, RECOMMENDATION_TERMS)?;
+    let keys: Vec<&str> = records.iter().map(|r| r.recommendation.as_str()).collect();
+    let recommendation_ids = id_map(
+        recommendations::table
+            .filter(recommendations::key.eq_any(&keys))
+            .select((recommendations::id, recommendations::key))
+            .load(conn)?,
+    );
+    let ids: Vec<i64> = recommendation_ids.values().copied().collect();
     let existing: HashSet<(i64, i64)> = recommendation_terms::table
+        .filter(recommendation_terms::recommendation_id.eq_any(&ids))
         .select((recommendation_terms::recommendation_id, recommendation_terms::term_id))
         .load(conn)?
         .into_iter()
         .collect();
     let mut touched = HashSet::new();
-    for (i, r) in records::<RecommendationTermsRecord>(LINKS, RECOMMENDATION_TERMS)?.into_iter().enumerate() {
+    for (i, r) in records.into_iter().enumerate() {
         let rec = lookup(LINKS, i, "recommendation", &recommendation_ids, Some(&r.recommendation))?
             .ok_or_else(|| invalid(LINKS, i, "no recommendation"))?;
         for key in r.terms.split_whitespace() {

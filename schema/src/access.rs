@@ -40,6 +40,10 @@ const FUND_READERS: &[Role] =
 const COMPLAINT_STAFF: &[Role] = &[Role::ComplaintWg, Role::ComplaintSecretariat];
 const COMPLAINT_SECRETARIAT: &[Role] = &[Role::ComplaintSecretariat];
 const COMPLAINT_STAFF_AND_BUREAU: &[Role] = &[Role::ComplaintWg, Role::ComplaintSecretariat, Role::CouncilBureau];
+const EARLY_WARNING_READERS: &[Role] = &[Role::Secretariat, Role::CouncilBureau];
+const REPRISALS_OFFICER: &[Role] = &[Role::ReprisalsOfficer];
+const REPRISAL_READERS: &[Role] = &[Role::ReprisalsOfficer, Role::Secretariat, Role::CouncilBureau];
+const REPRISAL_STAFF: &[Role] = &[Role::ReprisalsOfficer, Role::Secretariat];
 
 /// The table. Reads of the public graph (reference data, mechanisms, mandates, visits, resolutions, reports,
 /// recommendations and published implementation) are public; writing it is the secretariat's, and a State's focal
@@ -128,6 +132,50 @@ pub const RULES: &[Rule] = &[
     roles("Mutation.appointFundCommitteeMember", FUND_SECRETARIAT),
     roles("Mutation.endFundCommitteeTerm", FUND_SECRETARIAT),
     roles("Mutation.adoptFundCriteria", FUND_SECRETARIAT),
+    // Early warning: the secretariat's working tool; the Bureau reads verified signals (row-scoped) and the
+    // analyses, never sources or the verification trail; delivered briefings are public (scheduled ones are the
+    // secretariat's, row-scoped).
+    Rule { path: "Query.earlyWarningSignals", access: Access::Roles(EARLY_WARNING_READERS), row_scoped: true },
+    Rule { path: "Query.earlyWarningSignal", access: Access::Roles(EARLY_WARNING_READERS), row_scoped: true },
+    roles("Query.earlyWarningAnalysis", EARLY_WARNING_READERS),
+    roles("EarlyWarningSignal.source", SECRETARIAT),
+    roles("EarlyWarningSignal.events", SECRETARIAT),
+    roles("Mutation.reportEarlyWarningSignal", SECRETARIAT),
+    roles("Mutation.updateEarlyWarningSignal", SECRETARIAT),
+    roles("Mutation.moveEarlyWarningSignal", SECRETARIAT),
+    Rule {
+        path: "Subscription.earlyWarningSignalEvents",
+        access: Access::Roles(EARLY_WARNING_READERS),
+        row_scoped: true,
+    },
+    Rule { path: "Query.horizonBriefings", access: Access::Public, row_scoped: true },
+    Rule { path: "Query.horizonBriefing", access: Access::Public, row_scoped: true },
+    roles("Mutation.recordHorizonBriefing", SECRETARIAT),
+    roles("Mutation.deliverHorizonBriefing", SECRETARIAT),
+    // Reprisal cases: published ones, anonymised, and their counts are public (counts of every case for staff,
+    // row-scoped); the staff's cases are the reprisals officer's, the secretariat's and the Bureau's, the identity
+    // the officer's alone, the government's response and follow-ups not the Bureau's (they may identify).
+    public("Query.publishedReprisalCases"),
+    public("Query.publishedReprisalCase"),
+    Rule { path: "Query.reprisalCaseCounts", access: Access::Public, row_scoped: true },
+    roles("Query.reprisalCases", REPRISAL_READERS),
+    roles("Query.reprisalCase", REPRISAL_READERS),
+    roles("ReprisalCase.identity", REPRISALS_OFFICER),
+    roles("ReprisalCase.governmentResponse", REPRISAL_STAFF),
+    roles("ReprisalCase.followUps", REPRISAL_STAFF),
+    roles("Mutation.recordReprisalCase", REPRISALS_OFFICER),
+    roles("Mutation.updateReprisalCase", REPRISALS_OFFICER),
+    roles("Mutation.recordReprisalConsent", REPRISALS_OFFICER),
+    roles("Mutation.withdrawReprisalConsent", REPRISALS_OFFICER),
+    roles("Mutation.publishReprisalCase", REPRISALS_OFFICER),
+    roles("Mutation.unpublishReprisalCase", REPRISALS_OFFICER),
+    roles("Mutation.addReprisalFollowUp", REPRISALS_OFFICER),
+    // The roster of experts: personal data, the secretariat's alone.
+    roles("Query.rosterExperts", SECRETARIAT),
+    roles("Query.rosterExpert", SECRETARIAT),
+    roles("Mutation.addRosterExpert", SECRETARIAT),
+    roles("Mutation.updateRosterExpert", SECRETARIAT),
+    roles("Mutation.recordRosterDeployment", SECRETARIAT),
     roles("Mutation.createRecommendation", SECRETARIAT),
     roles("Mutation.updateRecommendation", SECRETARIAT),
     Rule {
@@ -149,7 +197,7 @@ pub const RULES: &[Rule] = &[
 
 /// Who may see each type that `node(id:)` and `nodes(ids:)` reach. A type the caller may not see answers exactly as
 /// an ID of a record that does not exist (null), so nobody can probe for existence; a type missing here is never
-/// returned. The restricted domains add their types with their roles.
+/// returned.
 pub const NODE_TYPES: &[(&str, Access)] = &[
     ("RegionalGroup", Access::Public),
     ("Country", Access::Public),
@@ -168,6 +216,13 @@ pub const NODE_TYPES: &[(&str, Access)] = &[
     ("CountrySituation", Access::Public),
     ("NationalMechanism", Access::Public),
     ("KnowledgeItem", Access::Public),
+    // Row-scoped within: the Bureau gets verified signals only, the public delivered briefings only, published
+    // cases only while consent stands.
+    ("EarlyWarningSignal", Access::Roles(EARLY_WARNING_READERS)),
+    ("HorizonBriefing", Access::Public),
+    ("ReprisalCase", Access::Roles(REPRISAL_READERS)),
+    ("PublishedReprisalCase", Access::Public),
+    ("RosterExpert", Access::Roles(SECRETARIAT)),
 ];
 
 /// Whether the caller may see records of `type_name` through `node(id:)`; false for a type the table does not list.

@@ -197,3 +197,29 @@ pub fn ensure_codes(response: &mut async_graphql::Response) {
         *error = with_code(std::mem::replace(error, ServerError::new("", None)), code);
     }
 }
+
+/// The caller's error for a workflow write that did not happen; `what` names the record (such as "fund request").
+/// A record the caller may not act on answers as one that does not exist.
+pub(crate) fn workflow_error(what: &str, e: hrc_db::models::WorkflowError) -> ApiError {
+    use hrc_db::models::WorkflowError;
+    match e {
+        WorkflowError::NotFound => ApiError::NotFound(format!("there is no {what} with that ID that you may see")),
+        WorkflowError::Stale { current } => ApiError::Conflict(format!(
+            "it changed since you read it: it is now at version {current}; read it again and reapply your change"
+        )),
+        WorkflowError::Transition { from, to, allowed } => ApiError::bad_input(
+            "status",
+            if allowed.is_empty() {
+                format!("a {what} in status {from} cannot move to {to}")
+            } else {
+                format!(
+                    "a {what} in status {from} cannot move to {to}; from {from} it may move to {}",
+                    allowed.join(", ")
+                )
+            },
+        ),
+        WorkflowError::Invalid { field, message } => ApiError::bad_input(field, message),
+        WorkflowError::Conflict(message) => ApiError::Conflict(message),
+        WorkflowError::Database(e) => hrc_db::DbError::from(e).into(),
+    }
+}

@@ -1,4 +1,5 @@
-//! Subscriptions: `fundRequestEvents`, the fund pipeline's changes, delivered across API nodes.
+//! Subscriptions: `fundRequestEvents`, the fund pipeline's changes, and `earlyWarningSignalEvents`, the early-warning
+//! signals' changes, delivered across API nodes.
 //!
 //! On PostgreSQL an event is published with `pg_notify` on the channel [`CHANNEL`] once its change has committed,
 //! and every node listens on the channel and hands what it hears to its own subscribers, so an event raised through
@@ -23,8 +24,8 @@ use crate::scalars::DateTime;
 use crate::types::loaders;
 use crate::types::reference::Country;
 
-/// The PostgreSQL channel of fund events.
-pub const CHANNEL: &str = "hrc_fund_events";
+/// The PostgreSQL channel of events.
+pub const CHANNEL: &str = "hrc_events";
 
 /// What happened to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
@@ -50,86 +51,149 @@ pub struct FundEvent {
     pub occurred_at: NaiveDateTime,
 }
 
-/// The node's event hub: publishes events and hands them to this node's subscribers.
-#[derive(Clone)]
-pub struct FundEvents {
-    sender: broadcast::Sender<FundEvent>,
-    db: Database,
+/// What happened to an early-warning signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
+pub enum SignalChange {
+    /// It was reported.
+    Reported,
+    /// Its verification moved on.
+    StatusChanged,
+    /// Its content was corrected.
+    Updated,
 }
 
-impl FundEvents {
+/// One change of an early-warning signal. It carries no source and no description: a subscriber reads those, as
+/// its role allows, with `earlyWarningSignal(id:)`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignalEvent {
+    pub key: String,
+    pub country_id: i64,
+    pub status: String,
+    pub category: String,
+    pub severity: String,
+    pub change: SignalChange,
+    pub occurred_at: NaiveDateTime,
+}
+
+/// An event of any kind, as it crosses nodes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Event {
+    Fund(FundEvent),
+    EarlyWarning(SignalEvent),
+    /// Some data changed (a mutation ran, registered queries were added): caches of public responses evict.
+    DataChanged,
+}
+
+/// The node's event hub: publishes events and hands them to this node's subscribers.
+#[derive(Clone)]
+pub struct Events {
+    sender: broadcast::Sender<Event>,
+    db: Database,
+    /// Publications under way, which a stopping node lets finish ([`Events::settle`]).
+    tasks: tokio_util::task::TaskTracker,
+}
+
+impl Events {
     /// The hub over a database; on PostgreSQL it also starts listening on [`CHANNEL`] with a connection of its own
     /// to `url` (reconnecting if the connection drops).
-    pub fn start(db: Database, url: &str) -> FundEvents {
+    pub fn start(db: Database, url: &str) -> Events {
         let (sender, _) = broadcast::channel(1_024);
         if db.backend() == Backend::Postgres {
             let (sender, url) = (sender.clone(), url.to_owned());
             std::thread::Builder::new()
-                .name("fund-events".into())
+                .name("events".into())
                 .spawn(move || listen(&url, &sender))
                 .map(drop)
-                .unwrap_or_else(|e| tracing::error!(error = %e, "could not start the fund event listener"));
+                .unwrap_or_else(|e| tracing::error!(error = %e, "could not start the event listener"));
         }
-        FundEvents { sender, db }
+        Events { sender, db, tasks: tokio_util::task::TaskTracker::new() }
     }
 
-    /// Publishes an event after its change committed. A failure is logged, never the caller's: the change stands.
-    pub async fn publish(&self, event: FundEvent) {
+    /// Publishes an event after its change committed, without making the caller wait: on PostgreSQL the
+    /// notification is sent from a task of its own, so that an answer is never held up by it (while the server is
+    /// away it would wait for a connection). A failure is logged, never the caller's: the change stands, subscribers
+    /// read the current state with a query, and other nodes' cached answers expire with their time to live.
+    pub fn publish(&self, event: Event) {
         if self.db.backend() == Backend::Postgres {
             let Ok(payload) = serde_json::to_string(&event) else { return };
-            let sent = self
-                .db
-                .run(move |c| {
-                    use diesel::RunQueryDsl;
-                    diesel::sql_query("SELECT pg_notify($1, $2)")
-                        .bind::<diesel::sql_types::Text, _>(CHANNEL)
-                        .bind::<diesel::sql_types::Text, _>(payload)
-                        .execute(c)
-                        .map_err(Into::into)
-                })
-                .await;
-            if let Err(e) = sent {
-                tracing::warn!(error = %e, "a fund event could not be published");
-            }
+            let db = self.db.clone();
+            self.tasks.spawn(async move {
+                let sent = db
+                    .run(move |c| {
+                        use diesel::RunQueryDsl;
+                        diesel::sql_query("SELECT pg_notify($1, $2)")
+                            .bind::<diesel::sql_types::Text, _>(CHANNEL)
+                            .bind::<diesel::sql_types::Text, _>(payload)
+                            .execute(c)
+                            .map_err(Into::into)
+                    })
+                    .await;
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "an event could not be published");
+                }
+            });
         } else {
             let _ = self.sender.send(event);
         }
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<FundEvent> {
+    /// Runs `work` (the publication of a change that needs a lookup first) on a task of its own, which a stopping
+    /// node lets finish.
+    pub fn track(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.tasks.spawn(work);
+    }
+
+    /// Waits, for `within` at most, until the publications under way are out: a stopping node calls it before it
+    /// closes its sockets, so that an event raised by a change already acknowledged still reaches them.
+    pub async fn settle(&self, within: Duration) {
+        self.tasks.close();
+        if tokio::time::timeout(within, self.tasks.wait()).await.is_err() {
+            tracing::warn!(pending = self.tasks.len(), "events still being published at the stop were dropped");
+        }
+    }
+
+    /// This node's events, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
     }
 }
 
 /// Listens on the channel until the process ends, handing each event to the node's subscribers.
-fn listen(url: &str, sender: &broadcast::Sender<FundEvent>) {
+fn listen(url: &str, sender: &broadcast::Sender<Event>) {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
+    let mut reconnected = false;
     loop {
         let mut conn = match diesel::PgConnection::establish(url) {
             Ok(conn) => conn,
             Err(e) => {
-                tracing::warn!(error = %e, "the fund event listener cannot connect; retrying");
+                tracing::warn!(error = %e, "the event listener cannot connect; retrying");
                 std::thread::sleep(Duration::from_secs(2));
                 continue;
             }
         };
         if let Err(e) = conn.batch_execute(&format!("LISTEN {CHANNEL}")) {
-            tracing::warn!(error = %e, "the fund event listener cannot listen; retrying");
+            tracing::warn!(error = %e, "the event listener cannot listen; retrying");
             std::thread::sleep(Duration::from_secs(2));
             continue;
         }
+        if reconnected {
+            // Changes made elsewhere while this node was not listening went unheard: its cached answers go.
+            let _ = sender.send(Event::DataChanged);
+        }
+        reconnected = true;
         'connected: loop {
             for notification in conn.notifications_iter() {
                 match notification {
-                    Ok(n) => match serde_json::from_str::<FundEvent>(&n.payload) {
+                    Ok(n) => match serde_json::from_str::<Event>(&n.payload) {
                         Ok(event) => {
                             let _ = sender.send(event);
                         }
-                        Err(e) => tracing::warn!(error = %e, "an unreadable fund event was ignored"),
+                        Err(e) => tracing::warn!(error = %e, "an unreadable event was ignored"),
                     },
                     Err(e) => {
-                        tracing::warn!(error = %e, "the fund event listener lost its connection; reconnecting");
+                        tracing::warn!(error = %e, "the event listener lost its connection; reconnecting");
                         break 'connected;
                     }
                 }
@@ -197,7 +261,7 @@ impl SubscriptionRoot {
         #[graphql(desc = "Only this fund's requests (its key).")] fund: Option<String>,
     ) -> Result<impl Stream<Item = FundRequestChange>, ApiError> {
         let viewer = guard_caller(ctx, "Subscription.fundRequestEvents")?.clone();
-        let events = ctx.data::<FundEvents>().map_err(|_| ApiError::Internal)?;
+        let events = ctx.data::<Events>().map_err(|_| ApiError::Internal)?;
         let all = viewer.has(Role::FundSecretariat);
         let submitted =
             viewer.has(Role::FundCommittee) || viewer.has(Role::Secretariat) || viewer.has(Role::CouncilBureau);
@@ -210,22 +274,98 @@ impl SubscriptionRoot {
         };
         let receiver = events.subscribe();
         let stream = tokio_stream_of(receiver).filter_map(move |event| {
+            let Event::Fund(event) = event else { return std::future::ready(None) };
             let visible = all || (submitted && event.submitted) || own == Some(event.country_id);
             let wanted = fund.as_deref().is_none_or(|f| f == event.fund_key);
-            async move { (visible && wanted).then_some(FundRequestChange(event)) }
+            std::future::ready((visible && wanted).then_some(FundRequestChange(event)))
+        });
+        Ok(stream)
+    }
+
+    /// Changes of early-warning signals, for analysts' dashboards: the secretariat every signal's; the Council's
+    /// Bureau only those of verified signals. Each names the signal, its country, status, category and severity,
+    /// never its source. Over WebSocket (`graphql-transport-ws`).
+    async fn early_warning_signal_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this country's signals (ISO 3166-1 alpha-3 code).")] country: Option<String>,
+    ) -> Result<impl Stream<Item = EarlyWarningSignalChange>, ApiError> {
+        let viewer = guard_caller(ctx, "Subscription.earlyWarningSignalEvents")?.clone();
+        let events = ctx.data::<Events>().map_err(|_| ApiError::Internal)?;
+        let all = viewer.has(Role::Secretariat);
+        let country_id = match country {
+            None => None,
+            Some(code) => {
+                Some(crate::types::query(ctx, move |c| crate::query::country_id(c, "country", &code)).await??)
+            }
+        };
+        let receiver = events.subscribe();
+        let verified = hrc_db::models::early_warning::SignalStatus::Verified.as_str();
+        let stream = tokio_stream_of(receiver).filter_map(move |event| {
+            let Event::EarlyWarning(event) = event else { return std::future::ready(None) };
+            let visible = all || event.status == verified;
+            let wanted = country_id.is_none_or(|id| id == event.country_id);
+            std::future::ready((visible && wanted).then_some(EarlyWarningSignalChange(event)))
         });
         Ok(stream)
     }
 }
 
+/// A change of an early-warning signal, as a subscriber sees it.
+pub struct EarlyWarningSignalChange(SignalEvent);
+
+/// A change of an early-warning signal: which signal, where, its status, category and severity after the change.
+#[async_graphql::Object]
+impl EarlyWarningSignalChange {
+    /// The signal's ID (read it with `earlyWarningSignal(id:)`).
+    async fn signal_id(&self) -> async_graphql::ID {
+        crate::ids::encode("EarlyWarningSignal", &self.0.key)
+    }
+
+    /// The signal's reference.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The country it concerns.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
+        Ok(loaders(ctx)?.load_one(CountryId(self.0.country_id)).await?.map(Country))
+    }
+
+    /// Its status after the change.
+    async fn status(&self) -> crate::early_warning::SignalStatus {
+        hrc_db::models::early_warning::SignalStatus::from_db(&self.0.status).into()
+    }
+
+    /// Its category.
+    async fn category(&self) -> crate::early_warning::SignalCategory {
+        hrc_db::models::early_warning::SignalCategory::from_db(&self.0.category).into()
+    }
+
+    /// Its severity.
+    async fn severity(&self) -> crate::early_warning::Severity {
+        hrc_db::models::early_warning::Severity::from_db(&self.0.severity).into()
+    }
+
+    /// What happened.
+    async fn change(&self) -> SignalChange {
+        self.0.change
+    }
+
+    /// When.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+}
+
 /// The events a broadcast receiver yields, skipping (and logging) what a slow subscriber missed.
-fn tokio_stream_of(receiver: broadcast::Receiver<FundEvent>) -> impl Stream<Item = FundEvent> {
+fn tokio_stream_of(receiver: broadcast::Receiver<Event>) -> impl Stream<Item = Event> {
     futures_util::stream::unfold(receiver, |mut receiver| async move {
         loop {
             match receiver.recv().await {
                 Ok(event) => return Some((event, receiver)),
                 Err(broadcast::error::RecvError::Lagged(n)) => {
-                    tracing::warn!(missed = n, "a slow subscriber missed fund events");
+                    tracing::warn!(missed = n, "a slow subscriber missed events");
                 }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }

@@ -56,7 +56,7 @@ fn money(minor: i64, currency: &str) -> Money {
 }
 
 /// Parses an exact decimal amount into minor units (cents): positive, at most two decimals, no floating point.
-fn minor_units(field: &str, text: &str) -> Result<i64, ApiError> {
+pub fn minor_units(field: &str, text: &str) -> Result<i64, ApiError> {
     let bad = |why: &str| ApiError::bad_input(field, format!("{text:?} {why}"));
     let text = text.trim();
     // Digits, then at most two decimals: no sign, exponent or separator, so nothing is guessed.
@@ -72,8 +72,25 @@ fn minor_units(field: &str, text: &str) -> Result<i64, ApiError> {
     if value <= Decimal::ZERO {
         return Err(bad("is not positive"));
     }
-    let cents = value * Decimal::new(100, 0);
+    // Checked: a 29-digit amount parses, and a hundred times it overflows the decimal type (found by fuzzing).
+    let cents = value.checked_mul(Decimal::new(100, 0)).ok_or_else(|| bad("is too large"))?;
     i64::try_from(cents.trunc()).ok().filter(|c| *c <= 100_000_000_000_000).ok_or_else(|| bad("is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minor_units;
+
+    #[test]
+    fn amounts_are_exact_cents_and_nothing_else() {
+        assert_eq!(minor_units("amount", "125000.00").ok(), Some(12_500_000));
+        assert_eq!(minor_units("amount", " 0.05 ").ok(), Some(5));
+        for refused in ["0", "1e5", "-1.00", "1.005", "1.", ".5", "1,000", "", "1000000000000.01"] {
+            assert!(minor_units("amount", refused).is_err(), "{refused:?}");
+        }
+        // Found by cargo-fuzz: 29 digits parse as a decimal, and multiplying them by 100 used to panic.
+        assert!(minor_units("amount", "22222323222322223211132222146").is_err());
+    }
 }
 
 /// What a caller sees of requests.
@@ -93,26 +110,7 @@ fn scope(c: &mut hrc_db::DbConnection, viewer: &Viewer) -> hrc_db::QueryResult<O
 }
 
 fn fund_error(e: FundError) -> ApiError {
-    match e {
-        FundError::NotFound => ApiError::NotFound("there is no fund request with that ID that you may see".into()),
-        FundError::Stale { current } => ApiError::Conflict(format!(
-            "it changed since you read it: it is now at version {current}; read it again and reapply your change"
-        )),
-        FundError::Transition { from, to, allowed } => ApiError::bad_input(
-            "status",
-            if allowed.is_empty() {
-                format!("a request in status {from} cannot move to {to}")
-            } else {
-                format!(
-                    "a request in status {from} cannot move to {to}; from {from} it may move to {}",
-                    allowed.join(", ")
-                )
-            },
-        ),
-        FundError::Invalid { field, message } => ApiError::bad_input(field, message),
-        FundError::Conflict(message) => ApiError::Conflict(message),
-        FundError::Database(e) => hrc_db::DbError::from(e).into(),
-    }
+    crate::error::workflow_error("fund request", e)
 }
 
 /// Runs fund work on the database; its `Err` is the caller's error.
@@ -1441,22 +1439,26 @@ impl FundMutation {
     }
 }
 
-/// Tells the subscribers of `fundRequestEvents` of a committed change.
+/// Tells the subscribers of `fundRequestEvents` of a committed change, from a task of its own: the answer does not
+/// wait for the fund's key to be read or the event sent.
 async fn publish(ctx: &Context<'_>, row: &Row, change: crate::events::FundChange) {
-    let Ok(events) = ctx.data::<crate::events::FundEvents>() else { return };
+    let (Ok(events), Ok(db)) = (ctx.data::<crate::events::Events>(), crate::types::database(ctx)) else { return };
+    let (events, db) = (events.clone(), db.clone());
     let fund_id = row.fund_id;
-    let Ok(fund) = query(ctx, move |c| store::Fund::by_id(c, fund_id)).await else { return };
-    events
-        .publish(crate::events::FundEvent {
-            key: row.key.clone(),
+    let (key, country_id, status) = (row.key.clone(), row.country_id, row.status.clone());
+    let (submitted, occurred_at) = (row.submitted_on.is_some(), row.updated_at);
+    events.clone().track(async move {
+        let Ok(fund) = db.run(move |c| store::Fund::by_id(c, fund_id).map_err(Into::into)).await else { return };
+        events.publish(crate::events::Event::Fund(crate::events::FundEvent {
+            key,
             fund_key: fund.key,
-            country_id: row.country_id,
-            status: row.status.clone(),
-            submitted: row.submitted_on.is_some(),
+            country_id,
+            status,
+            submitted,
             change,
-            occurred_at: row.updated_at,
-        })
-        .await;
+            occurred_at,
+        }));
+    });
 }
 
 fn check_comment(comment: &str) -> Result<(), ApiError> {

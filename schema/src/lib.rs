@@ -11,6 +11,7 @@
 pub mod access;
 pub mod auth;
 pub mod complaint;
+pub mod early_warning;
 pub mod error;
 pub mod events;
 pub mod fund;
@@ -23,6 +24,8 @@ pub mod node;
 pub mod pagination;
 pub mod query;
 pub mod ratelimit;
+pub mod reprisal;
+pub mod roster;
 pub mod scalars;
 pub mod types;
 pub mod writes;
@@ -55,9 +58,23 @@ pub struct AppSchema {
     anonymous: PublicSchema,
     complaint: ComplaintSchema,
     timeout: std::time::Duration,
+    limiter: Option<std::sync::Arc<ratelimit::RateLimiter>>,
 }
 
 impl AppSchema {
+    /// Charges `cost` points to the caller of `context` for an answer served without running (from a cache), and
+    /// records the budget in `context.budget`; `false` when that is over the caller's budget.
+    pub fn charge(&self, context: &RequestContext, cost: u64) -> bool {
+        let (Some(limiter), false) = (&self.limiter, context.rate_key.is_empty()) else { return true };
+        let charged = limiter.charge(&context.rate_key, cost.max(1));
+        if let Ok(mut slot) = context.budget.0.lock() {
+            *slot = Some(match charged {
+                Ok(budget) | Err(budget) => budget,
+            });
+        }
+        charged.is_ok()
+    }
+
     /// Runs a request for the caller of `context`, on the schema its roles select.
     pub async fn execute(&self, context: RequestContext, request: Request, db: &Database) -> Response {
         let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
@@ -163,11 +180,18 @@ fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, Compl
 pub fn build(
     db: Database,
     store: ConfidentialStore,
-    events: events::FundEvents,
+    events: events::Events,
     limits: &Limits,
     policy: fund::FundPolicy,
+    early_warning: early_warning::EarlyWarningPolicy,
 ) -> AppSchema {
-    let document = crate::limits::DocumentLimits { max_bytes: limits.document_bytes, max_aliases: limits.aliases };
+    let document = crate::limits::DocumentLimits {
+        max_bytes: limits.document_bytes,
+        max_aliases: limits.aliases,
+        max_depth: limits.depth,
+    };
+    // The data's depth is the document check's; async-graphql's own is the ceiling for introspection too.
+    let ceiling = limits.depth.max(crate::limits::INTROSPECTION_DEPTH);
     let limiter = (limits.rate_points > 0)
         .then(|| std::sync::Arc::new(ratelimit::RateLimiter::new(limits.rate_points, limits.rate_window)));
     let public = || {
@@ -175,8 +199,9 @@ pub fn build(
             .extension(document)
             .data(db.clone())
             .data(policy)
+            .data(early_warning.clone())
             .data(events.clone())
-            .limit_depth(limits.depth)
+            .limit_depth(ceiling)
             .limit_complexity(limits.complexity)
             .limit_recursive_depth(limits.recursive_depth)
     };
@@ -193,13 +218,14 @@ pub fn build(
         .extension(document)
         .data(db.clone())
         .data(policy)
+        .data(early_warning.clone())
         .data(events.clone())
         .data(complaint::Store(store))
-        .limit_depth(limits.depth)
+        .limit_depth(ceiling)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
-    AppSchema { public: public().finish(), anonymous, complaint, timeout: limits.timeout }
+    AppSchema { public: public().finish(), anonymous, complaint, timeout: limits.timeout, limiter }
 }
 
 /// Adds the rate limit to a schema; every schema shares one limiter, so a caller has one budget.
@@ -233,7 +259,8 @@ pub struct RequestContext {
     pub lang: Lang,
     /// The request id of the application log.
     pub request_id: String,
-    /// Who the request is charged to: the token subject, else the client address.
+    /// Who the request is charged to: the token subject, else the client address; empty charges nobody (for the
+    /// pages of an export after its first, and the command line).
     pub rate_key: String,
     /// Where the request's rate-limit budget is left.
     pub budget: ratelimit::BudgetSlot,
@@ -242,12 +269,12 @@ pub struct RequestContext {
 impl RequestContext {
     /// Attaches the caller, the language and fresh loaders to a request.
     pub fn attach(self, request: Request, db: &Database) -> Request {
-        let request = request
-            .data(self.lang)
-            .data(RequestId(self.request_id))
-            .data(ratelimit::RateKey(self.rate_key))
-            .data(self.budget)
-            .data(loaders::for_request(db));
+        let mut request =
+            request.data(self.lang).data(RequestId(self.request_id)).data(self.budget).data(loaders::for_request(db));
+        // An empty key charges nobody: the later pages of an export, whose first page was charged.
+        if !self.rate_key.is_empty() {
+            request = request.data(ratelimit::RateKey(self.rate_key));
+        }
         match self.viewer {
             Some(viewer) => request.data(viewer),
             None => request,

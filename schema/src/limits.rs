@@ -1,20 +1,30 @@
-//! Limits on a document's shape beyond depth and complexity: its length, and how many aliases it uses (aliases
-//! multiply the work of one field without deepening or widening the query much).
+//! Limits on a document's shape beyond complexity: its length, how many aliases it uses (aliases multiply the work
+//! of one field without deepening or widening the query much), and how deep its data selections go.
+//!
+//! Depth is counted on data: the selections under `__schema` and `__type` are not, since the standard introspection
+//! query that GraphiQL and every client tool send is 15 deep. Introspection has its own, fixed ceiling
+//! ([`INTROSPECTION_DEPTH`], async-graphql's own depth limit), so it cannot be nested without bound either.
 
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use std::collections::HashMap;
+
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult, Variables};
 
 use crate::error::code;
 
-/// The extension: refuses, before anything runs, a document longer than `max_bytes` or with more than
-/// `max_aliases` aliased fields, with `QUERY_TOO_COMPLEX` naming the limit.
+/// The deepest any document may go, introspection included: the standard introspection query is 15 deep.
+pub const INTROSPECTION_DEPTH: usize = 16;
+
+/// The extension: refuses, before anything runs, a document longer than `max_bytes`, with more than `max_aliases`
+/// aliased fields, or whose data selections nest deeper than `max_depth`, with `QUERY_TOO_COMPLEX` naming the limit.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentLimits {
     pub max_bytes: usize,
     pub max_aliases: usize,
+    pub max_depth: usize,
 }
 
 impl ExtensionFactory for DocumentLimits {
@@ -41,6 +51,56 @@ fn aliases(set: &SelectionSet) -> usize {
             Selection::FragmentSpread(_) => 0,
         })
         .sum()
+}
+
+/// How deep a selection set's data goes (a field is one level; introspection's subtrees count nothing). Named
+/// fragments are measured once each (`known`), and a fragment that spreads itself counts nothing more (validation
+/// refuses it after this), so a document of fragments spreading fragments costs linear time.
+fn data_depth<'a>(
+    set: &'a SelectionSet,
+    document: &'a ExecutableDocument,
+    known: &mut HashMap<&'a str, usize>,
+    visiting: &mut Vec<&'a str>,
+) -> usize {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => match field.node.name.node.as_str() {
+                "__schema" | "__type" => 0,
+                _ => 1 + data_depth(&field.node.selection_set.node, document, known, visiting),
+            },
+            Selection::InlineFragment(fragment) => {
+                data_depth(&fragment.node.selection_set.node, document, known, visiting)
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if let Some(depth) = known.get(name) {
+                    return *depth;
+                }
+                if visiting.contains(&name) {
+                    return 0;
+                }
+                let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) else { return 0 };
+                visiting.push(name);
+                let depth = data_depth(&fragment.node.selection_set.node, document, known, visiting);
+                visiting.pop();
+                known.insert(name, depth);
+                depth
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The depth of the document's deepest operation, introspection not counted.
+pub fn depth(document: &ExecutableDocument) -> usize {
+    let mut known = HashMap::new();
+    document
+        .operations
+        .iter()
+        .map(|(_, op)| data_depth(&op.node.selection_set.node, document, &mut known, &mut Vec::new()))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Aliases in the whole document: its operations and its named fragments.
@@ -70,6 +130,10 @@ impl Extension for DocumentLimits {
         let count = count_aliases(&document);
         if count > self.max_aliases {
             return Err(too_complex(format!("the document uses {count} aliases; the limit is {}", self.max_aliases)));
+        }
+        let depth = depth(&document);
+        if depth > self.max_depth {
+            return Err(too_complex(format!("the query is nested {depth} deep; the limit is {}", self.max_depth)));
         }
         Ok(document)
     }

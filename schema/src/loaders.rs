@@ -26,6 +26,21 @@ pub type Loaders = DataLoader<DbLoader, HashMapCache>;
 /// machine, at the cost of a few microseconds.
 const BATCH_YIELDS: usize = 64;
 
+/// Where batch sizes are reported (the server's metrics), set once per process.
+static BATCH_OBSERVER: std::sync::OnceLock<fn(&'static str, usize)> = std::sync::OnceLock::new();
+
+/// Reports every batch's size, with the loader's key type as its name, to `observer` (the first call wins).
+pub fn observe_batches(observer: fn(&'static str, usize)) {
+    let _ = BATCH_OBSERVER.set(observer);
+}
+
+fn batch<K>(size: usize) {
+    if let Some(observe) = BATCH_OBSERVER.get() {
+        let name = std::any::type_name::<K>();
+        observe(name.rsplit("::").next().unwrap_or(name), size);
+    }
+}
+
 /// Makes the loaders for one request.
 pub fn for_request(db: &Database) -> Loaders {
     let spawn = |batch: futures_util::future::BoxFuture<'static, ()>| {
@@ -92,6 +107,7 @@ impl Loader<CountriesOfGroup> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, wanted: &[CountriesOfGroup]) -> Result<HashMap<CountriesOfGroup, Vec<Country>>, Self::Error> {
+        batch::<CountriesOfGroup>(wanted.len());
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| Country::by_group_ids(c, &ids)).await?;
         Ok(grouped(rows, |r| CountriesOfGroup(r.regional_group_id.unwrap_or_default()), wanted))
@@ -103,6 +119,7 @@ impl Loader<ChildrenOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, wanted: &[ChildrenOf]) -> Result<HashMap<ChildrenOf, Vec<Mechanism>>, Self::Error> {
+        batch::<ChildrenOf>(wanted.len());
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| Mechanism::children_of(c, &ids)).await?;
         Ok(grouped(rows, |r| ChildrenOf(r.parent_id.unwrap_or_default()), wanted))
@@ -114,6 +131,7 @@ impl Loader<VisitsOfMandate> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, wanted: &[VisitsOfMandate]) -> Result<HashMap<VisitsOfMandate, Vec<Visit>>, Self::Error> {
+        batch::<VisitsOfMandate>(wanted.len());
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| Visit::of_mandates(c, &ids)).await?;
         let mut map = grouped(rows, |r| VisitsOfMandate(r.mandate_id), wanted);
@@ -134,6 +152,7 @@ impl Loader<RecommendationsOfReport> for DbLoader {
         &self,
         wanted: &[RecommendationsOfReport],
     ) -> Result<HashMap<RecommendationsOfReport, Vec<Recommendation>>, Self::Error> {
+        batch::<RecommendationsOfReport>(wanted.len());
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| Recommendation::of_reports(c, &ids)).await?;
         Ok(grouped(rows, |r| RecommendationsOfReport(r.report_id.unwrap_or_default()), wanted))
@@ -153,6 +172,7 @@ macro_rules! children_loader {
             type Error = Arc<ApiError>;
 
             async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, Vec<$row>>, Self::Error> {
+                batch::<$key>(wanted.len());
                 let ids = keys(wanted, |k| k.0);
                 let rows = self.run(move |c| $fetch(c, &ids)).await?;
                 Ok(grouped(rows, |r| $key(r.$parent), wanted))
@@ -198,6 +218,7 @@ impl Loader<MandatesOfCommunication> for DbLoader {
         &self,
         wanted: &[MandatesOfCommunication],
     ) -> Result<HashMap<MandatesOfCommunication, Vec<i64>>, Self::Error> {
+        batch::<MandatesOfCommunication>(wanted.len());
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| hrc_db::models::Communication::mandate_links(c, &ids)).await?;
         let mut map: HashMap<MandatesOfCommunication, Vec<i64>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
@@ -237,6 +258,7 @@ macro_rules! by_id_loader {
             type Error = Arc<ApiError>;
 
             async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, $row>, Self::Error> {
+                batch::<$key>(wanted.len());
                 let ids = keys(wanted, |k| k.0);
                 let rows = self.run(move |c| $fetch(c, &ids)).await?;
                 Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
@@ -244,6 +266,52 @@ macro_rules! by_id_loader {
         }
     };
 }
+
+children_loader!(
+    /// The verification steps of an early-warning signal, oldest first.
+    EventsOfSignal => hrc_db::models::early_warning::SignalEvent, hrc_db::models::early_warning::Signal::events_of, signal_id
+);
+children_loader!(
+    /// What an early-warning signal relates to.
+    LinksOfSignal => hrc_db::models::early_warning::SignalLink, hrc_db::models::early_warning::Signal::links_of, signal_id
+);
+children_loader!(
+    /// The consents recorded for a reprisal case, oldest first.
+    ConsentsOfCase => hrc_db::models::reprisal::Consent, hrc_db::models::reprisal::Case::consents_of, case_id
+);
+children_loader!(
+    /// The follow-up actions on a reprisal case, oldest first.
+    FollowUpsOfCase => hrc_db::models::reprisal::FollowUp, hrc_db::models::reprisal::Case::follow_ups_of, case_id
+);
+children_loader!(
+    /// A roster expert's expertise (thesaurus term ids).
+    ExpertiseOf => hrc_db::models::roster::ExpertTerm, hrc_db::models::roster::Expert::expertise_of, expert_id
+);
+children_loader!(
+    /// A roster expert's working languages.
+    LanguagesOf => hrc_db::models::roster::ExpertLanguage, hrc_db::models::roster::Expert::languages_of, expert_id
+);
+children_loader!(
+    /// A roster expert's regions.
+    RegionsOf => hrc_db::models::roster::ExpertRegion, hrc_db::models::roster::Expert::regions_of, expert_id
+);
+children_loader!(
+    /// A roster expert's availability windows, earliest first.
+    AvailabilityOf => hrc_db::models::roster::Availability, hrc_db::models::roster::Expert::availability_of, expert_id
+);
+children_loader!(
+    /// A roster expert's deployments, earliest first.
+    DeploymentsOf => hrc_db::models::roster::Deployment, hrc_db::models::roster::Expert::deployments_of, expert_id
+);
+
+children_loader!(
+    /// The acts of a reprisal case.
+    ActsOfCase => hrc_db::models::reprisal::CaseAct, hrc_db::models::reprisal::Case::acts_of, case_id
+);
+children_loader!(
+    /// The Secretary-General's reports a reprisal case appears in, by year.
+    CyclesOfCase => hrc_db::models::reprisal::CaseCycle, hrc_db::models::reprisal::Case::cycles_of, case_id
+);
 
 by_id_loader!(
     /// A national mechanism by id.
@@ -266,6 +334,7 @@ macro_rules! linked_loader {
             type Error = Arc<ApiError>;
 
             async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, Vec<$row>>, Self::Error> {
+                batch::<$key>(wanted.len());
                 let ids = keys(wanted, |k| k.0);
                 let rows = self.run(move |c| $fetch(c, &ids)).await?;
                 let mut map: HashMap<$key, Vec<$row>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
@@ -303,6 +372,7 @@ impl Loader<CountryByIso> for DbLoader {
         &self,
         wanted: &[CountryByIso],
     ) -> Result<HashMap<CountryByIso, hrc_db::models::Country>, Self::Error> {
+        batch::<CountryByIso>(wanted.len());
         let codes: Vec<String> = wanted.iter().map(|k| k.0.clone()).collect();
         let rows = self.run(move |c| hrc_db::models::Country::by_iso3s(c, &codes)).await?;
         Ok(rows.into_iter().map(|r| (CountryByIso(r.iso3.clone()), r)).collect())
@@ -336,6 +406,14 @@ by_id_loader!(
 by_id_loader!(
     /// A mechanism by row id.
     MechanismId => Mechanism, Mechanism::by_ids
+);
+by_id_loader!(
+    /// A recommendation by row id.
+    RecommendationId => Recommendation, Recommendation::by_ids
+);
+by_id_loader!(
+    /// A special-procedure communication by row id.
+    CommunicationId => hrc_db::models::Communication, hrc_db::models::Communication::by_ids
 );
 by_id_loader!(
     /// A mandate by row id.

@@ -131,7 +131,14 @@ pub struct CreateRecommendationInput {
 /// Entry points for writing.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(RecommendationMutation, crate::writes::RegistryMutation, crate::fund::FundMutation);
+pub struct MutationRoot(
+    RecommendationMutation,
+    crate::writes::RegistryMutation,
+    crate::fund::FundMutation,
+    crate::early_warning::EarlyWarningMutation,
+    crate::reprisal::ReprisalMutation,
+    crate::roster::RosterMutation,
+);
 
 /// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
 #[derive(async_graphql::MergedObject, Default)]
@@ -140,6 +147,9 @@ pub struct ComplaintMutationRoot(
     RecommendationMutation,
     crate::writes::RegistryMutation,
     crate::fund::FundMutation,
+    crate::early_warning::EarlyWarningMutation,
+    crate::reprisal::ReprisalMutation,
+    crate::roster::RosterMutation,
     crate::complaint::ComplaintMutation,
 );
 

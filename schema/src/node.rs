@@ -41,6 +41,11 @@ pub enum Node {
     CountrySituation(CountrySituation),
     NationalMechanism(NationalMechanism),
     KnowledgeItem(KnowledgeItem),
+    EarlyWarningSignal(crate::early_warning::EarlyWarningSignal),
+    HorizonBriefing(crate::early_warning::HorizonBriefing),
+    ReprisalCase(crate::reprisal::ReprisalCase),
+    PublishedReprisalCase(crate::reprisal::PublishedReprisalCase),
+    RosterExpert(crate::roster::RosterExpert),
 }
 
 /// Fetches the object an ID names; `None` if it no longer exists. `field` names the argument for errors.
@@ -104,6 +109,28 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
         "KnowledgeItem" => query(ctx, move |c| models::KnowledgeItem::by_key(c, &key))
             .await?
             .map(|r| Node::KnowledgeItem(KnowledgeItem(r))),
+        "EarlyWarningSignal" => {
+            let Some(scope) = crate::early_warning::node_scope(ctx) else { return Ok(None) };
+            query(ctx, move |c| hrc_db::models::early_warning::Signal::by_key(c, &key, scope))
+                .await?
+                .map(|r| Node::EarlyWarningSignal(crate::early_warning::EarlyWarningSignal(r)))
+        }
+        "HorizonBriefing" => {
+            let scheduled =
+                ctx.data_opt::<crate::auth::Viewer>().is_some_and(|v| v.has(crate::auth::Role::Secretariat));
+            query(ctx, move |c| hrc_db::models::early_warning::Briefing::by_key(c, &key, scheduled))
+                .await?
+                .map(|r| Node::HorizonBriefing(crate::early_warning::HorizonBriefing(r)))
+        }
+        "ReprisalCase" => query(ctx, move |c| hrc_db::models::reprisal::Case::by_key(c, &key))
+            .await?
+            .map(|r| Node::ReprisalCase(crate::reprisal::ReprisalCase(r))),
+        "PublishedReprisalCase" => query(ctx, move |c| hrc_db::models::reprisal::Case::public_by_key(c, &key))
+            .await?
+            .map(|r| Node::PublishedReprisalCase(crate::reprisal::PublishedReprisalCase(r))),
+        "RosterExpert" => query(ctx, move |c| hrc_db::models::roster::Expert::by_key(c, &key))
+            .await?
+            .map(|r| Node::RosterExpert(crate::roster::RosterExpert(r))),
         _ => return Err(unknown()),
     })
 }

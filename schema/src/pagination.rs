@@ -101,6 +101,14 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize)
     1 + size * child_complexity
 }
 
+/// The complexity of a plain (unpaged) list field: what one item's selection costs, times the most items it can
+/// hold (a reference list's size: 193 member and 2 observer States, 47 votes, a regional group's States), plus the
+/// field itself. Without it a list costs as one item, and a cycle through the graph (a country's group's countries'
+/// group's countries…) asks for exponentially many objects at a small cost; with it such a cycle is refused.
+pub fn list_cost(items: usize, child_complexity: usize) -> usize {
+    1 + items.saturating_mul(child_complexity)
+}
+
 /// The Relay arguments of a connection field.
 #[derive(Debug, Clone, Default)]
 pub struct PageArgs {

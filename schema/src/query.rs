@@ -32,6 +32,9 @@ pub struct QueryRoot(
     NationalQuery,
     crate::complaint::ComplaintPublicQuery,
     crate::fund::FundQuery,
+    crate::early_warning::EarlyWarningQuery,
+    crate::reprisal::ReprisalQuery,
+    crate::roster::RosterQuery,
     crate::ratelimit::RateLimitQuery,
 );
 
@@ -47,6 +50,9 @@ pub struct ComplaintQueryRoot(
     NationalQuery,
     crate::complaint::ComplaintPublicQuery,
     crate::fund::FundQuery,
+    crate::early_warning::EarlyWarningQuery,
+    crate::reprisal::ReprisalQuery,
+    crate::roster::RosterQuery,
     crate::ratelimit::RateLimitQuery,
     crate::complaint::ComplaintQuery,
 );
@@ -289,6 +295,29 @@ pub(crate) fn country_id(
     Ok(models::Country::by_iso3(c, &code)?.map(|c| c.id).ok_or_else(|| not_found(field, "country", &code)))
 }
 
+/// The id of a regional group by its code.
+pub(crate) fn regional_group_id(
+    c: &mut hrc_db::DbConnection,
+    code: Option<RegionalGroupCode>,
+) -> hrc_db::QueryResult<Option<i64>> {
+    let Some(code) = code else { return Ok(None) };
+    let code: models::RegionalGroupCode = code.into();
+    Ok(models::RegionalGroup::by_code(c, code.as_str())?.map(|g| g.id))
+}
+
+/// The id of a Council session by number; the inner error names `field` when the Council held no such session.
+pub(crate) fn session_id(
+    c: &mut hrc_db::DbConnection,
+    field: &str,
+    number: Option<i32>,
+) -> hrc_db::QueryResult<Result<Option<i64>, ApiError>> {
+    let Some(number) = number else { return Ok(Ok(None)) };
+    Ok(match models::Session::by_number(c, models::SessionBody::Hrc, number)? {
+        Some(s) => Ok(Some(s.id)),
+        None => Err(ApiError::bad_input(field, format!("the Council has held no session numbered {number}"))),
+    })
+}
+
 /// The id of the mandate with this key; the inner error names `field` when there is none.
 pub(crate) fn mandate_id(
     c: &mut hrc_db::DbConnection,
@@ -299,7 +328,7 @@ pub(crate) fn mandate_id(
 }
 
 /// Parses an ISO 3166-1 alpha-3 code (any case).
-fn iso_code(field: &str, text: &str) -> Result<String, ApiError> {
+pub fn iso_code(field: &str, text: &str) -> Result<String, ApiError> {
     let text = text.trim();
     if text.len() == 3 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
         Ok(text.to_ascii_uppercase())
@@ -358,6 +387,7 @@ impl CoreQuery {
     }
 
     /// The five UN regional groups.
+    #[graphql(complexity = "crate::pagination::list_cost(5, child_complexity)")]
     async fn regional_groups(
         &self,
         ctx: &Context<'_>,
@@ -369,6 +399,7 @@ impl CoreQuery {
     }
 
     /// UN member and observer States, by ISO code.
+    #[graphql(complexity = "crate::pagination::list_cost(200, child_complexity)")]
     async fn countries(
         &self,
         ctx: &Context<'_>,
@@ -406,6 +437,7 @@ impl CoreQuery {
     }
 
     /// Sessions of the Council and of the UPR Working Group, by body and number.
+    #[graphql(complexity = "crate::pagination::list_cost(120, child_complexity)")]
     async fn sessions(
         &self,
         ctx: &Context<'_>,
@@ -419,6 +451,7 @@ impl CoreQuery {
     }
 
     /// The 17 Sustainable Development Goals, with their targets.
+    #[graphql(complexity = "crate::pagination::list_cost(17, child_complexity)")]
     async fn sdg_goals(
         &self,
         ctx: &Context<'_>,

@@ -227,3 +227,118 @@ pub async fn submitted_fund_request(app: &crate::TestApp, country: &str) -> serd
         .await;
     data["submitFundRequest"].clone()
 }
+
+/// A `secretariat` token.
+pub fn secretariat(app: &crate::TestApp) -> String {
+    app.token("ohchr-analyst", &["secretariat"], None)
+}
+
+/// A `reprisals_officer` token.
+pub fn reprisals_officer(app: &crate::TestApp) -> String {
+    app.token("reprisals-officer", &["reprisals_officer"], None)
+}
+
+/// Reports an early-warning signal as the secretariat, observed and reported on `on`; returns `{ id key version
+/// status }`.
+pub async fn report_signal(
+    app: &crate::TestApp,
+    country: &str,
+    on: &str,
+    category: &str,
+    severity: &str,
+) -> serde_json::Value {
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ reportEarlyWarningSignal(input: {{ country: "{country}", observedOn: "{on}", reportedOn: "{on}",
+                    sourceKind: HUMAN_RIGHTS_DEFENDER, sourceReference: "FICTIONAL protected source {country} {on}",
+                    category: {category}, severity: {severity}, description: "FICTIONAL test signal" }})
+                    {{ id key version status }} }}"#
+            ),
+            Some(&secretariat(app)),
+        )
+        .await;
+    data["reportEarlyWarningSignal"].clone()
+}
+
+/// Moves a signal (as these fixtures return it) to `to` with a reason; returns it as the mutation answers.
+pub async fn move_signal(app: &crate::TestApp, signal: &serde_json::Value, to: &str) -> serde_json::Value {
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ moveEarlyWarningSignal(id: "{}", expectedVersion: {}, to: {to}, reason: "FICTIONAL test step")
+                    {{ id key version status }} }}"#,
+                signal["id"].as_str().unwrap(),
+                signal["version"]
+            ),
+            Some(&secretariat(app)),
+        )
+        .await;
+    data["moveEarlyWarningSignal"].clone()
+}
+
+/// A verified signal: reported, then verified.
+pub async fn verified_signal(
+    app: &crate::TestApp,
+    country: &str,
+    on: &str,
+    category: &str,
+    severity: &str,
+) -> serde_json::Value {
+    let signal = report_signal(app, country, on, category, severity).await;
+    let signal = move_signal(app, &signal, "UNDER_VERIFICATION").await;
+    move_signal(app, &signal, "VERIFIED").await
+}
+
+/// The fictional person's name and details the reprisal fixtures use, to look for in responses.
+pub const REPRISAL_PERSON: &str = "FICTIONAL person Ana Fixture";
+pub const REPRISAL_DETAILS: &str = "FICTIONAL contact fixture@example.invalid";
+
+/// Records a reprisal case concerning `country` (cooperation with the UPR) as the reprisals officer; returns `{ id
+/// key publicReference version }`.
+pub async fn reprisal_case(app: &crate::TestApp, country: &str) -> serde_json::Value {
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ recordReprisalCase(input: {{ country: "{country}", mechanism: "upr", occasion: UPR,
+                    personKind: HUMAN_RIGHTS_DEFENDER, personName: "{REPRISAL_PERSON}", personDetails: "{REPRISAL_DETAILS}",
+                    summary: "FICTIONAL: a defender was threatened after briefing the UPR", acts: [THREATS, SURVEILLANCE],
+                    firstActOn: "2024-05-02", governmentResponse: "FICTIONAL response naming {REPRISAL_PERSON}",
+                    governmentRespondedOn: "2024-07-01", reportCycles: [{{ year: 2024 }}, {{ year: 2025 }}] }})
+                    {{ id key publicReference version }} }}"#
+            ),
+            Some(&reprisals_officer(app)),
+        )
+        .await;
+    data["recordReprisalCase"].clone()
+}
+
+/// Adds a fictional expert to the roster as the secretariat; returns `{ id key version }`.
+pub async fn roster_expert(
+    app: &crate::TestApp,
+    name: &str,
+    expertise: &[&str],
+    languages: &[&str],
+    regions: &[&str],
+    availability: &[(&str, &str)],
+) -> serde_json::Value {
+    let list = |items: &[&str]| items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ");
+    let windows = availability
+        .iter()
+        .map(|(from, to)| format!(r#"{{ startsOn: "{from}", endsOn: "{to}" }}"#))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let data = app
+        .query_as(
+            &format!(
+                r#"mutation {{ addRosterExpert(input: {{ name: "{name}", email: "fixture@example.invalid", biography: "FICTIONAL",
+                    expertise: [{}], languages: [{}], regions: [{}], availability: [{windows}] }}) {{ id key version }} }}"#,
+                list(expertise),
+                list(languages),
+                regions.join(", ")
+            ),
+            Some(&secretariat(app)),
+        )
+        .await;
+    data["addRosterExpert"].clone()
+}

@@ -211,6 +211,12 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
         workers: Some(1),
         limits: hrc_schema::Limits::default(),
         fund_quorum: 3,
+        early_warning: Default::default(),
+        // Many tests write to the database behind the server's back (fixtures, demo data), which no cache can
+        // hear of: the response cache is off here, and on in the tests of caching (`enable_cache`).
+        caching: hrc_api::config::Caching { response_cache_mb: 0, ..Default::default() },
+        observability: Default::default(),
+        graphiql_assets: None,
     }
 }
 
@@ -220,6 +226,14 @@ impl TestApp {
         let database = TestDatabase::create(backend)?;
         let settings = test_settings(&database);
         Some(Self::spawn_with(settings, database).await)
+    }
+
+    /// Starts a server over a fresh database of `backend` with the response cache on (as it is by default).
+    pub async fn spawn_cached(backend: Backend) -> TestApp {
+        let database = TestDatabase::create(backend).expect("the backend is configured");
+        let mut settings = test_settings(&database);
+        settings.caching = Default::default();
+        Self::spawn_with(settings, database).await
     }
 
     /// Starts a server with the given settings.

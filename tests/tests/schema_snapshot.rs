@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
+/// `file` (relative to the workspace) holds `actual`; with `HRC_UPDATE_SNAPSHOTS=1`, it is written instead.
 fn matches_committed(file: &str, actual: String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(file);
     if std::env::var("HRC_UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
         std::fs::write(&path, &actual).unwrap();
         return;
@@ -14,19 +15,19 @@ fn matches_committed(file: &str, actual: String) {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == actual,
-        "schema/{file} differs from the schema the code builds; if the change is intended, run \
+        "{file} differs from what the code builds; if the change is intended, run \
          HRC_UPDATE_SNAPSHOTS=1 cargo test -p hrc-tests --test schema_snapshot and commit the file"
     );
 }
 
 #[test]
 fn the_committed_sdl_matches_the_schema() {
-    matches_committed("schema.graphql", hrc_schema::sdl());
+    matches_committed("schema/schema.graphql", hrc_schema::sdl());
 }
 
 #[test]
 fn the_committed_complaint_sdl_matches_the_complaint_schema() {
-    matches_committed("complaint-schema.graphql", hrc_schema::complaint_sdl());
+    matches_committed("schema/complaint-schema.graphql", hrc_schema::complaint_sdl());
 }
 
 #[test]
@@ -88,4 +89,25 @@ fn described(sdl: &str) {
         }
     }
     assert!(missing.is_empty(), "{} schema elements have no description: {missing:#?}", missing.len());
+}
+
+/// The committed OpenAPI document is the one the code generates (`hrc-api export-openapi`), so partners' generated
+/// clients and the review see every change to the REST surface. After an intended change:
+/// `HRC_UPDATE_SNAPSHOTS=1 cargo test -p hrc-tests --test schema_snapshot`.
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    matches_committed("openapi/openapi.json", hrc_api::rest::openapi_json());
+    let committed = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json"));
+    let committed = committed.unwrap_or_default();
+    let document: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/mandates",
+        "/api/v1/mandates/{id}",
+        "/api/v1/countries/{isoCode}/recommendations",
+        "/api/v1/recommendations/{id}",
+        "/api/v1/visits",
+    ] {
+        assert!(document["paths"][path]["get"].is_object(), "{path} is described");
+    }
 }

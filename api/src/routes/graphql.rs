@@ -4,7 +4,6 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Request, Response, Value, Variables};
 use futures_util::StreamExt;
@@ -13,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
+use crate::caching::{Cached, ResponseCache};
 use crate::startup::AppState;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -62,9 +62,12 @@ fn negotiate(req: &HttpRequest) -> Option<Format> {
 
 /// A response carrying one GraphQL error.
 fn error(status: StatusCode, format: Format, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
+    let mut response = HttpResponse::build(status)
         .content_type(format.content_type())
-        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }));
+    // For the metrics, which count errors by code as the response leaves.
+    response.extensions_mut().insert(crate::metrics::ErrorCode(code.to_owned()));
+    response
 }
 
 /// The rate-limit key of an anonymous caller: the address of the connection's peer. `Forwarded` and
@@ -119,18 +122,118 @@ fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<R
     }
 }
 
+/// The caller's rate-limit budget after the request, in the response headers (and, when refused, `Retry-After`).
+pub(crate) fn rate_limit_headers(
+    response: &mut actix_web::HttpResponseBuilder,
+    budget: &hrc_schema::ratelimit::BudgetSlot,
+    status: StatusCode,
+) {
+    let Some(b) = budget.get() else { return };
+    response
+        .insert_header(("x-ratelimit-limit", b.limit.to_string()))
+        .insert_header(("x-ratelimit-remaining", b.remaining.to_string()))
+        .insert_header(("x-ratelimit-cost", b.cost.to_string()))
+        .insert_header(("x-ratelimit-reset", b.reset_at.and_utc().timestamp().to_string()));
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        let wait = (b.reset_at.and_utc().timestamp() - now).max(1);
+        response.insert_header((header::RETRY_AFTER, wait.to_string()));
+    }
+}
+
 /// Runs a request through the schema and turns the result into an HTTP response.
+///
+/// First the persisted-query step (a document by its hash; the allow-list); then, for the anonymous public, the
+/// response cache; a mutation empties the cache, here and (through PostgreSQL) on every node. `get` is the request
+/// when it came as a `GET`: only queries run then, and a public answer gets an ETag (`304` when the client has it)
+/// and `Cache-Control: public`.
+/// Runs a GraphQL request and measures it: its latency under its operation name, and a line in the slow-request log
+/// (operation name, time, request id; never the document or its variables) when it took too long.
 async fn execute(
     state: &AppState,
-    mut context: RequestContext,
+    context: RequestContext,
     request: Request,
     format: Format,
     request_id: RequestId,
+    get: Option<&HttpRequest>,
 ) -> HttpResponse {
+    let started = std::time::Instant::now();
+    let name = request.operation_name.clone();
+    let response = execute_measured(state, context, request, format, request_id, get).await;
+    let took = started.elapsed();
+    state.metrics.operation(name.as_deref(), took);
+    if state.slow_request.is_some_and(|threshold| took >= threshold) {
+        let operation = name.as_deref().filter(|n| crate::metrics::is_name(n)).unwrap_or("anonymous");
+        tracing::warn!(
+            target: "hrc::slow_request",
+            operation,
+            ms = took.as_millis() as u64,
+            status = response.status().as_u16(),
+            request_id = %request_id,
+            "slow GraphQL request"
+        );
+    }
+    response
+}
+
+async fn execute_measured(
+    state: &AppState,
+    mut context: RequestContext,
+    mut request: Request,
+    format: Format,
+    request_id: RequestId,
+    get: Option<&HttpRequest>,
+) -> HttpResponse {
+    if let Err(refused) = state.persisted.resolve(&mut request) {
+        let status = if format == Format::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+        return error(status, format, refused.code(), &refused.message());
+    }
+    if request.query.is_empty() {
+        return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the request needs a query");
+    }
+    let operation = operation_type(&request.query, request.operation_name.as_deref());
+    if get.is_some() && operation.is_some_and(|ty| ty != OperationType::Query) {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format,
+            code::METHOD_NOT_ALLOWED,
+            "only queries may be sent with GET; send mutations and subscriptions with POST",
+        );
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return response;
+    }
     let served = context.lang.served();
+    let anonymous = context.viewer.is_none();
+    let cached = anonymous && state.cache.enabled() && operation == Some(OperationType::Query);
+    let key = cached.then(|| ResponseCache::key(&request, served.code()));
+    if let Some(hit) = key.and_then(|key| state.cache.get(key)) {
+        // A hit costs what the answer cost: the cache spares the database, not the caller's budget.
+        let charged = state.schema.charge(&context, hit.cost);
+        let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
+        let mut answer = if charged {
+            cached_response(&hit, format, &request_id, get, state.cache.max_age, "hit")
+        } else {
+            error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
+        };
+        let mut headers = HttpResponse::build(status);
+        rate_limit_headers(&mut headers, &context.budget, status);
+        for (name, value) in headers.finish().headers() {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+        return answer;
+    }
+    let generation = state.cache.generation();
     context.request_id = request_id.to_string();
     let budget = context.budget.clone();
     let mut response: Response = state.schema.execute(context, request, &state.db).await;
+    if operation == Some(OperationType::Mutation) {
+        // Data may have changed: no public answer computed before now may be served again, on any node.
+        state.cache.invalidate();
+        state.events.publish(hrc_schema::events::Event::DataChanged);
+    }
     hrc_schema::error::ensure_codes(&mut response);
     let mut status = StatusCode::OK;
     for error in response.errors.iter_mut() {
@@ -143,6 +246,7 @@ async fn execute(
                 _ => None,
             })
             .unwrap_or_default();
+        state.metrics.error(&code);
         match code.as_str() {
             code::INTERNAL | code::DATABASE_UNAVAILABLE => {
                 error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.to_string());
@@ -162,24 +266,49 @@ async fn execute(
             _ => {}
         }
     }
-    match serde_json::to_vec(&response) {
+    // A request that failed before execution (it did not parse or validate, was too complex, over its rate limit)
+    // has no `data` entry at all, as the GraphQL specification says; `"data": null` would claim it ran.
+    let before_execution = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let response_ok = response.errors.is_empty();
+    let body = if before_execution {
+        let mut object = serde_json::Map::new();
+        object.insert("errors".to_owned(), json!(response.errors));
+        if !response.extensions.is_empty() {
+            object.insert("extensions".to_owned(), json!(response.extensions));
+        }
+        serde_json::to_vec(&object)
+    } else {
+        serde_json::to_vec(&response)
+    };
+    match body {
         // The language of the texts, where a field's `lang:` argument does not ask for another.
         Ok(body) => {
-            let mut response = HttpResponse::build(status);
-            if let Some(b) = budget.get() {
-                response
-                    .insert_header(("x-ratelimit-limit", b.limit.to_string()))
-                    .insert_header(("x-ratelimit-remaining", b.remaining.to_string()))
-                    .insert_header(("x-ratelimit-cost", b.cost.to_string()))
-                    .insert_header(("x-ratelimit-reset", b.reset_at.and_utc().timestamp().to_string()));
-                if status == StatusCode::TOO_MANY_REQUESTS {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs() as i64)
-                        .unwrap_or_default();
-                    let wait = (b.reset_at.and_utc().timestamp() - now).max(1);
-                    response.insert_header((header::RETRY_AFTER, wait.to_string()));
+            if status == StatusCode::OK && response_ok && key.is_some() {
+                let body = actix_web::web::Bytes::from(body);
+                let entry = std::sync::Arc::new(Cached {
+                    cost: budget.get().map_or(1, |b| b.cost),
+                    etag: crate::caching::etag(&body),
+                    body,
+                    content_language: served.code(),
+                });
+                if let Some(key) = key {
+                    state.cache.insert(generation, key, entry.clone());
                 }
+                let mut answer = cached_response(&entry, format, &request_id, get, state.cache.max_age, "miss");
+                let mut headers = HttpResponse::build(status);
+                rate_limit_headers(&mut headers, &budget, status);
+                for (name, value) in headers.finish().headers() {
+                    answer.headers_mut().insert(name.clone(), value.clone());
+                }
+                return answer;
+            }
+            let mut response = HttpResponse::build(status);
+            rate_limit_headers(&mut response, &budget, status);
+            if !anonymous {
+                // A caller's own answer: no cache anywhere keeps it.
+                response.insert_header((header::CACHE_CONTROL, "private, no-store"));
             }
             response
                 .content_type(format.content_type())
@@ -194,6 +323,33 @@ async fn execute(
             error(StatusCode::INTERNAL_SERVER_ERROR, format, code::INTERNAL, "internal error")
         }
     }
+}
+
+/// A public answer, from the cache or just computed: with its ETag and, over `GET`, `Cache-Control: public` (and
+/// `304` when `If-None-Match` has the ETag).
+fn cached_response(
+    entry: &Cached,
+    format: Format,
+    request_id: &RequestId,
+    get: Option<&HttpRequest>,
+    max_age: u64,
+    outcome: &'static str,
+) -> HttpResponse {
+    let fresh = get.is_some_and(|req| crate::caching::not_modified(req, &entry.etag));
+    let mut response = HttpResponse::build(if fresh { StatusCode::NOT_MODIFIED } else { StatusCode::OK });
+    response
+        .insert_header((header::ETAG, entry.etag.clone()))
+        .insert_header((header::CONTENT_LANGUAGE, entry.content_language))
+        .insert_header((header::VARY, "Accept-Language, Authorization"))
+        .insert_header(("x-request-id", request_id.to_string()))
+        .insert_header(("x-cache", outcome));
+    if get.is_some() {
+        response.insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")));
+    }
+    if fresh {
+        return response.finish();
+    }
+    response.content_type(format.content_type()).body(entry.body.clone())
 }
 
 /// `POST /graphql` with `Content-Type: application/json`.
@@ -257,7 +413,9 @@ pub async fn post(
             return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, &format!("the body is not JSON: {e}"))
         }
         Ok(serde_json::Value::Object(object)) => {
-            if !matches!(object.get("query"), Some(serde_json::Value::String(_))) {
+            let persisted = object.get("extensions").is_some_and(|e| e.get("persistedQuery").is_some());
+            let query = object.get("query");
+            if !(matches!(query, Some(serde_json::Value::String(_))) || (persisted && query.is_none())) {
                 return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the body needs a \"query\" string");
             }
             match serde_json::from_value(serde_json::Value::Object(object)) {
@@ -274,7 +432,7 @@ pub async fn post(
         }
         Ok(_) => return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the body must be a JSON object"),
     };
-    execute(&state, context, request, format, request_id).await
+    execute(&state, context, request, format, request_id, None).await
 }
 
 /// URL parameters of `GET /graphql`.
@@ -295,7 +453,7 @@ fn wants_html(req: &HttpRequest) -> bool {
 }
 
 /// The type of the operation a GET would run, if the document parses.
-fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
+pub(crate) fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
     let document = async_graphql::parser::parse_query(query).ok()?;
     match document.operations {
         DocumentOperations::Single(op) => Some(op.node.ty),
@@ -316,9 +474,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, request_id: Reque
         }
     };
     if params.query.is_none() && wants_html(&req) {
-        return HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(GraphiQLSource::build().endpoint("/graphql").title("Council Mechanisms API").finish());
+        return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(state.graphiql.html.clone());
     }
     let Some(format) = negotiate(&req) else {
         return error(
@@ -328,26 +484,20 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, request_id: Reque
             "accept application/json or application/graphql-response+json",
         );
     };
-    let Some(query) = params.query else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format,
-            code::BAD_REQUEST,
-            "give the query in the `query` URL parameter",
-        );
-    };
-    if let Some(ty) = operation_type(&query, params.operation_name.as_deref()) {
-        if ty != OperationType::Query {
-            let mut response = error(
-                StatusCode::METHOD_NOT_ALLOWED,
+    let persisted = params.extensions.as_deref().is_some_and(|e| e.contains("persistedQuery"));
+    let query = match params.query {
+        Some(query) => query,
+        // A persisted query by its hash alone: its document comes from the registry.
+        None if persisted => String::new(),
+        None => {
+            return error(
+                StatusCode::BAD_REQUEST,
                 format,
-                code::METHOD_NOT_ALLOWED,
-                "only queries may be sent with GET; send mutations and subscriptions with POST",
-            );
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-            return response;
+                code::BAD_REQUEST,
+                "give the query in the `query` URL parameter",
+            )
         }
-    }
+    };
     let mut request = Request::new(query);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -378,7 +528,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, request_id: Reque
         Ok(context) => context,
         Err(response) => return *response,
     };
-    execute(&state, context, request, format, request_id).await
+    execute(&state, context, request, format, request_id, Some(&req)).await
 }
 
 /// Any other method on `/graphql`.

@@ -14,6 +14,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Executor, Request, Response};
 use futures_util::stream::{BoxStream, StreamExt};
+use futures_util::FutureExt;
 use hrc_db::Database;
 use hrc_schema::{AppSchema, Lang, RequestContext};
 use tracing_actix_web::RequestId;
@@ -34,6 +35,9 @@ struct SocketExecutor {
     client: String,
     /// Set once the connection is initialised: the verified caller, or `None` for the anonymous public.
     caller: Arc<OnceLock<Option<hrc_schema::auth::Viewer>>>,
+    /// A mutation over the socket empties the response caches, as over HTTP.
+    cache: Arc<crate::caching::ResponseCache>,
+    events: hrc_schema::events::Events,
 }
 
 impl SocketExecutor {
@@ -52,10 +56,17 @@ impl Executor for SocketExecutor {
     }
 
     fn execute_stream(&self, request: Request, _session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        let mutation = super::graphql::operation_type(&request.query, request.operation_name.as_deref())
+            == Some(async_graphql::parser::types::OperationType::Mutation);
+        let (cache, events) = (self.cache.clone(), self.events.clone());
         self.schema
             .execute_stream(self.context(), request, &self.db)
-            .map(|mut response| {
+            .map(move |mut response| {
                 hrc_schema::error::ensure_codes(&mut response);
+                if mutation {
+                    cache.invalidate();
+                    events.publish(hrc_schema::events::Event::DataChanged);
+                }
                 response
             })
             .boxed()
@@ -108,13 +119,25 @@ pub async fn upgrade(
         request_id: request_id.to_string(),
         client: super::graphql::client_key(&req),
         caller: caller.clone(),
+        cache: state.cache.clone(),
+        events: state.events.clone(),
     };
     let auth = state.auth.clone();
-    let incoming = messages.filter_map(|message| async move {
-        match message {
-            Ok(actix_ws::Message::Text(text)) => Some(text.as_bytes().to_vec()),
-            Ok(actix_ws::Message::Binary(bytes)) => Some(bytes.to_vec()),
-            _ => None,
+    // Pings are answered here (actix-ws leaves it to us): clients that keep their connection alive with them, as
+    // many libraries do, would otherwise give up on a quiet subscription.
+    let ponger = session.clone();
+    let incoming = messages.filter_map(move |message| {
+        let mut ponger = ponger.clone();
+        async move {
+            match message {
+                Ok(actix_ws::Message::Text(text)) => Some(text.as_bytes().to_vec()),
+                Ok(actix_ws::Message::Binary(bytes)) => Some(bytes.to_vec()),
+                Ok(actix_ws::Message::Ping(bytes)) => {
+                    let _ = ponger.pong(&bytes).await;
+                    None
+                }
+                _ => None,
+            }
         }
     });
     let mut socket = WebSocket::new(executor, Box::pin(incoming), protocol).on_connection_init(
@@ -134,25 +157,64 @@ pub async fn upgrade(
         },
     );
     // No keep-alive timeout: graphql-ws clients send no pings by default, and a dashboard's subscription may be quiet
-    // for long stretches; a socket ends when its client closes it or its connection drops.
+    // for long stretches; a socket ends when its client closes it, its connection drops, or the server stops.
+    let mut stopping = state.stopping.clone();
     actix_web::rt::spawn(async move {
-        while let Some(message) = socket.next().await {
-            let sent = match message {
-                WsMessage::Text(text) => session.text(text).await,
-                WsMessage::Close(code, reason) => {
-                    // async-graphql closes a refused connection_init with 1002; graphql-transport-ws asks for 4403.
-                    let code = if code == 1002 && reason == REFUSED { 4403 } else { code };
-                    let _ = session
-                        .close(Some(actix_ws::CloseReason { code: code.into(), description: Some(reason) }))
-                        .await;
+        loop {
+            tokio::select! {
+                // What is ready goes out before the stop is heard.
+                biased;
+                message = socket.next() => match message {
+                    Some(message) => {
+                        if forward(&mut session, message).await.is_break() {
+                            return;
+                        }
+                    }
+                    None => break,
+                },
+                () = stopped(&mut stopping) => {
+                    // Deliver what the socket has ready (an event already raised), then say goodbye.
+                    while let Some(Some(message)) = socket.next().now_or_never() {
+                        if forward(&mut session, message).await.is_break() {
+                            return;
+                        }
+                    }
+                    let reason = actix_ws::CloseReason {
+                        code: actix_ws::CloseCode::Away,
+                        description: Some("the server is shutting down; reconnect".into()),
+                    };
+                    let _ = session.close(Some(reason)).await;
                     return;
                 }
-            };
-            if sent.is_err() {
-                return;
             }
         }
         let _ = session.close(None).await;
     });
     Ok(response)
+}
+
+/// Sends one message of the protocol to the client; `Break` once the socket is closed (or cannot be written).
+async fn forward(session: &mut actix_ws::Session, message: WsMessage) -> std::ops::ControlFlow<()> {
+    match message {
+        WsMessage::Text(text) => match session.text(text).await {
+            Ok(()) => std::ops::ControlFlow::Continue(()),
+            Err(_) => std::ops::ControlFlow::Break(()),
+        },
+        WsMessage::Close(code, reason) => {
+            // async-graphql closes a refused connection_init with 1002; graphql-transport-ws asks for 4403.
+            let code = if code == 1002 && reason == REFUSED { 4403 } else { code };
+            let _ = session
+                .clone()
+                .close(Some(actix_ws::CloseReason { code: code.into(), description: Some(reason) }))
+                .await;
+            std::ops::ControlFlow::Break(())
+        }
+    }
+}
+
+/// Resolves once the server starts to stop (never, if its sender is gone without saying so).
+async fn stopped(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    if stopping.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }

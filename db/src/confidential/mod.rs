@@ -122,6 +122,11 @@ pub struct ConfidentialStore {
 }
 
 impl ConfidentialStore {
+    /// The store's pool now: (open, idle, most it may open).
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        self.db.pool_state()
+    }
+
     /// Builds the store's pool; on PostgreSQL each connection works in [`PG_SCHEMA`].
     pub fn connect(url: &str, settings: &PoolSettings) -> Result<ConfidentialStore, DbError> {
         Ok(ConfidentialStore { db: Database::connect_with(url, settings, Some(PG_SEARCH_PATH))? })
@@ -819,7 +824,7 @@ pub fn move_communication(
         .set((
             complaint_communications::status.eq(to.as_str()),
             complaint_communications::situation_id.eq(situation_id),
-            complaint_communications::version.eq(expected + 1),
+            complaint_communications::version.eq(expected.saturating_add(1)),
             complaint_communications::updated_at.eq(at),
         ))
         .execute(conn)?;
@@ -954,7 +959,7 @@ pub fn summarise_situation(
         diesel::update(complaint_situations::table.find(current.id))
             .set((
                 complaint_situations::summary.eq(summary),
-                complaint_situations::version.eq(expected + 1),
+                complaint_situations::version.eq(expected.saturating_add(1)),
                 complaint_situations::updated_at.eq(at),
             ))
             .execute(conn)?;
@@ -1024,7 +1029,7 @@ pub fn record_council_decision(
         diesel::update(complaint_situations::table.find(current.id))
             .set((
                 complaint_situations::status.eq(to.as_str()),
-                complaint_situations::version.eq(expected + 1),
+                complaint_situations::version.eq(expected.saturating_add(1)),
                 complaint_situations::updated_at.eq(at),
             ))
             .execute(conn)?;

@@ -92,6 +92,13 @@ fn filtered(filter: &CommunicationFilter) -> communications::BoxedQuery<'static,
 
 impl Communication {
     super::page::keyed_list!(Communication, communications, CommunicationFilter, filtered);
+
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Communication>> {
+        communications::table
+            .filter(communications::id.eq_any(ids.to_vec()))
+            .select(Communication::as_select())
+            .load(conn)
+    }
     pub fn kind(&self) -> CommunicationKind {
         CommunicationKind::from_db(&self.kind)
     }

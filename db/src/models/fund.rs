@@ -8,8 +8,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::page::keyset_page;
+use super::write::{insert_keyed, lock_for_write, now, WorkflowError};
 use super::{text_enum, Page, PageRequest};
-use crate::connection::{Backend, MultiBackend};
+use crate::connection::MultiBackend;
 use crate::schema::{
     countries, fund_committee_members, fund_criteria, fund_criteria_versions, fund_disbursements, fund_request_events,
     fund_request_recommendations, fund_requests, fund_review_scores, fund_reviews, funds, recommendation_sdg_targets,
@@ -71,35 +72,7 @@ impl RequestStatus {
 }
 
 /// Why a fund write did not happen.
-#[derive(Debug)]
-pub enum FundError {
-    NotFound,
-    Stale { current: i32 },
-    Transition { from: &'static str, to: &'static str, allowed: Vec<&'static str> },
-    Invalid { field: &'static str, message: String },
-    Conflict(String),
-    Database(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for FundError {
-    fn from(e: diesel::result::Error) -> Self {
-        FundError::Database(e)
-    }
-}
-
-fn now() -> NaiveDateTime {
-    use chrono::Timelike;
-    let now = chrono::Utc::now().naive_utc();
-    now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
-}
-
-/// On SQLite, a transaction that writes must take the write lock before it reads.
-fn lock_for_write(conn: &mut DbConnection) -> QueryResult<()> {
-    if conn.backend() == Backend::Sqlite {
-        diesel::sql_query("UPDATE funds SET id = id WHERE 1 = 0").execute(conn)?;
-    }
-    Ok(())
-}
+pub type FundError = WorkflowError;
 
 /// A fund.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -258,7 +231,7 @@ impl CommitteeMember {
             )
             .set((
                 fund_committee_members::serving.eq(false),
-                fund_committee_members::version.eq(expected + 1),
+                fund_committee_members::version.eq(expected.saturating_add(1)),
                 fund_committee_members::updated_at.eq(at),
             ))
             .execute(conn)?;
@@ -613,30 +586,24 @@ impl FundRequest {
             lock_for_write(conn)?;
             Self::check_recommendations(conn, country_id, &fields.recommendations)?;
             let at = now();
-            let provisional = format!("provisional:{:016x}", rand::random::<u64>());
-            diesel::insert_into(fund_requests::table)
-                .values((
-                    fund_requests::key.eq(&provisional),
-                    fund_requests::fund_id.eq(fund_id),
-                    fund_requests::country_id.eq(country_id),
-                    fund_requests::title.eq(&fields.title),
-                    fund_requests::needs_assessment.eq(&fields.needs_assessment),
-                    fund_requests::partners.eq(fields.partners.join("\n")),
-                    fund_requests::attachments.eq(fields.attachments.join("\n")),
-                    fund_requests::amount_minor.eq(fields.amount_minor),
-                    fund_requests::currency.eq(&fields.currency),
-                    fund_requests::status.eq(RequestStatus::Draft.as_str()),
-                    fund_requests::fictional.eq(fictional),
-                    fund_requests::created_at.eq(at),
-                    fund_requests::updated_at.eq(at),
-                ))
-                .execute(conn)?;
-            let id: i64 = fund_requests::table
-                .filter(fund_requests::key.eq(&provisional))
-                .select(fund_requests::id)
-                .first(conn)?;
-            let key = format!("{}FR-{id:05}", if fictional { "DEMO-" } else { "" });
-            diesel::update(fund_requests::table.find(id)).set(fund_requests::key.eq(&key)).execute(conn)?;
+            let values = (
+                fund_requests::fund_id.eq(fund_id),
+                fund_requests::country_id.eq(country_id),
+                fund_requests::title.eq(&fields.title),
+                fund_requests::needs_assessment.eq(&fields.needs_assessment),
+                fund_requests::partners.eq(fields.partners.join("\n")),
+                fund_requests::attachments.eq(fields.attachments.join("\n")),
+                fund_requests::amount_minor.eq(fields.amount_minor),
+                fund_requests::currency.eq(&fields.currency),
+                fund_requests::status.eq(RequestStatus::Draft.as_str()),
+                fund_requests::fictional.eq(fictional),
+                fund_requests::created_at.eq(at),
+                fund_requests::updated_at.eq(at),
+            );
+            let (id, _) = insert_keyed!(conn, fund_requests, values, |id| format!(
+                "{}FR-{id:05}",
+                if fictional { "DEMO-" } else { "" }
+            ));
             Self::link_recommendations(conn, id, &fields.recommendations)?;
             Self::record_event(conn, id, None, RequestStatus::Draft.as_str(), actor, "", at)?;
             Ok(Self::by_id(conn, id)?)
@@ -671,7 +638,7 @@ impl FundRequest {
                     fund_requests::attachments.eq(fields.attachments.join("\n")),
                     fund_requests::amount_minor.eq(fields.amount_minor),
                     fund_requests::currency.eq(&fields.currency),
-                    fund_requests::version.eq(expected + 1),
+                    fund_requests::version.eq(expected.saturating_add(1)),
                     fund_requests::updated_at.eq(now()),
                 ))
                 .execute(conn)?;
@@ -739,7 +706,7 @@ impl FundRequest {
                 fund_requests::decided_on.eq(fields.decided_on.or(current.decided_on)),
                 fund_requests::decision_reasons.eq(fields.reasons.or(current.decision_reasons.clone())),
                 fund_requests::approved_minor.eq(fields.approved_minor.or(current.approved_minor)),
-                fund_requests::version.eq(expected + 1),
+                fund_requests::version.eq(expected.saturating_add(1)),
                 fund_requests::updated_at.eq(at),
             ))
             .execute(conn)?;
@@ -981,7 +948,7 @@ impl Review {
                                 fund_reviews::reviewer.eq(reviewer),
                                 fund_reviews::recommendation.eq(input.recommendation.as_str()),
                                 fund_reviews::comment.eq(&input.comment),
-                                fund_reviews::version.eq(expected + 1),
+                                fund_reviews::version.eq(expected.saturating_add(1)),
                                 fund_reviews::updated_at.eq(at),
                             ))
                             .execute(conn)?;

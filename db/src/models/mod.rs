@@ -2,14 +2,18 @@
 
 pub mod communication;
 pub mod complaint_public;
+pub mod early_warning;
 pub mod fund;
 pub mod holder;
 pub mod mechanism;
 pub mod national;
 pub mod page;
+pub mod persisted;
 pub mod recommendation;
 pub mod reference;
+pub mod reprisal;
 pub mod resolution;
+pub mod roster;
 pub mod situation;
 pub mod sql;
 pub mod thesaurus;
@@ -35,7 +39,7 @@ pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, Re
 pub use situation::{CountrySituation, SituationBody, SituationEvent, SituationFilter, StandingInvitation};
 pub use thesaurus::{TermFilter, ThesaurusTerm};
 pub use visit::{NewVisit, Visit, VisitChanges, VisitDimension, VisitFilter};
-pub use write::WriteError;
+pub use write::{WorkflowError, WriteError};
 
 /// Declares a closed set of values stored as upper-case text (with a CHECK constraint in the migrations).
 macro_rules! text_enum {

@@ -100,7 +100,7 @@ macro_rules! keyset_page {
 pub(crate) use keyset_page;
 
 /// The list queries of a model with a `key`, `id` and `updated_at`, over a function giving its filtered query:
-/// `page` (keyset), `count` and `by_key`. Expanded inside the model's `impl`.
+/// `page` (keyset), `count`, `by_key` and `by_id`. Expanded inside the model's `impl`.
 macro_rules! keyed_list {
     ($row:ty, $table:ident, $filter:ty, $filtered:path) => {
         pub fn page(
@@ -123,6 +123,10 @@ macro_rules! keyed_list {
 
         pub fn by_key(conn: &mut $crate::DbConnection, key: &str) -> diesel::QueryResult<Option<$row>> {
             $table::table.filter($table::key.eq(key)).select(<$row>::as_select()).first(conn).optional()
+        }
+
+        pub fn by_id(conn: &mut $crate::DbConnection, id: i64) -> diesel::QueryResult<Option<$row>> {
+            $table::table.find(id).select(<$row>::as_select()).first(conn).optional()
         }
     };
 }

@@ -319,6 +319,13 @@ impl Recommendation {
         filtered(filter, conn.backend()).count().get_result(conn)
     }
 
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Recommendation>> {
+        recommendations::table
+            .filter(recommendations::id.eq_any(ids.to_vec()))
+            .select(Recommendation::as_select())
+            .load(conn)
+    }
+
     pub fn by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Recommendation>> {
         recommendations::table
             .filter(recommendations::key.eq(key))

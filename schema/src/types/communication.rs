@@ -55,6 +55,7 @@ impl Communication {
     }
 
     /// The mandates that sent it: several for a joint communication.
+    #[graphql(complexity = "crate::pagination::list_cost(20, child_complexity)")]
     async fn mandates(&self, ctx: &Context<'_>) -> Result<Vec<Mandate>, ApiError> {
         let loaders = loaders(ctx)?;
         let ids = loaders.load_one(MandatesOfCommunication(self.0.id)).await?.unwrap_or_default();

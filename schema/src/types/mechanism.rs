@@ -33,7 +33,8 @@ pub enum MechanismKind {
 }
 
 /// Whether a mandate covers a theme or a country.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::MandateScope")]
 pub enum MandateScope {
     /// A thematic mandate.
@@ -43,7 +44,8 @@ pub enum MandateScope {
 }
 
 /// The form of a mandate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::MandateForm")]
 pub enum MandateForm {
     /// A special rapporteur.
@@ -55,7 +57,8 @@ pub enum MandateForm {
 }
 
 /// Whether a mandate runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::MandateStatus")]
 pub enum MandateStatus {
     /// Running.
@@ -135,12 +138,14 @@ impl Mechanism {
     }
 
     /// Its sub-mechanisms.
+    #[graphql(complexity = "crate::pagination::list_cost(10, child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Mechanism>, ApiError> {
         let rows = loaders(ctx)?.load_one(ChildrenOf(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(Mechanism).collect())
     }
 
     /// Its mandates (special procedures).
+    #[graphql(complexity = "crate::pagination::list_cost(60, child_complexity)")]
     async fn mandates(&self, ctx: &Context<'_>) -> Result<Vec<Mandate>, ApiError> {
         let rows = loaders(ctx)?.load_one(MandatesOf(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(Mandate).collect())
@@ -300,7 +305,8 @@ impl Mandate {
 }
 
 /// A mandate holder's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::HolderRole")]
 pub enum HolderRole {
     /// Special rapporteur.

@@ -18,7 +18,8 @@ use crate::scalars::{Date, DateTime};
 use crate::types::thesaurus::ThesaurusTerm;
 
 /// Where a recommendation comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::RecommendationSource")]
 pub enum RecommendationSource {
     /// The Universal Periodic Review: one State's recommendation to the State under review.
@@ -34,7 +35,8 @@ pub enum RecommendationSource {
 }
 
 /// To whom a recommendation is addressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::Addressee")]
 pub enum Addressee {
     /// A State (the State under review, for the UPR).
@@ -48,7 +50,8 @@ pub enum Addressee {
 }
 
 /// A State's response to a UPR recommendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::Response")]
 pub enum Response {
     /// Supported (accepted).
@@ -60,7 +63,8 @@ pub enum Response {
 }
 
 /// How far a recommendation has been implemented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::ImplementationStatus")]
 pub enum ImplementationStatus {
     /// Not started.

@@ -11,7 +11,8 @@ use crate::loaders::{CountriesOfGroup, RegionalGroupId, TargetsOfGoal};
 use crate::scalars::{Date, DateTime};
 
 /// The five UN regional groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::RegionalGroupCode")]
 pub enum RegionalGroupCode {
     /// African States.
@@ -72,6 +73,7 @@ impl RegionalGroup {
     }
 
     /// Member States of the group, by ISO code.
+    #[graphql(complexity = "crate::pagination::list_cost(60, child_complexity)")]
     async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>, ApiError> {
         let rows = loaders(ctx)?.load_one(CountriesOfGroup(self.0.id)).await?;
         Ok(rows.unwrap_or_default().into_iter().map(Country).collect())
@@ -133,6 +135,7 @@ impl Country {
     }
 
     /// Its national mechanisms for implementation, reporting and follow-up.
+    #[graphql(complexity = "crate::pagination::list_cost(10, child_complexity)")]
     async fn national_mechanisms(
         &self,
         ctx: &Context<'_>,
@@ -143,6 +146,7 @@ impl Country {
     }
 
     /// The situations in this country that the Council considers.
+    #[graphql(complexity = "crate::pagination::list_cost(5, child_complexity)")]
     async fn situations(&self, ctx: &Context<'_>) -> Result<Vec<super::situation::CountrySituation>, ApiError> {
         let rows = loaders(ctx)?.load_one(crate::loaders::SituationsOfCountry(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(super::situation::CountrySituation).collect())
@@ -245,6 +249,7 @@ impl SdgGoal {
     }
 
     /// The goal's targets in official order (`16.1` … `16.10`, `16.a`, `16.b`).
+    #[graphql(complexity = "crate::pagination::list_cost(20, child_complexity)")]
     async fn targets(&self, ctx: &Context<'_>) -> Result<Vec<SdgTarget>, ApiError> {
         let rows = loaders(ctx)?.load_one(TargetsOfGoal(self.0.id)).await?;
         Ok(rows.unwrap_or_default().into_iter().map(SdgTarget).collect())

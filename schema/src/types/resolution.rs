@@ -151,6 +151,7 @@ impl Resolution {
     }
 
     /// Each member's vote in the recorded vote, by country ISO code; empty unless adopted by recorded vote.
+    #[graphql(complexity = "crate::pagination::list_cost(47, child_complexity)")]
     async fn votes(&self, ctx: &Context<'_>) -> Result<Vec<ResolutionVote>, ApiError> {
         let loaders = loaders(ctx)?;
         let votes = loaders.load_one(VotesOf(self.0.id)).await?.unwrap_or_default();
@@ -167,6 +168,7 @@ impl Resolution {
     }
 
     /// The States that sponsored the text, by ISO code.
+    #[graphql(complexity = "crate::pagination::list_cost(60, child_complexity)")]
     async fn sponsors(&self, ctx: &Context<'_>) -> Result<Vec<Sponsor>, ApiError> {
         let loaders = loaders(ctx)?;
         let sponsors = loaders.load_one(SponsorsOf(self.0.id)).await?.unwrap_or_default();

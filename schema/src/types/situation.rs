@@ -67,6 +67,7 @@ impl CountrySituation {
     }
 
     /// The country mandates that follow it.
+    #[graphql(complexity = "crate::pagination::list_cost(10, child_complexity)")]
     async fn mandates(&self, ctx: &Context<'_>) -> Result<Vec<Mandate>, ApiError> {
         let loaders = loaders(ctx)?;
         let bodies = loaders.load_one(BodiesOfSituation(self.0.id)).await?.unwrap_or_default();
@@ -76,6 +77,7 @@ impl CountrySituation {
     }
 
     /// The investigative bodies (and other mechanisms) that follow it.
+    #[graphql(complexity = "crate::pagination::list_cost(10, child_complexity)")]
     async fn investigative_bodies(&self, ctx: &Context<'_>) -> Result<Vec<Mechanism>, ApiError> {
         let loaders = loaders(ctx)?;
         let bodies = loaders.load_one(BodiesOfSituation(self.0.id)).await?.unwrap_or_default();

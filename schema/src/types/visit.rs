@@ -13,7 +13,8 @@ use crate::loaders::{CountryId, MandateId, ReportId};
 use crate::scalars::{Date, DateTime};
 
 /// Where a country visit stands in the OHCHR lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(remote = "hrc_db::models::VisitStatus")]
 pub enum VisitStatus {
     /// The mandate asked the State to invite it.

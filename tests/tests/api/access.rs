@@ -209,6 +209,139 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
         r#"mutation { publishComplaintExamination(input: { country: "ZZZ", sessionNumber: 40, announcedOn: "2020-01-01", source: "probe" }) { key } }"#,
     ),
     (
+        "Query.earlyWarningSignals",
+        EARLY_WARNING_READERS,
+        "{ earlyWarningSignals(first: 1) { edges { node { key } } } }",
+    ),
+    (
+        "Query.earlyWarningSignal",
+        EARLY_WARNING_READERS,
+        r#"{ earlyWarningSignal(id: "RWFybHlXYXJuaW5nU2lnbmFsOm5vbmU") { key } }"#,
+    ),
+    (
+        "Query.earlyWarningAnalysis",
+        EARLY_WARNING_READERS,
+        r#"{ earlyWarningAnalysis(from: "2025-01-01", to: "2025-03-31") { total } }"#,
+    ),
+    (
+        "EarlyWarningSignal.source",
+        SECRETARIAT,
+        "{ earlyWarningSignals(first: 1) { edges { node { source { reference } } } } }",
+    ),
+    (
+        "EarlyWarningSignal.events",
+        SECRETARIAT,
+        "{ earlyWarningSignals(first: 1) { edges { node { events { reason } } } } }",
+    ),
+    (
+        "Mutation.reportEarlyWarningSignal",
+        SECRETARIAT,
+        r#"mutation { reportEarlyWarningSignal(input: { country: "ZZZ", observedOn: "2025-01-01", reportedOn: "2025-01-01", sourceKind: CIVIL_SOCIETY, sourceReference: "probe", category: OTHER, severity: LOW, description: "probe" }) { key } }"#,
+    ),
+    (
+        "Mutation.updateEarlyWarningSignal",
+        SECRETARIAT,
+        r#"mutation { updateEarlyWarningSignal(id: "RWFybHlXYXJuaW5nU2lnbmFsOm5vbmU", expectedVersion: 1, input: { country: "ZZZ", observedOn: "2025-01-01", reportedOn: "2025-01-01", sourceKind: CIVIL_SOCIETY, sourceReference: "probe", category: OTHER, severity: LOW, description: "probe" }) { key } }"#,
+    ),
+    (
+        "Mutation.moveEarlyWarningSignal",
+        SECRETARIAT,
+        r#"mutation { moveEarlyWarningSignal(id: "RWFybHlXYXJuaW5nU2lnbmFsOm5vbmU", expectedVersion: 1, to: UNDER_VERIFICATION, reason: "probe") { key } }"#,
+    ),
+    (
+        "Subscription.earlyWarningSignalEvents",
+        EARLY_WARNING_READERS,
+        "subscription { earlyWarningSignalEvents { key } }",
+    ),
+    ("Query.horizonBriefings", PUBLIC, "{ horizonBriefings(first: 1) { totalCount } }"),
+    ("Query.horizonBriefing", PUBLIC, r#"{ horizonBriefing(id: "SG9yaXpvbkJyaWVmaW5nOm5vbmU") { key } }"#),
+    (
+        "Mutation.recordHorizonBriefing",
+        SECRETARIAT,
+        r#"mutation { recordHorizonBriefing(input: { briefingOn: "2025-01-01", title: "", textEn: "probe", source: "probe" }) { key } }"#,
+    ),
+    (
+        "Mutation.deliverHorizonBriefing",
+        SECRETARIAT,
+        r#"mutation { deliverHorizonBriefing(id: "SG9yaXpvbkJyaWVmaW5nOm5vbmU", expectedVersion: 1, deliveredOn: "2025-01-01") { key } }"#,
+    ),
+    ("Query.publishedReprisalCases", PUBLIC, "{ publishedReprisalCases(first: 1) { totalCount } }"),
+    (
+        "Query.publishedReprisalCase",
+        PUBLIC,
+        r#"{ publishedReprisalCase(id: "UHVibGlzaGVkUmVwcmlzYWxDYXNlOm5vbmU") { reference } }"#,
+    ),
+    ("Query.reprisalCaseCounts", PUBLIC, "{ reprisalCaseCounts(groupBy: COUNTRY) { count } }"),
+    ("Query.reprisalCases", REPRISAL_READERS, "{ reprisalCases(first: 1) { edges { node { key } } } }"),
+    ("Query.reprisalCase", REPRISAL_READERS, r#"{ reprisalCase(id: "UmVwcmlzYWxDYXNlOm5vbmU") { key } }"#),
+    (
+        "ReprisalCase.identity",
+        &["reprisals_officer"],
+        "{ reprisalCases(first: 1) { edges { node { identity { name } } } } }",
+    ),
+    (
+        "ReprisalCase.governmentResponse",
+        REPRISAL_STAFF,
+        "{ reprisalCases(first: 1) { edges { node { governmentResponse { text } } } } }",
+    ),
+    (
+        "ReprisalCase.followUps",
+        REPRISAL_STAFF,
+        "{ reprisalCases(first: 1) { edges { node { followUps { action } } } } }",
+    ),
+    (
+        "Mutation.recordReprisalCase",
+        &["reprisals_officer"],
+        r#"mutation { recordReprisalCase(input: { country: "ZZZ", mechanism: "upr", occasion: UPR, personKind: OTHER, personName: "probe", summary: "probe", acts: [OTHER], firstActOn: "2024-01-01" }) { key } }"#,
+    ),
+    (
+        "Mutation.updateReprisalCase",
+        &["reprisals_officer"],
+        r#"mutation { updateReprisalCase(id: "UmVwcmlzYWxDYXNlOm5vbmU", expectedVersion: 1, input: { country: "ZZZ", mechanism: "upr", occasion: UPR, personKind: OTHER, personName: "probe", summary: "probe", acts: [OTHER], firstActOn: "2024-01-01" }) { key } }"#,
+    ),
+    (
+        "Mutation.recordReprisalConsent",
+        &["reprisals_officer"],
+        r#"mutation { recordReprisalConsent(id: "UmVwcmlzYWxDYXNlOm5vbmU", scope: PUBLISH_CASE, givenOn: "2024-01-01") { key } }"#,
+    ),
+    (
+        "Mutation.withdrawReprisalConsent",
+        &["reprisals_officer"],
+        r#"mutation { withdrawReprisalConsent(id: "UmVwcmlzYWxDYXNlOm5vbmU", scope: PUBLISH_CASE, withdrawnOn: "2024-01-01") { key } }"#,
+    ),
+    (
+        "Mutation.publishReprisalCase",
+        &["reprisals_officer"],
+        r#"mutation { publishReprisalCase(id: "UmVwcmlzYWxDYXNlOm5vbmU", expectedVersion: 1) { key } }"#,
+    ),
+    (
+        "Mutation.unpublishReprisalCase",
+        &["reprisals_officer"],
+        r#"mutation { unpublishReprisalCase(id: "UmVwcmlzYWxDYXNlOm5vbmU", expectedVersion: 1) { key } }"#,
+    ),
+    (
+        "Mutation.addReprisalFollowUp",
+        &["reprisals_officer"],
+        r#"mutation { addReprisalFollowUp(id: "UmVwcmlzYWxDYXNlOm5vbmU", takenOn: "2024-01-01", action: "probe") { key } }"#,
+    ),
+    ("Query.rosterExperts", SECRETARIAT, "{ rosterExperts(first: 1) { edges { node { name } } } }"),
+    ("Query.rosterExpert", SECRETARIAT, r#"{ rosterExpert(id: "Um9zdGVyRXhwZXJ0Om5vbmU") { name } }"#),
+    (
+        "Mutation.addRosterExpert",
+        SECRETARIAT,
+        r#"mutation { addRosterExpert(input: { name: "probe", email: "not-an-address", expertise: ["torture"], languages: ["fr"] }) { key } }"#,
+    ),
+    (
+        "Mutation.updateRosterExpert",
+        SECRETARIAT,
+        r#"mutation { updateRosterExpert(id: "Um9zdGVyRXhwZXJ0Om5vbmU", expectedVersion: 1, input: { name: "probe", email: "not-an-address", expertise: ["torture"], languages: ["fr"] }) { key } }"#,
+    ),
+    (
+        "Mutation.recordRosterDeployment",
+        SECRETARIAT,
+        r#"mutation { recordRosterDeployment(id: "Um9zdGVyRXhwZXJ0Om5vbmU", input: { role: "probe", startsOn: "2025-01-01" }) { key } }"#,
+    ),
+    (
         "Mutation.createRecommendation",
         SECRETARIAT,
         r#"mutation { createRecommendation(input: { key: "P:1", sourceKind: REPORT, addressee: OTHER, mechanism: "none", textEn: "x", source: "probe" }) { key } }"#,
@@ -279,6 +412,9 @@ const FUND_READERS: &[&str] =
     &["state_focal_point", "fund_committee", "fund_secretariat", "secretariat", "council_bureau"];
 const COMPLAINT_SECRETARIAT: &[&str] = &["complaint_secretariat"];
 const COMPLAINT_STAFF_AND_BUREAU: &[&str] = &["complaint_wg", "complaint_secretariat", "council_bureau"];
+const EARLY_WARNING_READERS: &[&str] = &["secretariat", "council_bureau"];
+const REPRISAL_READERS: &[&str] = &["reprisals_officer", "secretariat", "council_bureau"];
+const REPRISAL_STAFF: &[&str] = &["reprisals_officer", "secretariat"];
 
 /// The roles served the complaint schema; everyone else gets the public one, where the confidential paths do not
 /// exist (a document naming them is invalid, as one naming any unknown field).
@@ -370,6 +506,10 @@ async fn every_role_is_allowed_or_refused_each_path_as_the_design_says(app: Test
     hrc_tests::fixtures::referred_complaint(&app, &secretariat).await;
     // A submitted fund request from Nepal (the probes' State), so that its reviews have a record to be refused on.
     hrc_tests::fixtures::submitted_fund_request(&app, "NPL").await;
+    // A verified early-warning signal and a reprisal case, so that their field rules have a record to refuse on
+    // (the Bureau sees both, but not the signal's source nor the person's identity).
+    hrc_tests::fixtures::verified_signal(&app, "NPL", "2025-02-01", "TORTURE_SURGE", "HIGH").await;
+    hrc_tests::fixtures::reprisal_case(&app, "NPL").await;
     let public_paths = fields(&hrc_schema::sdl());
     let tokens: Vec<(Option<&str>, Option<String>)> =
         CALLERS.iter().map(|role| (*role, role.map(|r| app.token(&format!("probe-{r}"), &[r], Some("NPL"))))).collect();
@@ -424,6 +564,19 @@ async fn every_role_is_allowed_or_refused_each_path_as_the_design_says(app: Test
         .await;
     assert_eq!(data["complaintCommunicationCounts"], json!([{ "count": 1 }]), "only the setup's communication");
     assert_eq!(data["complaintProcedureRecord"]["examinationCount"], 0);
+    let staff = app.token("probe-check", &["secretariat", "reprisals_officer"], None);
+    let data = app
+        .query_as(
+            "{ earlyWarningSignals { totalCount } horizonBriefings { totalCount } reprisalCases { totalCount } rosterExperts { totalCount } }",
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({ "earlyWarningSignals": { "totalCount": 1 }, "horizonBriefings": { "totalCount": 0 },
+                "reprisalCases": { "totalCount": 1 }, "rosterExperts": { "totalCount": 0 } }),
+        "only the setup's signal and case"
+    );
 }
 
 on_both_backends!(every_role_is_allowed_or_refused_each_path_as_the_design_says);

@@ -37,6 +37,22 @@ async fn request_errors_get_4xx_for_clients_of_the_graphql_response_type(app: Te
     assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
 }
 
+async fn a_request_that_never_ran_has_no_data_entry(app: TestApp) {
+    for (query, code) in [("{ nope }", "GRAPHQL_VALIDATION_FAILED"), ("{ countries { isoCode ", "GRAPHQL_PARSE_FAILED")]
+    {
+        for accept in ["application/json", "application/graphql-response+json"] {
+            let body = json!({ "query": query }).to_string().into_bytes();
+            let (_, body) = send(&app, "application/json", body, Some(accept)).await;
+            assert_eq!(first_code(&body), code);
+            assert!(body.get("data").is_none(), "a request error has no data entry: {body}");
+        }
+    }
+    // A field error during execution keeps `data`: the request ran.
+    let (_, body) = app.post(&json!({ "query": r#"{ country(isoCode: "1") { name } }"# }), None).await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    assert!(body.get("data").is_some(), "{body}");
+}
+
 async fn malformed_bodies_are_refused_with_400(app: TestApp) {
     for (body, case) in [
         (b"not json".to_vec(), "not JSON"),
@@ -91,6 +107,52 @@ async fn queries_past_the_depth_limit_are_refused_before_running(app: TestApp) {
     assert!(code == "QUERY_TOO_COMPLEX" || code == "GRAPHQL_PARSE_FAILED", "{code}");
 }
 
+/// `{ mechanism(key: "upr") { parent { parent { … { key } } } } }`, exactly `levels` fields deep (and cheap: every
+/// level is one object or null).
+fn nested(levels: usize) -> String {
+    let mut query = "key".to_owned();
+    for _ in 0..levels - 2 {
+        query = format!("parent {{ {query} }}");
+    }
+    format!(r#"{{ mechanism(key: "upr") {{ {query} }} }}"#)
+}
+
+async fn the_depth_limit_counts_data_and_lets_the_standard_introspection_query_through(app: TestApp) {
+    // Data: 12 levels pass, 13 are refused, naming the limit.
+    app.query(&nested(12)).await;
+    let (_, code, body) = app.query_error(&nested(13)).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nested 13 deep; the limit is 12"), "{body}");
+    // The same through a fragment.
+    let (_, code, body) = app.query_error(&format!("query {{ ...F }} fragment F on Query {}", nested(13))).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    app.query(&format!("query {{ ...F }} fragment F on Query {}", nested(12))).await;
+    // A cycle through plain lists costs each list's size: a country's group's countries' group's countries is
+    // refused for its complexity, however shallow; reference lists as dashboards read them are not.
+    let (_, code, body) = app
+        .query_error("{ countries { regionalGroup { countries { regionalGroup { countries { isoCode } } } } } }")
+        .await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+    let (_, code, _) = app
+        .query_error(r#"{ mechanism(key: "special-procedures") { mandates { mechanism { mandates { mechanism { mandates { key } } } } } } }"#)
+        .await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX");
+    let data = app
+        .query("{ regionalGroups { code countries { isoCode name } } countries { isoCode name regionalGroup { code } } sdgGoals { targets { code } } }")
+        .await;
+    assert_eq!(data["countries"].as_array().unwrap().len(), 195);
+    // The introspection query GraphiQL and client tools send (as graphql-core writes it) is 15 deep, and answers.
+    let data = app.query(include_str!("introspection-query.graphql")).await;
+    assert!(data["__schema"]["types"].as_array().is_some_and(|t| t.len() > 100), "{data}");
+    // Introspection has its ceiling too.
+    let mut deep = "name".to_owned();
+    for _ in 0..9 {
+        deep = format!("fields {{ type {{ {deep} }} }}");
+    }
+    let (_, code, body) = app.query_error(&format!(r#"{{ __type(name: "Query") {{ {deep} }} }}"#)).await;
+    assert_eq!(code, "QUERY_TOO_COMPLEX", "{body}");
+}
+
 async fn an_unknown_operation_name_is_a_bad_request(app: TestApp) {
     let (status, body) =
         app.post(&json!({ "query": "query A { viewer { subject } }", "operationName": "B" }), None).await;
@@ -112,10 +174,12 @@ async fn variables_of_the_wrong_type_are_refused_with_a_code(app: TestApp) {
 on_both_backends!(
     unknown_fields_and_syntax_errors_are_named_with_codes,
     request_errors_get_4xx_for_clients_of_the_graphql_response_type,
+    a_request_that_never_ran_has_no_data_entry,
     malformed_bodies_are_refused_with_400,
     an_oversized_body_is_refused_with_413,
     mutations_over_get_and_other_methods_are_refused_with_405,
     queries_past_the_depth_limit_are_refused_before_running,
+    the_depth_limit_counts_data_and_lets_the_standard_introspection_query_through,
     an_unknown_operation_name_is_a_bad_request,
     variables_of_the_wrong_type_are_refused_with_a_code,
 );

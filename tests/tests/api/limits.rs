@@ -95,7 +95,7 @@ async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
         let mut request = app
             .client
             .post(app.url("/graphql"))
-            .json(&json!({ "query": "{ rateLimit { limit cost remaining resetAt } countries { isoCode } }" }));
+            .json(&json!({ "query": "{ rateLimit { limit cost remaining resetAt } regionalGroups { code } }" }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -130,7 +130,7 @@ async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
         .post(app.url("/graphql"))
         .header("X-Forwarded-For", "203.0.113.9")
         .header("Forwarded", "for=203.0.113.9")
-        .json(&json!({ "query": "{ rateLimit { limit cost remaining resetAt } countries { isoCode } }" }))
+        .json(&json!({ "query": "{ rateLimit { limit cost remaining resetAt } regionalGroups { code } }" }))
         .send()
         .await
         .unwrap();
@@ -158,4 +158,29 @@ async fn a_list_costs_its_page_size_times_its_items() {
     let small = app.query("{ rateLimit { cost } mandates { edges { node { key } } } }").await;
     let big = app.query("{ rateLimit { cost } mandates(first: 100) { edges { node { key } } } }").await;
     assert!(big["rateLimit"]["cost"].as_i64().unwrap() > 4 * small["rateLimit"]["cost"].as_i64().unwrap());
+}
+
+/// On PostgreSQL the pool's connections carry a `statement_timeout` a second past the request's time limit: a
+/// request stopped with `TIMEOUT` does not leave its statement running on the connection it held.
+#[tokio::test]
+async fn a_statement_outliving_the_request_limit_is_cancelled_by_postgres() {
+    let Some(database) = TestDatabase::create(Backend::Postgres) else { return };
+    let mut settings = test_settings(&database);
+    settings.limits.timeout = std::time::Duration::from_millis(200);
+    let app = TestApp::spawn_with(settings, database).await;
+    let started = std::time::Instant::now();
+    let outcome = app
+        .db
+        .run(|c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT pg_sleep(5)").execute(c).map_err(hrc_db::DbError::from)
+        })
+        .await;
+    let took = started.elapsed();
+    let error = outcome.expect_err("the statement is cancelled");
+    assert!(error.to_string().contains("statement timeout"), "{error}");
+    assert!(took >= std::time::Duration::from_millis(1_100) && took < std::time::Duration::from_secs(3), "{took:?}");
+    // The connection is fine afterwards.
+    let data = app.query("{ regionalGroups { code } }").await;
+    assert_eq!(data["regionalGroups"].as_array().unwrap().len(), 5);
 }

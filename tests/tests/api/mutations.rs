@@ -141,3 +141,21 @@ on_both_backends!(
     every_invalid_field_is_named_at_once,
     implementation_reports_are_appended_by_the_secretariat_or_the_states_focal_point,
 );
+
+/// The largest `expectedVersion` there is (found by fuzzing: `expected + 1` overflowed) is a stale version like any
+/// other, on every write path that bumps one.
+async fn the_largest_expected_version_is_a_conflict_not_a_crash(app: TestApp) {
+    let staff = app.token("max-version", &["secretariat", "reprisals_officer"], None);
+    let case = hrc_tests::fixtures::reprisal_case(&app, "NPL").await;
+    let signal = hrc_tests::fixtures::report_signal(&app, "NPL", "2025-01-01", "OTHER", "LOW").await;
+    for query in [
+        r#"mutation { updateRecommendation(key: "A/HRC/43/37:70", expectedVersion: 2147483647, input: { priority: true }) { key } }"#.to_owned(),
+        format!(r#"mutation {{ moveEarlyWarningSignal(id: "{}", expectedVersion: 2147483647, to: UNDER_VERIFICATION, reason: "x") {{ key }} }}"#, signal["id"].as_str().unwrap()),
+        format!(r#"mutation {{ publishReprisalCase(id: "{}", expectedVersion: 2147483647) {{ key }} }}"#, case["id"].as_str().unwrap()),
+    ] {
+        let (_, body) = app.post(&json!({ "query": query }), Some(&staff)).await;
+        assert_eq!(first_code(&body), "CONFLICT", "{query}: {body}");
+    }
+}
+
+on_both_backends!(the_largest_expected_version_is_a_conflict_not_a_crash);

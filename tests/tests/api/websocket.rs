@@ -52,6 +52,25 @@ async fn run(socket: &mut Socket, id: &str, query: &str) -> Value {
     answer["payload"].clone()
 }
 
+/// A WebSocket ping is answered with a pong carrying its payload, so that clients that keep the connection alive with
+/// pings do not drop a quiet subscription.
+async fn a_ping_is_answered_with_its_pong(app: TestApp) {
+    let mut socket = connect(&app).await;
+    assert_eq!(init(&mut socket, json!({})).await, Ok(json!({ "type": "connection_ack" })));
+    socket.send(Message::Ping(b"are you there".to_vec().into())).await.unwrap();
+    let pong = loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+            .await
+            .expect("an answer within 5 s")
+            .expect("the socket is open")
+            .unwrap();
+        if let Message::Pong(payload) = message {
+            break payload;
+        }
+    };
+    assert_eq!(&pong[..], b"are you there");
+}
+
 async fn a_socket_runs_operations_for_the_caller_its_connection_init_names(app: TestApp) {
     // Anonymous: the public schema.
     let mut socket = connect(&app).await;
@@ -165,6 +184,7 @@ async fn fund_pipeline_events_reach_the_subscribers_who_may_see_them(app: TestAp
 }
 
 on_both_backends!(
+    a_ping_is_answered_with_its_pong,
     fund_pipeline_events_reach_the_subscribers_who_may_see_them,
     a_socket_runs_operations_for_the_caller_its_connection_init_names,
     a_socket_with_a_bad_token_is_closed_at_connection_init,
