@@ -194,21 +194,11 @@ async fn execute_measured(
     if request.query.is_empty() {
         return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the request needs a query");
     }
-    let operation = operation_type(&request.query, request.operation_name.as_deref());
-    if get.is_some() && operation.is_some_and(|ty| ty != OperationType::Query) {
-        let mut response = error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format,
-            code::METHOD_NOT_ALLOWED,
-            "only queries may be sent with GET; send mutations and subscriptions with POST",
-        );
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-        return response;
-    }
     let served = context.lang.served();
     let anonymous = context.viewer.is_none();
-    let cached = anonymous && state.cache.enabled() && operation == Some(OperationType::Query);
-    let key = cached.then(|| ResponseCache::key(&request, served.code()));
+    // Only a query's answer is ever cached, so a hit needs no parse to know it was one: it is served before the
+    // document is read at all.
+    let mut key = (anonymous && state.cache.enabled()).then(|| ResponseCache::key(&request, served.code()));
     if let Some(hit) = key.and_then(|key| state.cache.get(key)) {
         // A hit costs what the answer cost: the cache spares the database, not the caller's budget.
         let charged = state.schema.charge(&context, hit.cost);
@@ -224,6 +214,20 @@ async fn execute_measured(
             answer.headers_mut().insert(name.clone(), value.clone());
         }
         return answer;
+    }
+    let operation = operation_type(&request.query, request.operation_name.as_deref());
+    if operation != Some(OperationType::Query) {
+        key = None;
+    }
+    if get.is_some() && operation.is_some_and(|ty| ty != OperationType::Query) {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format,
+            code::METHOD_NOT_ALLOWED,
+            "only queries may be sent with GET; send mutations and subscriptions with POST",
+        );
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return response;
     }
     let generation = state.cache.generation();
     context.request_id = request_id.to_string();

@@ -1,5 +1,6 @@
 //! Reprisal cases: who sees what of a case, consent as the only door to publication, and its withdrawal hiding the
-//! case (or the name) at once from every path: lists, `node`, `nodes`, the case by ID, and the counts.
+//! case (or the name) at once from every path: lists, `node`, `nodes`, the case by ID, the counts, and the response
+//! cache with its ETags. (No export carries reprisal cases.)
 
 use hrc_tests::fixtures::{reprisal_case, reprisals_officer, secretariat, REPRISAL_DETAILS, REPRISAL_PERSON};
 use hrc_tests::{first_code, on_both_backends, TestApp};
@@ -314,7 +315,67 @@ async fn a_page_of_published_cases_costs_a_fixed_number_of_statements(app: TestA
     assert_eq!(costs[0], costs[1]);
 }
 
+/// With the response cache on, as in production: a published case answered from the cache (and known to a browser
+/// or CDN by its ETag) is gone from the very next answer once consent is withdrawn; the old ETag gets the new answer,
+/// never `304`.
+async fn withdrawn_consent_reaches_cached_answers_and_etags_at_once(app: TestApp) {
+    let app = TestApp::spawn_cached(app.backend).await;
+    let officer = reprisals_officer(&app);
+    let case = reprisal_case(&app, "NPL").await;
+    let id = case["id"].as_str().unwrap();
+    for scope in ["PUBLISH_CASE", "PUBLISH_NAME"] {
+        app.query_as(
+            &format!(r#"mutation {{ recordReprisalConsent(id: "{id}", scope: {scope}, givenOn: "2024-08-01") {{ version }} }}"#),
+            Some(&officer),
+        )
+        .await;
+    }
+    let v = version(&app, &officer, id).await;
+    app.query_as(
+        &format!(r#"mutation {{ publishReprisalCase(id: "{id}", expectedVersion: {v}) {{ publishedOn }} }}"#),
+        Some(&officer),
+    )
+    .await;
+    let query = "{ publishedReprisalCases { totalCount edges { node { name } } } reprisalCaseCounts(groupBy: COUNTRY) { group count } }";
+    let get = |etag: Option<String>| {
+        let mut request = app.client.get(app.url("/graphql")).query(&[("query", query)]);
+        if let Some(etag) = etag {
+            request = request.header("if-none-match", etag);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let (status, headers) = (response.status().as_u16(), response.headers().clone());
+            let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+            let (cache, etag) = (header("x-cache"), header("etag"));
+            (status, cache, etag, response.text().await.unwrap())
+        }
+    };
+    let (_, first, _, _) = get(None).await;
+    assert_eq!(first.as_deref(), Some("miss"));
+    let (status, second, etag, body) = get(None).await;
+    assert_eq!((status, second.as_deref()), (200, Some("hit")), "{body}");
+    let published: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(published["data"]["publishedReprisalCases"]["edges"][0]["node"]["name"], REPRISAL_PERSON, "{body}");
+    assert_eq!(published["data"]["reprisalCaseCounts"], json!([{ "group": "NPL", "count": 1 }]));
+
+    app.query_as(
+        &format!(r#"mutation {{ withdrawReprisalConsent(id: "{id}", scope: PUBLISH_CASE, withdrawnOn: "2024-09-01") {{ version }} }}"#),
+        Some(&officer),
+    )
+    .await;
+    let (status, cache, _, body) = get(etag).await;
+    assert_eq!((status, cache.as_deref()), (200, Some("miss")), "the old ETag does not hold: {body}");
+    let hidden: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        hidden["data"],
+        json!({ "publishedReprisalCases": { "totalCount": 0, "edges": [] }, "reprisalCaseCounts": [] }),
+        "{body}"
+    );
+    assert!(!body.contains(REPRISAL_PERSON), "{body}");
+}
+
 on_both_backends!(
+    withdrawn_consent_reaches_cached_answers_and_etags_at_once,
     a_page_of_published_cases_costs_a_fixed_number_of_statements,
     each_role_sees_what_the_design_says_of_a_case,
     consent_opens_publication_and_its_withdrawal_closes_every_path_at_once,
