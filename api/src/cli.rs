@@ -171,6 +171,9 @@ fn serve() -> anyhow::Result<()> {
         let base = format!("http://{}", with_port(&settings.bind, app.port()));
         println!("Council Mechanisms API");
         println!("  database   {} ({})", redact(&settings.database_url), app.backend.name());
+        if let Some(read) = &settings.database_read_url {
+            println!("  replica    {} (public reads)", redact(read));
+        }
         if !app.prepared_migrations.is_empty() {
             println!("  migrations applied: {}", app.prepared_migrations.join(", "));
         }

@@ -35,6 +35,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Database URL (`DATABASE_URL`): `postgres://…` or a SQLite path; default a SQLite file in the data dir.
     pub database_url: String,
+    /// A read replica of that database (`DATABASE_READ_URL`), optional: public reads (anonymous GraphQL queries,
+    /// the REST endpoints and exports) go to it; writes, and reads by signed-in callers (restricted data, and their
+    /// own writes read back), stay on `database_url`. Its schema is the primary's: no migration runs on it.
+    pub database_read_url: Option<String>,
     /// The confidential complaint store (`CONFIDENTIAL_DATABASE_URL`): a PostgreSQL URL whose role owns the schema
     /// `complaints` (and that the ordinary role cannot use), or a SQLite file of its own; default a second SQLite file
     /// in the data dir. Production on PostgreSQL must set it.
@@ -193,6 +197,7 @@ impl Settings {
         let settings = Settings {
             bind: var("HRC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("DATABASE_URL").unwrap_or_else(|| default_database_url(&data_dir)),
+            database_read_url: var("DATABASE_READ_URL"),
             confidential_database_url: var("CONFIDENTIAL_DATABASE_URL")
                 .unwrap_or_else(|| default_confidential_database_url(&data_dir)),
             data_dir,

@@ -110,7 +110,12 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(db: &hrc_db::Database, store: &hrc_db::confidential::ConfidentialStore) -> Arc<Metrics> {
+    /// The metrics of a node over its public pool, its read replica's (if any) and its confidential store's.
+    pub fn new(
+        db: &hrc_db::Database,
+        read: Option<&hrc_db::Database>,
+        store: &hrc_db::confidential::ConfidentialStore,
+    ) -> Arc<Metrics> {
         let mut registry = Registry::with_prefix("hrc");
         let http = Family::<HttpLabels, Counter>::default();
         let http_seconds = Family::<RouteLabel, Histogram, fn() -> Histogram>::new_with_constructor(seconds as _);
@@ -139,10 +144,22 @@ impl Metrics {
             pool_connections.clone(),
         );
         registry.register("db_pool_max_connections", "Most connections each pool may open", pool_max.clone());
-        registry.register("db_statements", "SQL statements run on the public database", statements.clone());
+        registry.register(
+            "db_statements",
+            "SQL statements run on the public database (and its read replica)",
+            statements.clone(),
+        );
         registry.register("response_cache_requests", "Lookups in the cache of public responses", cache.clone());
         let public = db.clone();
         let confidential = store.clone();
+        let mut pools: Vec<(&'static str, PoolState)> = vec![
+            ("public", Box::new(move || public.pool_state())),
+            ("confidential", Box::new(move || confidential.pool_state())),
+        ];
+        if let Some(read) = read.cloned() {
+            pools.push(("public_read", Box::new(move || read.pool_state())));
+        }
+        let statements_now = db.statements_executed() + read.map_or(0, |r| r.statements_executed());
         Arc::new(Metrics {
             registry,
             http,
@@ -153,13 +170,10 @@ impl Metrics {
             pool_connections,
             pool_max,
             statements,
-            statements_seen: AtomicU64::new(db.statements_executed()),
+            statements_seen: AtomicU64::new(statements_now),
             cache,
             cache_seen: [AtomicU64::new(0), AtomicU64::new(0)],
-            pools: vec![
-                ("public", Box::new(move || public.pool_state())),
-                ("confidential", Box::new(move || confidential.pool_state())),
-            ],
+            pools,
         })
     }
 
@@ -195,7 +209,12 @@ impl Metrics {
     }
 
     /// The text served at `/metrics`, with the pools, statements and cache read now.
-    pub fn render(&self, db: &hrc_db::Database, cache: &crate::caching::ResponseCache) -> String {
+    pub fn render(
+        &self,
+        db: &hrc_db::Database,
+        read: Option<&hrc_db::Database>,
+        cache: &crate::caching::ResponseCache,
+    ) -> String {
         for (pool, state) in &self.pools {
             let (open, idle, max) = state();
             self.pool_connections.get_or_create(&PoolLabels { pool, state: "idle" }).set(i64::from(idle));
@@ -208,7 +227,8 @@ impl Metrics {
             let before = seen.swap(now, Ordering::Relaxed);
             counter.inc_by(now.saturating_sub(before));
         };
-        advance(&self.statements, &self.statements_seen, db.statements_executed());
+        let statements = db.statements_executed() + read.map_or(0, |r| r.statements_executed());
+        advance(&self.statements, &self.statements_seen, statements);
         let (hits, misses) = cache.counts();
         advance(&self.cache.get_or_create(&CacheLabel { result: "hit" }), &self.cache_seen[0], hits);
         advance(&self.cache.get_or_create(&CacheLabel { result: "miss" }), &self.cache_seen[1], misses);

@@ -20,6 +20,8 @@ pub struct AppState {
     pub schema: AppSchema,
     pub auth: Authenticator,
     pub db: Database,
+    /// The read replica's pool (`DATABASE_READ_URL`), if there is one.
+    pub read_db: Option<Database>,
     pub max_body_bytes: usize,
     /// Turns true when the server starts to stop: WebSockets then deliver what is ready and close.
     pub stopping: tokio::sync::watch::Receiver<bool>,
@@ -36,6 +38,13 @@ pub struct AppState {
     pub slow_request: Option<Duration>,
     /// The GraphiQL page, made once; and the folder of its assets when they are served from here.
     pub graphiql: crate::routes::graphiql::Page,
+}
+
+impl AppState {
+    /// Where public reads go: the read replica if there is one, else the primary.
+    pub fn public_db(&self) -> &Database {
+        self.read_db.as_ref().unwrap_or(&self.db)
+    }
 }
 
 /// Who may read `/metrics`.
@@ -165,6 +174,22 @@ pub fn connect_pool(settings: &Settings) -> anyhow::Result<Database> {
         .with_context(|| format!("connecting to {}", redact(&settings.database_url)))
 }
 
+/// The pool of the read replica, when `DATABASE_READ_URL` names one.
+pub fn connect_read_pool(settings: &Settings) -> anyhow::Result<Option<Database>> {
+    let Some(url) = &settings.database_read_url else { return Ok(None) };
+    let pool = PoolSettings {
+        max_size: settings.pool_size,
+        statement_timeout: Some(statement_timeout(settings)),
+        slow_statement: slow_statement(settings),
+        ..PoolSettings::default()
+    };
+    let read = Database::connect(url, &pool).with_context(|| format!("connecting to the replica {}", redact(url)))?;
+    if read.backend() != Backend::from_url(&settings.database_url) {
+        anyhow::bail!("DATABASE_READ_URL must be a replica of DATABASE_URL, on the same kind of database");
+    }
+    Ok(Some(read))
+}
+
 /// A database URL with any password hidden, for logs and messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -215,11 +240,12 @@ impl Application {
         let (auth, key_origin) = settings.authenticator()?;
         let prepared = prepare_database(settings, true)?;
         let db = connect_pool(settings)?;
+        let read_db = connect_read_pool(settings)?;
         let store = connect_store(settings)?;
         let (schema, events) = build_schema(settings, &db, &store);
         let persisted = crate::caching::PersistedQueries::load(db.clone(), &settings.caching)?;
         let cache = std::sync::Arc::new(crate::caching::ResponseCache::new(&settings.caching));
-        let metrics = crate::metrics::Metrics::new(&db, &store);
+        let metrics = crate::metrics::Metrics::new(&db, read_db.as_ref(), &store);
         let metrics_access = MetricsAccess::decide(
             settings.observability.metrics_token.clone(),
             settings.environment == crate::config::Environment::Production,
@@ -238,6 +264,7 @@ impl Application {
             schema,
             auth,
             db,
+            read_db,
             max_body_bytes: settings.max_body_bytes,
             stopping: stopping_rx,
             events: events.clone(),

@@ -269,8 +269,13 @@ pub struct RequestContext {
 impl RequestContext {
     /// Attaches the caller, the language and fresh loaders to a request.
     pub fn attach(self, request: Request, db: &Database) -> Request {
-        let mut request =
-            request.data(self.lang).data(RequestId(self.request_id)).data(self.budget).data(loaders::for_request(db));
+        // The request's database (the primary, or a read replica for a public read) comes before the schema's.
+        let mut request = request
+            .data(self.lang)
+            .data(RequestId(self.request_id))
+            .data(self.budget)
+            .data(loaders::for_request(db))
+            .data(db.clone());
         // An empty key charges nobody: the later pages of an export, whose first page was charged.
         if !self.rate_key.is_empty() {
             request = request.data(ratelimit::RateKey(self.rate_key));

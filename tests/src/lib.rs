@@ -197,6 +197,7 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
         bind: "127.0.0.1:0".into(),
         data_dir: database.dir().to_path_buf(),
         database_url: database.url.clone(),
+        database_read_url: None,
         confidential_database_url: database.confidential_url.clone(),
         environment: Environment::Development,
         jwt_issuer: "hrc-api-test".into(),

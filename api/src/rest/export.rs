@@ -525,7 +525,7 @@ async fn http(req: HttpRequest, state: web::Data<AppState>, request_id: RequestI
     };
     let mut export = match Export::new(
         state.schema.clone(),
-        state.db.clone(),
+        state.public_db().clone(),
         kind,
         req.query_string(),
         context.lang,

@@ -392,7 +392,7 @@ async fn answer<B: Serialize>(
     };
     let lang = context.lang;
     let budget = context.budget.clone();
-    let data = match run(&state.schema, &state.db, context, document, variables, path_field).await {
+    let data = match run(&state.schema, state.public_db(), context, document, variables, path_field).await {
         Ok(data) => data,
         Err(refusal) => return refusal.response(),
     };

@@ -232,7 +232,10 @@ async fn execute_measured(
     let generation = state.cache.generation();
     context.request_id = request_id.to_string();
     let budget = context.budget.clone();
-    let mut response: Response = state.schema.execute(context, request, &state.db).await;
+    // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
+    // and their own writes read back at once), to the primary.
+    let db = if anonymous && operation == Some(OperationType::Query) { state.public_db() } else { &state.db };
+    let mut response: Response = state.schema.execute(context, request, db).await;
     if operation == Some(OperationType::Mutation) {
         // Data may have changed: no public answer computed before now may be served again, on any node.
         state.cache.invalidate();

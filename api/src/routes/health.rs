@@ -13,7 +13,11 @@ pub async fn live() -> HttpResponse {
 /// The database answers; `503` otherwise, so a load balancer stops sending traffic here.
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.db.backend().name();
-    match state.db.ping().await {
+    let replica = match &state.read_db {
+        Some(read) => read.ping().await,
+        None => Ok(()),
+    };
+    match state.db.ping().await.and(replica) {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": backend })),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");

@@ -23,6 +23,7 @@ mod node;
 mod ordering;
 mod recommendations;
 mod reference;
+mod replica;
 mod reprisals;
 mod resolutions;
 mod rest;
