@@ -235,6 +235,14 @@ async fn execute_measured(
     // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
     // and their own writes read back at once), to the primary.
     let db = if anonymous && operation == Some(OperationType::Query) { state.public_db() } else { &state.db };
+    let Ok(Ok(_turn)) = tokio::time::timeout(state.execution_wait, state.executions.acquire()).await else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format,
+            code::TIMEOUT,
+            "the server is busy: the request waited its whole time limit for its turn",
+        );
+    };
     let mut response: Response = state.schema.execute(context, request, db).await;
     if operation == Some(OperationType::Mutation) {
         // Data may have changed: no public answer computed before now may be served again, on any node.
