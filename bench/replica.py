@@ -79,6 +79,13 @@ def drive(workload, bases, work, args):
     }
 
 
+def transactions(url):
+    """Transactions the database at `url` has run (pg_stat_database)."""
+    out = subprocess.run(["psql", url, "-Atqc", "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                          "WHERE datname = current_database()"], check=True, capture_output=True, text=True).stdout
+    return int(out.strip())
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(bench.ROOT, "target", "release", "hrc-api"))
@@ -127,8 +134,11 @@ def main():
                 servers.append(server)
                 pair.append(base)
             for workload in args.workloads.split(","):
+                before = transactions(replica)
                 result = drive(workload, pair, work, args)
                 result["setup"] = label
+                # What the replica served: its transactions over the run, per request (0 without it).
+                result["replica_tx_per_request"] = (transactions(replica) - before) / max(result["requests"], 1)
                 print(json.dumps(result), file=sys.stderr)
                 table.append(result)
             for server in servers:
@@ -137,11 +147,11 @@ def main():
             servers.clear()
 
         print(f"\nscale {args.scale}, two hrc-api processes, {args.connections} connections each, {args.seconds} s")
-        print("| setup | workload | req/s (both) | p50 ms | p99 ms | failures |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print("| setup | workload | req/s (both) | p50 ms | p99 ms | failures | replica transactions / request |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for r in table:
             print(f"| {r['setup']} | {r['workload']} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-                  f"| {r['failures']} |")
+                  f"| {r['failures']} | {r['replica_tx_per_request']:.2f} |")
         if any(r["failures"] for r in table):
             sys.exit("some responses failed their checks")
     finally:
