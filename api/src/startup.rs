@@ -170,26 +170,25 @@ fn slow_statement(settings: &Settings) -> Option<Duration> {
 
 /// The connection pool the server uses.
 pub fn connect_pool(settings: &Settings) -> anyhow::Result<Database> {
-    let pool = PoolSettings {
+    Database::connect(&settings.database_url, &public_pool_settings(settings))
+        .with_context(|| format!("connecting to {}", redact(&settings.database_url)))
+}
+
+/// The sizing and limits of the public database's pools (the primary's and the replica's).
+fn public_pool_settings(settings: &Settings) -> PoolSettings {
+    PoolSettings {
         max_size: settings.pool_size,
         statement_timeout: Some(statement_timeout(settings)),
         slow_statement: slow_statement(settings),
         ..PoolSettings::default()
-    };
-    Database::connect(&settings.database_url, &pool)
-        .with_context(|| format!("connecting to {}", redact(&settings.database_url)))
+    }
 }
 
 /// The pool of the read replica, when `DATABASE_READ_URL` names one.
 pub fn connect_read_pool(settings: &Settings) -> anyhow::Result<Option<Database>> {
     let Some(url) = &settings.database_read_url else { return Ok(None) };
-    let pool = PoolSettings {
-        max_size: settings.pool_size,
-        statement_timeout: Some(statement_timeout(settings)),
-        slow_statement: slow_statement(settings),
-        ..PoolSettings::default()
-    };
-    let read = Database::connect(url, &pool).with_context(|| format!("connecting to the replica {}", redact(url)))?;
+    let read = Database::connect(url, &public_pool_settings(settings))
+        .with_context(|| format!("connecting to the replica {}", redact(url)))?;
     if read.backend() != Backend::from_url(&settings.database_url) {
         anyhow::bail!("DATABASE_READ_URL must be a replica of DATABASE_URL, on the same kind of database");
     }
