@@ -332,3 +332,82 @@ pub fn not_modified(req: &actix_web::HttpRequest, etag: &str) -> bool {
         v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
     })
 }
+
+/// Parsed documents, by their text: dashboards send the same few documents again and again, and parsing one is a
+/// good part of what a small query costs (the parser is a PEG one, and each request was parsed twice: once to learn
+/// its operation's type, once to run it). Only documents that parse are kept, and at most `MAX_DOCUMENT_BYTES` of
+/// them, so a caller sending endless new documents only evicts. The limits on a document's shape still apply to
+/// every request: they run on the parsed document, wherever it comes from.
+pub struct Documents {
+    cache: moka::sync::Cache<u128, Arc<ParsedDocument>>,
+}
+
+/// A document's text and its parse.
+pub struct ParsedDocument {
+    text: String,
+    pub document: async_graphql::parser::types::ExecutableDocument,
+}
+
+/// The most document text kept parsed (the parse takes a few times its text's size).
+const MAX_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
+
+impl Default for Documents {
+    fn default() -> Self {
+        Documents {
+            cache: moka::sync::Cache::builder()
+                .weigher(|_: &u128, v: &Arc<ParsedDocument>| u32::try_from(v.text.len() + 64).unwrap_or(u32::MAX))
+                .max_capacity(MAX_DOCUMENT_BYTES)
+                .build(),
+        }
+    }
+}
+
+impl Documents {
+    /// The parse of `text`, from the cache or parsed now; `None` when it does not parse (running the request then
+    /// reports why, with its code).
+    pub fn parse(&self, text: &str) -> Option<Arc<ParsedDocument>> {
+        let key = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        if let Some(found) = self.cache.get(&key).filter(|found| found.text == text) {
+            return Some(found);
+        }
+        let document = async_graphql::parser::parse_query(text).ok()?;
+        let parsed = Arc::new(ParsedDocument { text: text.to_owned(), document });
+        self.cache.insert(key, parsed.clone());
+        Some(parsed)
+    }
+
+    /// How many documents are kept.
+    pub fn len(&self) -> u64 {
+        self.cache.run_pending_tasks();
+        self.cache.entry_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_is_parsed_once_and_found_by_its_text() {
+        let documents = Documents::default();
+        let first = documents.parse("{ __typename }").expect("it parses");
+        let again = documents.parse("{ __typename }").expect("it parses");
+        assert!(Arc::ptr_eq(&first, &again), "the second request must find the first one's parse");
+        let other = documents.parse("query Q { __typename }").expect("it parses");
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert!(matches!(other.document.operations, async_graphql::parser::types::DocumentOperations::Multiple(_)));
+        assert_eq!(documents.len(), 2);
+    }
+
+    #[test]
+    fn a_document_that_does_not_parse_is_not_kept() {
+        let documents = Documents::default();
+        assert!(documents.parse("{ unclosed").is_none());
+        assert!(documents.parse("{ unclosed").is_none());
+        assert!(documents.is_empty());
+    }
+}

@@ -44,6 +44,8 @@ pub struct AppState {
     pub execution_wait: Duration,
     /// The GraphiQL page, made once; and the folder of its assets when they are served from here.
     pub graphiql: crate::routes::graphiql::Page,
+    /// Documents already parsed.
+    pub documents: crate::caching::Documents,
 }
 
 impl AppState {
@@ -281,6 +283,7 @@ impl Application {
             executions: std::sync::Arc::new(tokio::sync::Semaphore::new((settings.pool_size as usize * 4).max(8))),
             execution_wait: settings.limits.timeout,
             graphiql: crate::routes::graphiql::Page::new(settings.graphiql_assets.clone()),
+            documents: crate::caching::Documents::default(),
         });
         // The cache follows the node's events: a change here, or announced by PostgreSQL, empties it.
         state.cache.follow(&state.events);

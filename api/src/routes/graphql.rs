@@ -215,7 +215,12 @@ async fn execute_measured(
         }
         return answer;
     }
-    let operation = operation_type(&request.query, request.operation_name.as_deref());
+    // Parsed once, or found parsed: its operation's type decides what follows, and the parse is what runs.
+    let parsed = state.documents.parse(&request.query);
+    let operation = parsed.as_ref().and_then(|p| operation_of(&p.document, request.operation_name.as_deref()));
+    if let Some(parsed) = parsed {
+        request.set_parsed_query(parsed.document.clone());
+    }
     if operation != Some(OperationType::Query) {
         key = None;
     }
@@ -469,8 +474,15 @@ fn wants_html(req: &HttpRequest) -> bool {
 
 /// The type of the operation a GET would run, if the document parses.
 pub(crate) fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    match document.operations {
+    operation_of(&async_graphql::parser::parse_query(query).ok()?, operation_name)
+}
+
+/// The type of the operation a parsed document would run.
+fn operation_of(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<OperationType> {
+    match &document.operations {
         DocumentOperations::Single(op) => Some(op.node.ty),
         DocumentOperations::Multiple(map) => match operation_name {
             Some(name) => map.get(name).map(|op| op.node.ty),
