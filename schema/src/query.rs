@@ -109,11 +109,31 @@ fn not_found(field: &str, what: &str, value: &str) -> ApiError {
     ApiError::bad_input(field, format!("there is no {what} {value:?}"))
 }
 
-/// Turns the GraphQL filter into the database's, looking up every key; the outer error is the database's, the inner
-/// one names the filter field at fault.
+/// The row ids of the countries a filter names (`country`, `recommendingCountry`), looked up through the request's
+/// loader: a page that names the same country in several fields (the country, its recommendations, their counts)
+/// looks it up once.
+async fn filter_countries(ctx: &Context<'_>, f: &RecommendationFilter) -> Result<[Option<i64>; 2], ApiError> {
+    let mut ids = [None, None];
+    for (slot, (field, value)) in
+        ids.iter_mut().zip([("filter.country", &f.country), ("filter.recommendingCountry", &f.recommending_country)])
+    {
+        if let Some(code) = value {
+            let code = iso_code(field, code)?;
+            match crate::types::loaders(ctx)?.load_one(crate::loaders::CountryByIso(code.clone())).await? {
+                Some(country) => *slot = Some(country.id),
+                None => return Err(not_found(field, "country", &code)),
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Turns the GraphQL filter into the database's, looking up every key (the countries' ids come looked up already,
+/// from [`filter_countries`]); the outer error is the database's, the inner one names the filter field at fault.
 fn resolve_filter(
     c: &mut hrc_db::DbConnection,
     f: RecommendationFilter,
+    [country_id, recommending_country_id]: [Option<i64>; 2],
 ) -> hrc_db::QueryResult<Result<models::RecommendationFilter, ApiError>> {
     let mut out = models::RecommendationFilter {
         upr_cycle: f.upr_cycle,
@@ -125,23 +145,10 @@ fn resolve_filter(
         search: f.search.clone(),
         fictional: f.fictional,
         updated_since: f.updated_since.map(|t| t.0),
+        country_id,
+        recommending_country_id,
         ..Default::default()
     };
-    for (field, value, slot) in [
-        ("filter.country", &f.country, &mut out.country_id),
-        ("filter.recommendingCountry", &f.recommending_country, &mut out.recommending_country_id),
-    ] {
-        if let Some(code) = value {
-            let code = match iso_code(field, code) {
-                Ok(code) => code,
-                Err(e) => return Ok(Err(e)),
-            };
-            match models::Country::by_iso3(c, &code)? {
-                Some(country) => *slot = Some(country.id),
-                None => return Ok(Err(not_found(field, "country", &code))),
-            }
-        }
-    }
     if let Some(group) = f.regional_group {
         let code = models::RegionalGroupCode::from(group).as_str();
         out.regional_group_id = models::RegionalGroup::by_code(c, code)?.map(|g| g.id);
@@ -433,7 +440,7 @@ impl CoreQuery {
         #[graphql(desc = "ISO 3166-1 alpha-3 code, such as \"NPL\".")] iso_code: String,
     ) -> Result<Option<Country>, ApiError> {
         let code = self::iso_code("isoCode", &iso_code)?;
-        Ok(query(ctx, move |c| models::Country::by_iso3(c, &code)).await?.map(Country))
+        Ok(crate::types::loaders(ctx)?.load_one(crate::loaders::CountryByIso(code)).await?.map(Country))
     }
 
     /// Sessions of the Council and of the UPR Working Group, by body and number.
@@ -659,8 +666,9 @@ impl CoreQuery {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let filter = filter.unwrap_or_default();
         check_filter(&filter)?;
+        let countries = filter_countries(ctx, &filter).await?;
         let (filter, rows) = query(ctx, move |c| {
-            let filter = match resolve_filter(c, filter)? {
+            let filter = match resolve_filter(c, filter, countries)? {
                 Ok(filter) => filter,
                 Err(e) => return Ok(Err(e)),
             };
@@ -698,8 +706,9 @@ impl CoreQuery {
         let filter = filter.unwrap_or_default();
         check_filter(&filter)?;
         let dimensions: Vec<models::Dimension> = group_by.iter().map(|d| (*d).into()).collect();
+        let countries = filter_countries(ctx, &filter).await?;
         let (buckets, labels) = query(ctx, move |c| {
-            let filter = match resolve_filter(c, filter)? {
+            let filter = match resolve_filter(c, filter, countries)? {
                 Ok(filter) => filter,
                 Err(e) => return Ok(Err(e)),
             };

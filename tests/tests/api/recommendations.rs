@@ -293,7 +293,36 @@ async fn a_page_of_100_recommendations_with_relations_costs_a_fixed_number_of_st
     assert_eq!(small, large, "the statement count must not grow with the page size");
 }
 
+/// Statements the server ran for one query, and its data.
+async fn statements_of(app: &TestApp, query: &str) -> (u64, Value) {
+    let before = app.db.statements_executed();
+    let (_, body) = app.post(&json!({ "query": query }), None).await;
+    let after = app.db.statements_executed();
+    assert!(body.get("errors").is_none(), "{body}");
+    (after - before, body["data"].clone())
+}
+
+async fn a_country_named_in_several_fields_is_looked_up_once(app: TestApp) {
+    let items: Vec<FakeRecommendation> = (0..3).map(|n| FakeRecommendation::numbered("NPL", n)).collect();
+    insert_recommendations(&app.database.url, &items);
+    const LIST: &str = "recommendations(filter: { country: \"NPL\" }) { nodes { key } }";
+    const COUNTS: &str = "recommendationCounts(groupBy: [RESPONSE], filter: { country: \"NPL\" }) { count }";
+    let (list, data) = statements_of(&app, &format!("{{ {LIST} }}")).await;
+    assert_eq!(data["recommendations"]["nodes"].as_array().unwrap().len(), 3, "{data}");
+    let (counts, data) = statements_of(&app, &format!("{{ {COUNTS} }}")).await;
+    assert_eq!(data["recommendationCounts"][0]["count"], 3, "{data}");
+    // A country page: the country, its recommendations and their counts, each naming the country.
+    let (page, data) =
+        statements_of(&app, &format!("{{ country(isoCode: \"npl\") {{ name }} {LIST} {COUNTS} }}")).await;
+    assert_eq!(data["country"]["name"], "Nepal", "{data}");
+    assert_eq!(data["recommendations"]["nodes"].as_array().unwrap().len(), 3, "{data}");
+    eprintln!("{}: {list} statements for the list, {counts} for the counts, {page} for the page", app.backend.name());
+    // Each alone looks the country up; together they look it up once, and the country field costs nothing more.
+    assert_eq!(page, list + counts - 1, "the country must be looked up once, whichever fields name it");
+}
+
 on_both_backends!(
+    a_country_named_in_several_fields_is_looked_up_once,
     the_reports_recommendations_are_listed_in_its_own_words,
     a_report_lists_the_recommendations_it_contains,
     search_finds_words_in_the_text_and_takes_wildcards_literally,
