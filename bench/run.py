@@ -193,6 +193,8 @@ def main():
     ).stdout.strip()
     if not exists:
         run(["psql", f"{pg}/postgres", "-qc", f"CREATE DATABASE {name}"])
+    # Our server turns JIT compilation off on its connections; PostGraphile gets the same through the database.
+    run(["psql", f"{pg}/postgres", "-qc", f"ALTER DATABASE {name} SET jit = off"])
     work = tempfile.mkdtemp(prefix="hrc-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HRC_")}
     env.update({

@@ -195,6 +195,11 @@ impl ManageConnection for Manager {
         if let (Some(ms), DbConnection::Pg(pg)) = (self.statement_timeout_ms, &mut conn) {
             pg.batch_execute(&format!("SET statement_timeout = {ms}")).map_err(R2d2Error::QueryError)?;
         }
+        if let DbConnection::Pg(pg) = &mut conn {
+            // No JIT compilation: it pays only on queries that run for seconds, and an API's run for milliseconds.
+            // On a count over a million recommendations it cost 170 ms of a 636 ms statement (466 ms without it).
+            pg.batch_execute("SET jit = off").map_err(R2d2Error::QueryError)?;
+        }
         instrument(&mut conn, self.statements.clone(), self.slow_statement);
         Ok(conn)
     }
