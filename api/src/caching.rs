@@ -338,6 +338,10 @@ pub fn not_modified(req: &actix_web::HttpRequest, etag: &str) -> bool {
 /// its operation's type, once to run it). Only documents that parse are kept, and at most `MAX_DOCUMENT_BYTES` of
 /// them, so a caller sending endless new documents only evicts. The limits on a document's shape still apply to
 /// every request: they run on the parsed document, wherever it comes from.
+///
+/// Only the anonymous public's documents are kept. A signed-in caller's document may carry restricted values
+/// written inline (a complaint's text in a mutation, say); those are parsed and dropped, never held in memory after
+/// their request, so no later request can learn from a cache hit's speed that someone sent them.
 pub struct Documents {
     cache: moka::sync::Cache<u128, Arc<ParsedDocument>>,
 }
@@ -363,9 +367,13 @@ impl Default for Documents {
 }
 
 impl Documents {
-    /// The parse of `text`, from the cache or parsed now; `None` when it does not parse (running the request then
-    /// reports why, with its code).
-    pub fn parse(&self, text: &str) -> Option<Arc<ParsedDocument>> {
+    /// The parse of `text`, from the cache or parsed now, and kept if `keep` (an anonymous caller's document);
+    /// `None` when it does not parse (running the request then reports why, with its code).
+    pub fn parse(&self, text: &str, keep: bool) -> Option<Arc<ParsedDocument>> {
+        if !keep {
+            let document = async_graphql::parser::parse_query(text).ok()?;
+            return Some(Arc::new(ParsedDocument { text: String::new(), document }));
+        }
         let key = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
         if let Some(found) = self.cache.get(&key).filter(|found| found.text == text) {
             return Some(found);
@@ -394,10 +402,10 @@ mod tests {
     #[test]
     fn a_document_is_parsed_once_and_found_by_its_text() {
         let documents = Documents::default();
-        let first = documents.parse("{ __typename }").expect("it parses");
-        let again = documents.parse("{ __typename }").expect("it parses");
+        let first = documents.parse("{ __typename }", true).expect("it parses");
+        let again = documents.parse("{ __typename }", true).expect("it parses");
         assert!(Arc::ptr_eq(&first, &again), "the second request must find the first one's parse");
-        let other = documents.parse("query Q { __typename }").expect("it parses");
+        let other = documents.parse("query Q { __typename }", true).expect("it parses");
         assert!(!Arc::ptr_eq(&first, &other));
         assert!(matches!(other.document.operations, async_graphql::parser::types::DocumentOperations::Multiple(_)));
         assert_eq!(documents.len(), 2);
@@ -406,8 +414,19 @@ mod tests {
     #[test]
     fn a_document_that_does_not_parse_is_not_kept() {
         let documents = Documents::default();
-        assert!(documents.parse("{ unclosed").is_none());
-        assert!(documents.parse("{ unclosed").is_none());
+        assert!(documents.parse("{ unclosed", true).is_none());
+        assert!(documents.parse("{ unclosed", true).is_none());
         assert!(documents.is_empty());
+    }
+
+    #[test]
+    fn a_signed_in_callers_document_is_parsed_but_not_kept() {
+        let documents = Documents::default();
+        let text = r#"mutation { addNote(text: "a restricted value") { id } }"#;
+        let first = documents.parse(text, false).expect("it parses");
+        assert!(matches!(first.document.operations, async_graphql::parser::types::DocumentOperations::Single(_)));
+        let again = documents.parse(text, false).expect("it parses");
+        assert!(!Arc::ptr_eq(&first, &again), "nothing is found: nothing was kept");
+        assert!(documents.is_empty(), "a signed-in caller's text must not stay in memory");
     }
 }

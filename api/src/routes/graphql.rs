@@ -216,7 +216,7 @@ async fn execute_measured(
         return answer;
     }
     // Parsed once, or found parsed: its operation's type decides what follows, and the parse is what runs.
-    let parsed = state.documents.parse(&request.query);
+    let parsed = state.documents.parse(&request.query, anonymous);
     let operation = parsed.as_ref().and_then(|p| operation_of(&p.document, request.operation_name.as_deref()));
     if let Some(parsed) = parsed {
         request.set_parsed_query(parsed.document.clone());
