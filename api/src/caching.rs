@@ -251,18 +251,27 @@ impl ResponseCache {
         }
     }
 
-    /// Empties the cache when this node's events say data changed.
+    /// Empties the cache when this node's events say data changed elsewhere (another node, `hrc-api`, or while the
+    /// listener was away), or when some were missed. This node's own changes emptied it at once, when they were
+    /// made; heard back from PostgreSQL a moment later, they would only drop answers computed since. Other events
+    /// (the fund's, early warnings') come from mutations, which announce a change of their own.
     pub fn follow(self: &Arc<Self>, events: &hrc_schema::events::Events) {
+        use hrc_schema::events::Event;
+        use tokio::sync::broadcast::error::RecvError;
         let mut receiver = events.subscribe();
+        let events = events.clone();
         let cache = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {
-                match receiver.recv().await {
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => match cache.upgrade() {
+                let event = receiver.recv().await;
+                match event {
+                    Ok(ref own) if events.is_own_change(own) => {}
+                    Ok(Event::DataChanged { .. }) | Err(RecvError::Lagged(_)) => match cache.upgrade() {
                         Some(cache) => cache.invalidate(),
                         None => return,
                     },
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    Ok(_) => {}
+                    Err(RecvError::Closed) => return,
                 }
             }
         });

@@ -354,7 +354,7 @@ fn announce_change(conn: &mut hrc_db::DbConnection) {
     if conn.backend() != hrc_db::Backend::Postgres {
         return;
     }
-    let Ok(payload) = serde_json::to_string(&hrc_schema::events::Event::DataChanged) else { return };
+    let Ok(payload) = serde_json::to_string(&hrc_schema::events::Event::DataChanged { origin: 0 }) else { return };
     let sent = diesel::sql_query("SELECT pg_notify($1, $2)")
         .bind::<diesel::sql_types::Text, _>(hrc_schema::events::CHANNEL)
         .bind::<diesel::sql_types::Text, _>(payload)

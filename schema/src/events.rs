@@ -82,7 +82,13 @@ pub enum Event {
     Fund(FundEvent),
     EarlyWarning(SignalEvent),
     /// Some data changed (a mutation ran, registered queries were added): caches of public responses evict.
-    DataChanged,
+    /// `origin` names the node that made the change (0: none, such as `hrc-api seed`, or a listener that was away).
+    /// A node empties its cache at the change itself, so it skips its own change when PostgreSQL sends it back:
+    /// heard later, it would drop answers computed after the change.
+    DataChanged {
+        #[serde(default)]
+        origin: u64,
+    },
 }
 
 /// The node's event hub: publishes events and hands them to this node's subscribers.
@@ -92,6 +98,8 @@ pub struct Events {
     db: Database,
     /// Publications under way, which a stopping node lets finish ([`Events::settle`]).
     tasks: tokio_util::task::TaskTracker,
+    /// This node, in the changes it announces: random, never 0.
+    origin: u64,
 }
 
 impl Events {
@@ -107,7 +115,23 @@ impl Events {
                 .map(drop)
                 .unwrap_or_else(|e| tracing::error!(error = %e, "could not start the event listener"));
         }
-        Events { sender, db, tasks: tokio_util::task::TaskTracker::new() }
+        let origin = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u32(std::process::id());
+            hasher.finish() | 1
+        };
+        Events { sender, db, tasks: tokio_util::task::TaskTracker::new(), origin }
+    }
+
+    /// The event announcing that this node changed data.
+    pub fn changed(&self) -> Event {
+        Event::DataChanged { origin: self.origin }
+    }
+
+    /// Whether `event` announces a change made by this node.
+    pub fn is_own_change(&self, event: &Event) -> bool {
+        matches!(event, Event::DataChanged { origin } if *origin == self.origin)
     }
 
     /// Publishes an event after its change committed, without making the caller wait: on PostgreSQL the
@@ -180,7 +204,7 @@ fn listen(url: &str, sender: &broadcast::Sender<Event>) {
         }
         if reconnected {
             // Changes made elsewhere while this node was not listening went unheard: its cached answers go.
-            let _ = sender.send(Event::DataChanged);
+            let _ = sender.send(Event::DataChanged { origin: 0 });
         }
         reconnected = true;
         'connected: loop {

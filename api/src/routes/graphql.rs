@@ -252,7 +252,7 @@ async fn execute_measured(
     if operation == Some(OperationType::Mutation) {
         // Data may have changed: no public answer computed before now may be served again, on any node.
         state.cache.invalidate();
-        state.events.publish(hrc_schema::events::Event::DataChanged);
+        state.events.publish(state.events.changed());
     }
     hrc_schema::error::ensure_codes(&mut response);
     let mut status = StatusCode::OK;

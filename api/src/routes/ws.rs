@@ -65,7 +65,7 @@ impl Executor for SocketExecutor {
                 hrc_schema::error::ensure_codes(&mut response);
                 if mutation {
                     cache.invalidate();
-                    events.publish(hrc_schema::events::Event::DataChanged);
+                    events.publish(events.changed());
                 }
                 response
             })
