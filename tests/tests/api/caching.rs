@@ -190,3 +190,49 @@ on_both_backends!(
     a_cached_answer_is_charged_to_the_callers_budget,
     in_allow_list_mode_only_registered_documents_run,
 );
+
+/// On PostgreSQL a change made on one node empties the other nodes' caches, through the database's notifications;
+/// the node that made it emptied its own at once, and keeps what it cached after (its own change, heard back, is
+/// skipped).
+#[tokio::test]
+async fn a_change_on_one_node_empties_the_other_nodes_cache() {
+    let Some(database) = TestDatabase::create(hrc_db::Backend::Postgres) else { return };
+    let mut settings = test_settings(&database);
+    settings.caching = Default::default();
+    let first = TestApp::spawn_with(settings.clone(), database).await;
+    let second = hrc_api::Application::build(&settings).expect("the second node starts");
+    let second_url = format!("http://127.0.0.1:{}/graphql", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let on_second = || async {
+        let response = first.client.get(&second_url).query(&[("query", QUERY)]).send().await.unwrap();
+        let cache = response.headers().get("x-cache").map(|v| v.to_str().unwrap().to_owned());
+        (cache, response.text().await.unwrap())
+    };
+    assert_eq!(on_second().await.0.as_deref(), Some("miss"));
+    assert_eq!(on_second().await.0.as_deref(), Some("hit"));
+    let token = first.token("officer-1", &["secretariat"], None);
+    let (_, changed) = first
+        .post(
+            &json!({ "query": "mutation { updateMandate(key: \"sr-racism\", expectedVersion: 1, input: { termEndsOn: \"2029-06-30\" }) { version } }" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(changed["data"]["updateMandate"]["version"], 2, "{changed}");
+    // The first node: emptied at once, then cached again, and its own notification does not empty it.
+    let (_, headers, _) = get(&first, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "miss");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (_, headers, body) = get(&first, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "hit", "{body}");
+    // The second node hears of the change and serves the new data.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (cache, body) = on_second().await;
+        if body.contains("2029-06-30") {
+            assert_eq!(cache.as_deref(), Some("miss"), "the new answer was computed, not cached: {body}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the second node still serves the old answer: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
