@@ -69,11 +69,8 @@ async fn a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag(
     }
 }
 
-async fn a_change_empties_the_cache_at_once(app: TestApp) {
-    let app = TestApp::spawn_cached(app.backend).await;
-    let (_, _, before) = get(&app, &[("query", QUERY)], &[]).await;
-    let (_, headers, _) = get(&app, &[("query", QUERY)], &[]).await;
-    assert_eq!(headers["x-cache"], "hit");
+/// Moves a mandate's term end (to 2029-06-30) as the secretariat: a change every cached `QUERY` answer shows.
+async fn change_a_mandate(app: &TestApp) {
     let token = app.token("officer-1", &["secretariat"], None);
     let (_, changed) = app
         .post(
@@ -82,6 +79,14 @@ async fn a_change_empties_the_cache_at_once(app: TestApp) {
         )
         .await;
     assert_eq!(changed["data"]["updateMandate"]["version"], 2, "{changed}");
+}
+
+async fn a_change_empties_the_cache_at_once(app: TestApp) {
+    let app = TestApp::spawn_cached(app.backend).await;
+    let (_, _, before) = get(&app, &[("query", QUERY)], &[]).await;
+    let (_, headers, _) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "hit");
+    change_a_mandate(&app).await;
     let (_, headers, after) = get(&app, &[("query", QUERY)], &[]).await;
     assert_eq!(headers["x-cache"], "miss", "the change emptied the cache");
     assert_ne!(after, before);
@@ -210,14 +215,7 @@ async fn a_change_on_one_node_empties_the_other_nodes_cache() {
     };
     assert_eq!(on_second().await.0.as_deref(), Some("miss"));
     assert_eq!(on_second().await.0.as_deref(), Some("hit"));
-    let token = first.token("officer-1", &["secretariat"], None);
-    let (_, changed) = first
-        .post(
-            &json!({ "query": "mutation { updateMandate(key: \"sr-racism\", expectedVersion: 1, input: { termEndsOn: \"2029-06-30\" }) { version } }" }),
-            Some(&token),
-        )
-        .await;
-    assert_eq!(changed["data"]["updateMandate"]["version"], 2, "{changed}");
+    change_a_mandate(&first).await;
     // The first node: emptied at once, then cached again, and its own notification does not empty it.
     let (_, headers, _) = get(&first, &[("query", QUERY)], &[]).await;
     assert_eq!(headers["x-cache"], "miss");
