@@ -183,6 +183,7 @@ diesel::table! {
         made_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        current_implementation_status -> Nullable<Text>,
     }
 }
 

@@ -1,7 +1,6 @@
 //! Recommendations, their SDG targets, and the append-only history of their implementation.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 
@@ -46,6 +45,8 @@ pub struct Recommendation {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub made_on: Option<NaiveDate>,
+    /// The latest implementation report's status (by date, then id), kept by a trigger on the reports.
+    pub current_implementation_status: Option<String>,
 }
 
 /// A recommendation to create.
@@ -276,17 +277,7 @@ fn filtered(
         query = query.filter(recommendations::id.eq_any(ids));
     }
     if let Some(status) = filter.implementation_status {
-        // The current status is the latest report's (by date, then by id): derived here, never stored.
-        query = query.filter(
-            sql::<Bool>(
-                "recommendations.id IN (SELECT r.recommendation_id FROM implementation_reports r WHERE r.status = ",
-            )
-            .bind::<Text, _>(status.as_str())
-            .sql(
-                " AND NOT EXISTS (SELECT 1 FROM implementation_reports l WHERE l.recommendation_id = r.recommendation_id \
-                 AND (l.reported_on > r.reported_on OR (l.reported_on = r.reported_on AND l.id > r.id))))",
-            ),
-        );
+        query = query.filter(recommendations::current_implementation_status.eq(status.as_str()));
     }
     if let Some(term) = &filter.search {
         query = query.filter(SearchCondition(search_pieces(backend, term)));
@@ -439,18 +430,14 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    /// One value per recommendation, as SQL over the `recommendations` row (NULL where it has none). The current
-    /// implementation status is the latest report's, derived here as everywhere.
+    /// One value per recommendation, as SQL over the `recommendations` row (NULL where it has none).
     fn expression(self) -> &'static str {
         match self {
             Dimension::Theme | Dimension::AffectedPersons | Dimension::SdgGoal => {
                 unreachable!("many-valued dimensions are joined, not computed")
             }
             Dimension::Response => "recommendations.response",
-            Dimension::ImplementationStatus => {
-                "(SELECT r.status FROM implementation_reports r WHERE r.recommendation_id = recommendations.id \
-                 ORDER BY r.reported_on DESC, r.id DESC LIMIT 1)"
-            }
+            Dimension::ImplementationStatus => "recommendations.current_implementation_status",
             Dimension::RegionalGroup => {
                 "(SELECT g.code FROM countries c JOIN regional_groups g ON g.id = c.regional_group_id \
                  WHERE c.id = recommendations.country_id)"
@@ -493,15 +480,6 @@ impl Dimension {
             return (format!("{a}.v"), format!(" LEFT JOIN ({pairs}) {a} ON {a}.rid = recommendations.id"));
         }
         match self {
-            // The latest report of each recommendation: the one no later report (by date, then id) follows.
-            Dimension::ImplementationStatus => (
-                format!("{a}.status"),
-                format!(
-                    " LEFT JOIN implementation_reports {a} ON {a}.recommendation_id = recommendations.id \
-                     AND NOT EXISTS (SELECT 1 FROM implementation_reports l WHERE l.recommendation_id = {a}.recommendation_id \
-                     AND (l.reported_on > {a}.reported_on OR (l.reported_on = {a}.reported_on AND l.id > {a}.id)))"
-                ),
-            ),
             Dimension::RegionalGroup => (
                 format!("{a}g.code"),
                 format!(

@@ -242,8 +242,8 @@ impl Recommendation {
     }
 
     /// The status of the latest implementation report; null while there is none.
-    async fn current_implementation_status(&self, ctx: &Context<'_>) -> Result<Option<ImplementationStatus>, ApiError> {
-        Ok(self.history(ctx).await?.last().map(|r| r.status().into()))
+    async fn current_implementation_status(&self) -> Option<ImplementationStatus> {
+        self.0.current_implementation_status.as_deref().map(|s| models::ImplementationStatus::from_db(s).into())
     }
 
     /// True for generated demonstration data, which is never real.

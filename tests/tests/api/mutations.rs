@@ -134,12 +134,72 @@ async fn implementation_reports_are_appended_by_the_secretariat_or_the_states_fo
     assert_eq!(actors, ["focal-npl", "officer-4"]);
 }
 
+/// The current status is the latest report's by date (then by id), whatever order the reports arrive in: a report
+/// filed late about an earlier date joins the history without moving the status, and the list's filter and the
+/// counts read the same status as the field.
+async fn a_report_filed_late_about_an_earlier_date_does_not_move_the_current_status(app: TestApp) {
+    let mut item = FakeRecommendation::numbered("NPL", 1);
+    item.history.clear();
+    insert_recommendations(&app.database.url, &[item]);
+    let key = app.query(r#"{ recommendations(filter: { country: "NPL" }) { nodes { key } } }"#).await
+        ["recommendations"]["nodes"][0]["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let officer = app.token("officer-5", &["secretariat"], None);
+    let add = |status: &str, date: &str| json!({ "query": ADD, "variables": { "key": key, "input": { "status": status, "reportedOn": date, "sourceKind": "STATE" } } });
+    let state = || async {
+        let data = app
+            .query(&format!(
+                r#"{{ recommendation(key: "{key}") {{ currentImplementationStatus implementationHistory {{ status }} }}
+                   inProgress: recommendations(filter: {{ country: "NPL", implementationStatus: IN_PROGRESS }}) {{ totalCount }}
+                   full: recommendations(filter: {{ country: "NPL", implementationStatus: FULLY_IMPLEMENTED }}) {{ totalCount }}
+                   counts: recommendationCounts(groupBy: [IMPLEMENTATION_STATUS], filter: {{ country: "NPL" }}) {{ values {{ key }} count }} }}"#
+            ))
+            .await;
+        let counts: Vec<(Value, i64)> = data["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["values"][0]["key"].clone(), c["count"].as_i64().unwrap()))
+            .collect();
+        (
+            data["recommendation"]["currentImplementationStatus"].clone(),
+            data["recommendation"]["implementationHistory"].as_array().unwrap().len(),
+            data["inProgress"]["totalCount"].as_i64().unwrap(),
+            data["full"]["totalCount"].as_i64().unwrap(),
+            counts,
+        )
+    };
+    let (status, reports, _, _, counts) = state().await;
+    assert_eq!((status, reports), (Value::Null, 0));
+    assert_eq!(counts, vec![(Value::Null, 1)], "no report: counted under null");
+
+    let (_, body) = app.post(&add("FULLY_IMPLEMENTED", "2025-01-15"), Some(&officer)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let (_, body) = app.post(&add("IN_PROGRESS", "2024-05-01"), Some(&officer)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let (status, reports, in_progress, full, counts) = state().await;
+    assert_eq!(status, "FULLY_IMPLEMENTED", "the 2025 report is still the latest");
+    assert_eq!((reports, in_progress, full), (2, 0, 1));
+    assert_eq!(counts, vec![(json!("FULLY_IMPLEMENTED"), 1)]);
+
+    // Two reports of one date: the one filed last is the latest.
+    let (_, body) = app.post(&add("IN_PROGRESS", "2025-01-15"), Some(&officer)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let (status, reports, in_progress, full, counts) = state().await;
+    assert_eq!(status, "IN_PROGRESS");
+    assert_eq!((reports, in_progress, full), (3, 1, 0));
+    assert_eq!(counts, vec![(json!("IN_PROGRESS"), 1)]);
+}
+
 on_both_backends!(
     only_the_secretariat_may_change_a_recommendation,
     an_update_based_on_a_stale_version_is_a_conflict,
     of_two_concurrent_updates_from_one_version_exactly_one_lands,
     every_invalid_field_is_named_at_once,
     implementation_reports_are_appended_by_the_secretariat_or_the_states_focal_point,
+    a_report_filed_late_about_an_earlier_date_does_not_move_the_current_status,
 );
 
 /// The largest `expectedVersion` there is (found by fuzzing: `expected + 1` overflowed) is a stale version like any
