@@ -4,7 +4,7 @@ separate process on loopback, checks every response body (a 200 carrying GraphQL
 table: throughput, p50/p99 latency, SQL statements per request (from /metrics), the server's peak RSS.
 
     bench/run.py [--scale 10000] [--seconds 10] [--connections 64] [--threads 2] [--binary target/release/hrc-api]
-                 [--workloads typename,plaintext,country_page,mandates_visits,search,aggregate,cached]
+                 [--workloads typename,plaintext,country_page,mandates_visits,search,search_exact,aggregate,cached]
 
 It builds the release binary unless --binary is given, installs wrk (Debian) if it is missing, creates the database
 `hrc_bench_<scale>` (PostgreSQL at $HRC_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and loads the demo data
@@ -48,7 +48,16 @@ MANDATES_VISITS = """query MandatesVisits {
   }
 }"""
 
+# The first page of a search, with its matches counted up to 1,000 ("1,000+ results", as search engines count).
 SEARCH = """query Search($q: String!) {
+  recommendations(first: 20, filter: { search: $q, response: SUPPORTED, uprCycle: 3 }) {
+    countUpTo(limit: 1000) { count exact }
+    nodes { key text country { isoCode } }
+  }
+}"""
+
+# The same page with the exact count of every match, which reads them all.
+SEARCH_EXACT = """query Search($q: String!) {
   recommendations(first: 20, filter: { search: $q, response: SUPPORTED, uprCycle: 3 }) {
     totalCount
     nodes { key text country { isoCode } }
@@ -77,6 +86,10 @@ PGL_MANDATES_VISITS = """query MandatesVisits { allMandates(first: 100) { nodes 
 
 PGL_SEARCH = """query Search($q: String!) {
   searchRecommendations(q: $q, response: "SUPPORTED", cycle: 3, first: 20) {
+    nodes { key textEn countryByCountryId { iso3 } } }
+  searchRecommendationsCountUpTo(q: $q, response: "SUPPORTED", cycle: 3, upTo: 1000) }"""
+PGL_SEARCH_EXACT = """query Search($q: String!) {
+  searchRecommendations(q: $q, response: "SUPPORTED", cycle: 3, first: 20) {
     totalCount nodes { key textEn countryByCountryId { iso3 } } } }"""
 
 PGL_AGGREGATE = """query Aggregate { recommendationCountsByGroupAndStatus { nodes { regionalGroup status n } } }"""
@@ -88,6 +101,7 @@ def postgraphile_workloads(country):
         "country_page": graphql(PGL_COUNTRY_PAGE, {"c": country}, "CountryPage"),
         "mandates_visits": graphql(PGL_MANDATES_VISITS, None, "MandatesVisits"),
         "search": graphql(PGL_SEARCH, {"q": "rights"}, "Search"),
+        "search_exact": graphql(PGL_SEARCH_EXACT, {"q": "rights"}, "Search"),
         "aggregate": graphql(PGL_AGGREGATE, None, "Aggregate"),
     }
 
@@ -112,6 +126,7 @@ def workloads(country):
         "country_page": graphql(COUNTRY_PAGE, {"c": country}, "CountryPage"),
         "mandates_visits": graphql(MANDATES_VISITS, None, "MandatesVisits"),
         "search": graphql(SEARCH, {"q": "rights"}, "Search"),
+        "search_exact": graphql(SEARCH_EXACT, {"q": "rights"}, "Search"),
         "aggregate": graphql(AGGREGATE, None, "Aggregate"),
         "cached": ("GET", cached, None),
     }
@@ -176,7 +191,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--binary")
     parser.add_argument("--country", default="NPL")
-    parser.add_argument("--workloads", default="plaintext,typename,country_page,mandates_visits,search,aggregate,cached")
+    parser.add_argument("--workloads", default="plaintext,typename,country_page,mandates_visits,search,search_exact,aggregate,cached")
     parser.add_argument("--postgraphile", action="store_true", help="also run workloads 1 to 5 on PostGraphile 5")
     args = parser.parse_args()
 

@@ -1,7 +1,8 @@
 -- The public part of the API's tables as PostGraphile sees them: a schema of views (`pgl`) over the same tables and
--- indexes, with smart comments for the keys PostGraphile cannot read from a view, a computed column for the current
--- implementation status and functions for the search and the counts, each the same SQL the API runs. Nothing
--- restricted (complaints, early warning, reprisal cases, the roster, the fund) is in it.
+-- indexes (the current implementation status included, stored on the recommendation as the API stores it), with
+-- smart comments for the keys PostGraphile cannot read from a view, and functions for the search and the counts,
+-- each the same SQL the API runs. Nothing restricted (complaints, early warning, reprisal cases, the roster, the
+-- fund) is in it.
 DROP SCHEMA IF EXISTS pgl CASCADE;
 CREATE SCHEMA pgl;
 
@@ -15,7 +16,8 @@ CREATE VIEW pgl.visits AS
 CREATE VIEW pgl.thesaurus_terms AS SELECT id, key, facet, name_en FROM public.thesaurus_terms;
 CREATE VIEW pgl.sdg_targets AS SELECT id, code FROM public.sdg_targets;
 CREATE VIEW pgl.recommendations AS
-    SELECT id, key, source_kind, mechanism_id, country_id, upr_cycle, response, text_en, made_on
+    SELECT id, key, source_kind, mechanism_id, country_id, upr_cycle, response, text_en, made_on,
+           current_implementation_status
     FROM public.recommendations;
 CREATE VIEW pgl.recommendation_terms AS SELECT recommendation_id, term_id FROM public.recommendation_terms;
 CREATE VIEW pgl.recommendation_sdg_targets AS
@@ -36,19 +38,23 @@ COMMENT ON VIEW pgl.recommendation_terms IS E'@primaryKey recommendation_id,term
 COMMENT ON VIEW pgl.recommendation_sdg_targets IS E'@primaryKey recommendation_id,sdg_target_id\n@foreignKey (recommendation_id) references pgl.recommendations (id)\n@foreignKey (sdg_target_id) references pgl.sdg_targets (id)';
 COMMENT ON VIEW pgl.implementation_reports IS E'@primaryKey id\n@foreignKey (recommendation_id) references pgl.recommendations (id)';
 
--- The current implementation status: the latest report's, as the API derives it.
-CREATE FUNCTION pgl.recommendations_current_implementation_status(r pgl.recommendations) RETURNS text
-    LANGUAGE sql STABLE AS $$
-    SELECT status FROM public.implementation_reports WHERE recommendation_id = r.id
-    ORDER BY reported_on DESC, id DESC LIMIT 1
-$$;
-
 -- Full-text search with the two filters of the workload.
 CREATE FUNCTION pgl.search_recommendations(q text, response text, cycle int) RETURNS SETOF pgl.recommendations
     LANGUAGE sql STABLE AS $$
-    SELECT r.id, r.key, r.source_kind, r.mechanism_id, r.country_id, r.upr_cycle, r.response, r.text_en, r.made_on
+    SELECT r.id, r.key, r.source_kind, r.mechanism_id, r.country_id, r.upr_cycle, r.response, r.text_en, r.made_on,
+           r.current_implementation_status
     FROM public.recommendations r
     WHERE r.search_vector @@ plainto_tsquery('english', q) AND r.response = $2 AND r.upr_cycle = $3
+$$;
+
+-- The same search's matches counted up to a limit (the API's `countUpTo`): one more than the limit means "more".
+CREATE FUNCTION pgl.search_recommendations_count_up_to(q text, response text, cycle int, up_to int) RETURNS int
+    LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM (
+        SELECT 1 FROM public.recommendations r
+        WHERE r.search_vector @@ plainto_tsquery('english', q) AND r.response = $2 AND r.upr_cycle = $3
+        LIMIT up_to + 1
+    ) t
 $$;
 
 CREATE TYPE pgl.response_count AS (response text, n bigint);
@@ -61,11 +67,9 @@ $$;
 CREATE TYPE pgl.group_status_count AS (regional_group text, status text, n bigint);
 CREATE FUNCTION pgl.recommendation_counts_by_group_and_status() RETURNS SETOF pgl.group_status_count
     LANGUAGE sql STABLE AS $$
-    SELECT g.code, s.status, count(*)
+    SELECT g.code, r.current_implementation_status, count(*)
     FROM public.recommendations r
     LEFT JOIN public.countries c ON c.id = r.country_id
     LEFT JOIN public.regional_groups g ON g.id = c.regional_group_id
-    LEFT JOIN LATERAL (SELECT status FROM public.implementation_reports i WHERE i.recommendation_id = r.id
-                       ORDER BY reported_on DESC, id DESC LIMIT 1) s ON true
     GROUP BY 1, 2 ORDER BY 3 DESC
 $$;

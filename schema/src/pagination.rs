@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
-use async_graphql::{Context, Enum, InputObject, Object, OutputType};
+use async_graphql::{Context, Enum, InputObject, Object, ObjectType, OutputType, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::NaiveDateTime;
@@ -185,14 +185,76 @@ impl TotalCount {
 /// The connection type of every list.
 pub type ListConnection<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
 
+/// The connection type of a list that grows to millions of items, with `countUpTo` beside `totalCount`.
+pub type CountedConnection<N> = Connection<Cursor, N, Counts, EmptyFields>;
+
+/// The largest `limit` of `countUpTo`.
+pub const MAX_COUNT_LIMIT: i32 = 100_000;
+
+type CountUpToFn = dyn Fn(&mut DbConnection, i64) -> QueryResult<i64> + Send + Sync;
+
+/// The counts of a list that grows to millions of items: the exact `totalCount`, and `countUpTo`, which stops at a
+/// limit so that a search matching most of a million rows still answers at once.
+pub struct Counts {
+    exact: Arc<CountFn>,
+    up_to: Arc<CountUpToFn>,
+}
+
+impl Counts {
+    /// `up_to(conn, n)` returns how many items match, but at most `n` (it may stop reading there).
+    pub fn new(
+        exact: impl Fn(&mut DbConnection) -> QueryResult<i64> + Send + Sync + 'static,
+        up_to: impl Fn(&mut DbConnection, i64) -> QueryResult<i64> + Send + Sync + 'static,
+    ) -> Counts {
+        Counts { exact: Arc::new(exact), up_to: Arc::new(up_to) }
+    }
+}
+
+/// A count that stops at a limit, as search engines report their totals: `exact` tells whether `count` is the
+/// number of matches, or the limit, with more matches beyond it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, SimpleObject)]
+pub struct BoundedCount {
+    /// The number of matches when `exact`; otherwise the limit, which the matches exceed.
+    pub count: i64,
+    /// True when `count` is every match; false when there are more than `count`.
+    pub exact: bool,
+}
+
+/// The counts of a list that grows to millions of items.
+#[Object]
+impl Counts {
+    /// How many items match the filters, across all pages, counted exactly: on a broad search over millions of
+    /// items this reads every match (`countUpTo` does not).
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
+        let count = self.exact.clone();
+        crate::types::query(ctx, move |c| count(c)).await
+    }
+
+    /// How many items match the filters, counted up to `limit` and no further: exact up to the limit, and
+    /// "more than `limit`" beyond it. Its cost grows with the limit, not with the number of matches.
+    async fn count_up_to(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Stop counting here (default 1,000; from 1 to 100,000).", default = 1000)] limit: i32,
+    ) -> Result<BoundedCount, ApiError> {
+        if !(1..=MAX_COUNT_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_input("limit", format!("must be from 1 to {MAX_COUNT_LIMIT}")));
+        }
+        let limit = i64::from(limit);
+        let count = self.up_to.clone();
+        let found = crate::types::query(ctx, move |c| count(c, limit + 1)).await?;
+        Ok(BoundedCount { count: found.min(limit), exact: found <= limit })
+    }
+}
+
 /// Builds a connection from a keyset page.
-pub fn connection<T, N: OutputType>(
+pub fn connection<T, N: OutputType, C: ObjectType>(
     request: &PageRequest,
     page: Page<T>,
     position: impl Fn(&T) -> (i64, NaiveDateTime),
     node: impl Fn(T) -> N,
-    count: TotalCount,
-) -> ListConnection<N> {
+    count: C,
+) -> Connection<Cursor, N, C, EmptyFields> {
     let (has_previous, has_next) = page_flags(request, page.has_more);
     let mut connection = Connection::with_additional_fields(has_previous, has_next, count);
     let by_update = request.order.field == OrderField::UpdatedAt;

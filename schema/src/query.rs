@@ -1,12 +1,14 @@
 //! The root query type.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, InputObject, Object, ID};
 use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, ResolutionFilter};
 
 use crate::auth;
 use crate::error::ApiError;
 use crate::node::{self, Node, MAX_NODES};
-use crate::pagination::{connection, ListConnection, PageArgs, TotalCount};
+use crate::pagination::{connection, CountedConnection, Counts, ListConnection, PageArgs, TotalCount};
 use crate::scalars::DateTime;
 use crate::types::communication::CommunicationQuery;
 use crate::types::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
@@ -662,7 +664,7 @@ impl CoreQuery {
             crate::pagination::ListOrder,
         >,
         #[graphql(desc = "Which recommendations; all of them when absent.")] filter: Option<RecommendationFilter>,
-    ) -> Result<ListConnection<Recommendation>, ApiError> {
+    ) -> Result<CountedConnection<Recommendation>, ApiError> {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let filter = filter.unwrap_or_default();
         check_filter(&filter)?;
@@ -676,8 +678,13 @@ impl CoreQuery {
             Ok(Ok((filter, rows)))
         })
         .await??;
-        let count = TotalCount::new(move |c| models::Recommendation::count(c, &filter));
-        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Recommendation, count))
+        let exact = Arc::new(filter);
+        let bounded = exact.clone();
+        let counts = Counts::new(
+            move |c| models::Recommendation::count(c, &exact),
+            move |c, limit| models::Recommendation::count_up_to(c, &bounded, limit),
+        );
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Recommendation, counts))
     }
 
     /// A recommendation by its key (document symbol and paragraph, such as `A/HRC/43/37:70`); null if there is none.

@@ -310,6 +310,12 @@ impl Recommendation {
         filtered(filter, conn.backend()).count().get_result(conn)
     }
 
+    /// How many recommendations match, but at most `limit`: the database stops reading at the limit's row.
+    pub fn count_up_to(conn: &mut DbConnection, filter: &RecommendationFilter, limit: i64) -> QueryResult<i64> {
+        let ids: Vec<i64> = filtered(filter, conn.backend()).select(recommendations::id).limit(limit).load(conn)?;
+        Ok(ids.len() as i64)
+    }
+
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Recommendation>> {
         recommendations::table
             .filter(recommendations::id.eq_any(ids.to_vec()))

@@ -323,8 +323,42 @@ async fn a_country_named_in_several_fields_is_looked_up_once(app: TestApp) {
     assert_eq!(page, list + counts - 1, "the country must be looked up once, whichever fields name it");
 }
 
+/// `countUpTo` counts exactly up to its limit and says when there are more, with the same filters as `totalCount`.
+async fn count_up_to_stops_at_its_limit_and_says_whether_it_is_exact(app: TestApp) {
+    let items: Vec<FakeRecommendation> = (0..12).map(|n| FakeRecommendation::numbered("NPL", n)).collect();
+    insert_recommendations(&app.database.url, &items);
+    // 8 of the 12 are supported, and all are of cycle 3 and speak of the institution.
+    let filter = r#"{ search: "institution", response: SUPPORTED, uprCycle: 3, fictional: true }"#;
+    let data = app
+        .query(&format!(
+            r#"{{ recommendations(first: 2, filter: {filter}) {{
+                 totalCount default: countUpTo {{ count exact }} five: countUpTo(limit: 5) {{ count exact }}
+                 eight: countUpTo(limit: 8) {{ count exact }} one: countUpTo(limit: 1) {{ count exact }}
+                 nodes {{ key }} }} }}"#
+        ))
+        .await;
+    let list = &data["recommendations"];
+    assert_eq!(list["totalCount"], 8, "{data}");
+    assert_eq!(list["default"], json!({ "count": 8, "exact": true }));
+    assert_eq!(list["five"], json!({ "count": 5, "exact": false }), "more than five match");
+    assert_eq!(list["eight"], json!({ "count": 8, "exact": true }), "exactly eight match");
+    assert_eq!(list["one"], json!({ "count": 1, "exact": false }));
+    assert_eq!(list["nodes"].as_array().unwrap().len(), 2, "the page is still the page asked for");
+
+    let none = app.query(r#"{ recommendations(filter: { search: "no-such-word-anywhere" }) { countUpTo(limit: 3) { count exact } } }"#).await;
+    assert_eq!(none["recommendations"]["countUpTo"], json!({ "count": 0, "exact": true }));
+
+    for limit in ["0", "-1", "100001"] {
+        let (_, code, body) =
+            app.query_error(&format!("{{ recommendations {{ countUpTo(limit: {limit}) {{ count }} }} }}")).await;
+        assert_eq!(code, "BAD_USER_INPUT", "{limit}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "limit", "{limit}");
+    }
+}
+
 on_both_backends!(
     a_country_named_in_several_fields_is_looked_up_once,
+    count_up_to_stops_at_its_limit_and_says_whether_it_is_exact,
     the_reports_recommendations_are_listed_in_its_own_words,
     a_report_lists_the_recommendations_it_contains,
     search_finds_words_in_the_text_and_takes_wildcards_literally,
