@@ -1,10 +1,8 @@
-//! The one error type of the schema, and the extension that gives every GraphQL error an `extensions.code`.
+//! The one error type of the schema, and the codes that every GraphQL error carries as `extensions.code`.
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{ErrorExtensions, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{ErrorExtensions, ServerError};
 use hrc_db::DbError;
 
 /// Stable, machine-readable error codes, set as `extensions.code`.
@@ -131,16 +129,7 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
-/// Sets `extensions.code` on errors that async-graphql raises itself, before any resolver runs.
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
+pub(crate) fn with_code(mut error: ServerError, code: &str) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", code);
@@ -148,44 +137,29 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
     error
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|e| {
-            let code = if e.message.contains("recursion") || e.message.contains("nested") {
+/// The code of an error async-graphql raises while parsing a document (before any resolver runs).
+pub(crate) fn parse_error(e: ServerError) -> ServerError {
+    let code = if e.message.contains("recursion") || e.message.contains("nested") {
+        code::QUERY_TOO_COMPLEX
+    } else {
+        code::GRAPHQL_PARSE_FAILED
+    };
+    with_code(e, code)
+}
+
+/// The codes of errors async-graphql raises while validating a document.
+pub(crate) fn validation_errors(errors: Vec<ServerError>) -> Vec<ServerError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let code = if e.message == "Query is too complex." || e.message == "Query is nested too deep." {
                 code::QUERY_TOO_COMPLEX
             } else {
-                code::GRAPHQL_PARSE_FAILED
+                code::GRAPHQL_VALIDATION_FAILED
             };
             with_code(e, code)
         })
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| {
-                    let code = if e.message == "Query is too complex." || e.message == "Query is nested too deep." {
-                        code::QUERY_TOO_COMPLEX
-                    } else {
-                        code::GRAPHQL_VALIDATION_FAILED
-                    };
-                    with_code(e, code)
-                })
-                .collect()
-        })
-    }
+        .collect()
 }
 
 /// Gives a code to any error still without one once the response is complete: errors outside any field are about

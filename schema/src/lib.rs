@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod checks;
 pub mod complaint;
 pub mod early_warning;
 pub mod error;
@@ -168,12 +169,10 @@ impl Default for Limits {
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, SubscriptionRoot> {
     Schema::build(QueryRoot::default(), mutation::MutationRoot::default(), SubscriptionRoot)
-        .extension(error::ErrorCodes)
 }
 
 fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot> {
     Schema::build(ComplaintQueryRoot::default(), ComplaintMutationRoot::default(), SubscriptionRoot)
-        .extension(error::ErrorCodes)
 }
 
 /// Builds both schemas: the public one over the public database, the complaint one with the confidential store too.
@@ -194,9 +193,16 @@ pub fn build(
     let ceiling = limits.depth.max(crate::limits::INTROSPECTION_DEPTH);
     let limiter = (limits.rate_points > 0)
         .then(|| std::sync::Arc::new(ratelimit::RateLimiter::new(limits.rate_points, limits.rate_window)));
-    let public = || {
-        rate_limited(builder(), &limiter)
-            .extension(document)
+    let checks = |no_introspection: bool| {
+        checks::ChecksFactory::new(checks::Checks {
+            document: Some(document),
+            no_introspection,
+            rate_limit: limiter.clone(),
+        })
+    };
+    let public = |no_introspection: bool| {
+        builder()
+            .extension(checks(no_introspection))
             .data(db.clone())
             .data(policy)
             .data(early_warning.clone())
@@ -206,16 +212,12 @@ pub fn build(
             .limit_recursive_depth(limits.recursive_depth)
     };
     let anonymous = if limits.anonymous_introspection {
-        public().finish()
+        public(false).finish()
     } else {
-        public()
-            .extension(crate::limits::NoAnonymousIntrospection)
-            .disable_introspection()
-            .disable_suggestions()
-            .finish()
+        public(true).disable_introspection().disable_suggestions().finish()
     };
-    let complaint = rate_limited(complaint_builder(), &limiter)
-        .extension(document)
+    let complaint = complaint_builder()
+        .extension(checks(false))
         .data(db.clone())
         .data(policy)
         .data(early_warning.clone())
@@ -225,18 +227,7 @@ pub fn build(
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
-    AppSchema { public: public().finish(), anonymous, complaint, timeout: limits.timeout, limiter }
-}
-
-/// Adds the rate limit to a schema; every schema shares one limiter, so a caller has one budget.
-fn rate_limited<Q, M, S>(
-    builder: async_graphql::SchemaBuilder<Q, M, S>,
-    limiter: &Option<std::sync::Arc<ratelimit::RateLimiter>>,
-) -> async_graphql::SchemaBuilder<Q, M, S> {
-    match limiter {
-        Some(limiter) => builder.extension(ratelimit::RateLimit(limiter.clone())),
-        None => builder,
-    }
+    AppSchema { public: public(false).finish(), anonymous, complaint, timeout: limits.timeout, limiter }
 }
 
 /// The public schema in SDL, as `hrc-api export-schema` prints it.

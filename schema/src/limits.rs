@@ -5,32 +5,23 @@
 //! query that GraphiQL and every client tool send is 15 deep. Introspection has its own, fixed ceiling
 //! ([`INTROSPECTION_DEPTH`], async-graphql's own depth limit), so it cannot be nested without bound either.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{ServerError, ServerResult};
 
 use crate::error::code;
 
 /// The deepest any document may go, introspection included: the standard introspection query is 15 deep.
 pub const INTROSPECTION_DEPTH: usize = 16;
 
-/// The extension: refuses, before anything runs, a document longer than `max_bytes`, with more than `max_aliases`
-/// aliased fields, or whose data selections nest deeper than `max_depth`, with `QUERY_TOO_COMPLEX` naming the limit.
+/// Refuses, before anything runs, a document longer than `max_bytes`, with more than `max_aliases` aliased fields,
+/// or whose data selections nest deeper than `max_depth`, with `QUERY_TOO_COMPLEX` naming the limit.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentLimits {
     pub max_bytes: usize,
     pub max_aliases: usize,
     pub max_depth: usize,
-}
-
-impl ExtensionFactory for DocumentLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
 }
 
 fn too_complex(message: String) -> ServerError {
@@ -110,15 +101,9 @@ pub fn count_aliases(document: &ExecutableDocument) -> usize {
     operations + fragments
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for DocumentLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
+impl DocumentLimits {
+    /// The length check, before the document is parsed.
+    pub fn check_length(&self, query: &str) -> ServerResult<()> {
         if query.len() > self.max_bytes {
             return Err(too_complex(format!(
                 "the document is {} bytes long; the limit is {} (use variables, or persisted queries, for long input)",
@@ -126,27 +111,20 @@ impl Extension for DocumentLimits {
                 self.max_bytes
             )));
         }
-        let document = next.run(ctx, query, variables).await?;
-        let count = count_aliases(&document);
+        Ok(())
+    }
+
+    /// The alias and depth checks, on the parsed document.
+    pub fn check_shape(&self, document: &ExecutableDocument) -> ServerResult<()> {
+        let count = count_aliases(document);
         if count > self.max_aliases {
             return Err(too_complex(format!("the document uses {count} aliases; the limit is {}", self.max_aliases)));
         }
-        let depth = depth(&document);
+        let depth = depth(document);
         if depth > self.max_depth {
             return Err(too_complex(format!("the query is nested {depth} deep; the limit is {}", self.max_depth)));
         }
-        Ok(document)
-    }
-}
-
-/// For the anonymous public in production: refuses, with `UNAUTHENTICATED`, a document that asks for `__schema` or
-/// `__type`, instead of answering null; signed-in callers are served by a schema without this extension.
-#[derive(Debug, Clone, Copy)]
-pub struct NoAnonymousIntrospection;
-
-impl ExtensionFactory for NoAnonymousIntrospection {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
+        Ok(())
     }
 }
 
@@ -158,24 +136,16 @@ fn introspects(set: &SelectionSet) -> bool {
     })
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for NoAnonymousIntrospection {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        // Root fields of operations, and of fragments (a fragment on Query may be spread at the root).
-        let asks = document.operations.iter().any(|(_, op)| introspects(&op.node.selection_set.node))
-            || document.fragments.values().any(|f| introspects(&f.node.selection_set.node));
-        if asks {
-            let mut error = ServerError::new("introspection is open to signed-in callers only", None);
-            error.extensions.get_or_insert_with(Default::default).set("code", code::UNAUTHENTICATED);
-            return Err(error);
-        }
-        Ok(document)
+/// For the anonymous public in production: refuses, with `UNAUTHENTICATED`, a document that asks for `__schema` or
+/// `__type`, instead of answering null; signed-in callers are served by a schema without this check.
+pub fn refuse_introspection(document: &ExecutableDocument) -> ServerResult<()> {
+    // Root fields of operations, and of fragments (a fragment on Query may be spread at the root).
+    let asks = document.operations.iter().any(|(_, op)| introspects(&op.node.selection_set.node))
+        || document.fragments.values().any(|f| introspects(&f.node.selection_set.node));
+    if asks {
+        let mut error = ServerError::new("introspection is open to signed-in callers only", None);
+        error.extensions.get_or_insert_with(Default::default).set("code", code::UNAUTHENTICATED);
+        return Err(error);
     }
+    Ok(())
 }

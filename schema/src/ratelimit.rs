@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
-use async_graphql::{ServerError, SimpleObject, ValidationResult};
+use async_graphql::{ServerError, SimpleObject};
 use chrono::NaiveDateTime;
 
 use crate::error::code;
@@ -84,27 +83,11 @@ impl RateLimiter {
     }
 }
 
-/// The extension charging each request after validation, when its complexity is known.
-pub struct RateLimit(pub Arc<RateLimiter>);
-
-impl ExtensionFactory for RateLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RateLimit(self.0.clone()))
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for RateLimit {
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        let (Some(key), Some(slot)) = (ctx.data_opt::<RateKey>(), ctx.data_opt::<BudgetSlot>()) else {
-            return Ok(result);
-        };
-        let charged = self.0.charge(&key.0, (result.complexity as u64).max(1));
+impl RateLimiter {
+    /// Charges a validated request its complexity (at least 1 point) to its caller, and leaves the budget in the
+    /// request's slot; over budget, the request is refused with `RATE_LIMITED`.
+    pub fn charge_request(&self, key: &RateKey, slot: &BudgetSlot, complexity: usize) -> Result<(), Vec<ServerError>> {
+        let charged = self.charge(&key.0, (complexity as u64).max(1));
         let budget = match charged {
             Ok(budget) | Err(budget) => budget,
         };
@@ -125,7 +108,7 @@ impl Extension for RateLimit {
             error.extensions.get_or_insert_with(Default::default).set("code", code::RATE_LIMITED);
             return Err(vec![error]);
         }
-        Ok(result)
+        Ok(())
     }
 }
 
