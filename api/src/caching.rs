@@ -353,6 +353,8 @@ pub fn not_modified(req: &actix_web::HttpRequest, etag: &str) -> bool {
 /// their request, so no later request can learn from a cache hit's speed that someone sent them.
 pub struct Documents {
     cache: moka::sync::Cache<u128, Arc<ParsedDocument>>,
+    /// Longer documents are not parsed here: the document limits refuse them before any parse.
+    max_text: usize,
 }
 
 /// A document's text and its parse.
@@ -364,21 +366,25 @@ pub struct ParsedDocument {
 /// The most document text kept parsed (the parse takes a few times its text's size).
 const MAX_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
 
-impl Default for Documents {
-    fn default() -> Self {
+impl Documents {
+    /// A cache for documents of at most `max_text` bytes (the longest the document limits let run).
+    pub fn new(max_text: usize) -> Documents {
         Documents {
             cache: moka::sync::Cache::builder()
                 .weigher(|_: &u128, v: &Arc<ParsedDocument>| u32::try_from(v.text.len() + 64).unwrap_or(u32::MAX))
                 .max_capacity(MAX_DOCUMENT_BYTES)
                 .build(),
+            max_text,
         }
     }
-}
 
-impl Documents {
     /// The parse of `text`, from the cache or parsed now, and kept if `keep` (an anonymous caller's document);
-    /// `None` when it does not parse (running the request then reports why, with its code).
+    /// `None` when it does not parse or is longer than the limit (running the request then reports why, with its
+    /// code).
     pub fn parse(&self, text: &str, keep: bool) -> Option<Arc<ParsedDocument>> {
+        if text.len() > self.max_text {
+            return None;
+        }
         if !keep {
             let document = async_graphql::parser::parse_query(text).ok()?;
             return Some(Arc::new(ParsedDocument { text: String::new(), document }));
@@ -410,7 +416,7 @@ mod tests {
 
     #[test]
     fn a_document_is_parsed_once_and_found_by_its_text() {
-        let documents = Documents::default();
+        let documents = Documents::new(32 * 1024);
         let first = documents.parse("{ __typename }", true).expect("it parses");
         let again = documents.parse("{ __typename }", true).expect("it parses");
         assert!(Arc::ptr_eq(&first, &again), "the second request must find the first one's parse");
@@ -422,15 +428,23 @@ mod tests {
 
     #[test]
     fn a_document_that_does_not_parse_is_not_kept() {
-        let documents = Documents::default();
+        let documents = Documents::new(32 * 1024);
         assert!(documents.parse("{ unclosed", true).is_none());
         assert!(documents.parse("{ unclosed", true).is_none());
         assert!(documents.is_empty());
     }
 
     #[test]
+    fn a_document_over_the_length_limit_is_not_parsed() {
+        let documents = Documents::new(20);
+        assert!(documents.parse("{ __typename }", true).is_some());
+        assert!(documents.parse("{ __typename __typename }", true).is_none(), "25 bytes, over the limit of 20");
+        assert_eq!(documents.len(), 1);
+    }
+
+    #[test]
     fn a_signed_in_callers_document_is_parsed_but_not_kept() {
-        let documents = Documents::default();
+        let documents = Documents::new(32 * 1024);
         let text = r#"mutation { addNote(text: "a restricted value") { id } }"#;
         let first = documents.parse(text, false).expect("it parses");
         assert!(matches!(first.document.operations, async_graphql::parser::types::DocumentOperations::Single(_)));

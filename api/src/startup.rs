@@ -283,7 +283,7 @@ impl Application {
             executions: std::sync::Arc::new(tokio::sync::Semaphore::new((settings.pool_size as usize * 4).max(8))),
             execution_wait: settings.limits.timeout,
             graphiql: crate::routes::graphiql::Page::new(settings.graphiql_assets.clone()),
-            documents: crate::caching::Documents::default(),
+            documents: crate::caching::Documents::new(settings.limits.document_bytes),
         });
         // The cache follows the node's events: a change here, or announced by PostgreSQL, empties it.
         state.cache.follow(&state.events);
