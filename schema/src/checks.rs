@@ -16,10 +16,10 @@ use crate::limits::DocumentLimits;
 use crate::ratelimit::{BudgetSlot, RateKey, RateLimiter};
 
 /// The checks of one schema.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Checks {
-    /// The document's length, aliases and depth; none for the schema that only prints SDL.
-    pub document: Option<DocumentLimits>,
+    /// The document's length, aliases and depth.
+    pub document: DocumentLimits,
     /// Refuse `__schema` and `__type` (the anonymous public in production).
     pub no_introspection: bool,
     /// The rate limit, shared by every schema so that a caller has one budget.
@@ -50,16 +50,12 @@ impl Extension for Checks {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        if let Some(limits) = &self.document {
-            limits.check_length(query)?;
-        }
+        self.document.check_length(query)?;
         let document = next.run(ctx, query, variables).await.map_err(error::parse_error)?;
         if self.no_introspection {
             crate::limits::refuse_introspection(&document)?;
         }
-        if let Some(limits) = &self.document {
-            limits.check_shape(&document)?;
-        }
+        self.document.check_shape(&document)?;
         Ok(document)
     }
 

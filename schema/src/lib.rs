@@ -194,11 +194,7 @@ pub fn build(
     let limiter = (limits.rate_points > 0)
         .then(|| std::sync::Arc::new(ratelimit::RateLimiter::new(limits.rate_points, limits.rate_window)));
     let checks = |no_introspection: bool| {
-        checks::ChecksFactory::new(checks::Checks {
-            document: Some(document),
-            no_introspection,
-            rate_limit: limiter.clone(),
-        })
+        checks::ChecksFactory::new(checks::Checks { document, no_introspection, rate_limit: limiter.clone() })
     };
     let public = |no_introspection: bool| {
         builder()
