@@ -96,6 +96,8 @@ pub struct Database {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    /// How many times work went to a blocking thread ([`Database::run`]): each trip costs two thread handoffs.
+    trips: Arc<AtomicU64>,
     /// A handle on the pool's manager (its state is shared), to mark connections suspect.
     manager: Manager,
     /// One permit per connection: work waits for one here, on the async side, before it takes a blocking thread.
@@ -147,12 +149,25 @@ impl Database {
             .build(manager.clone())
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
         let permits = Arc::new(tokio::sync::Semaphore::new(max_size as usize));
-        Ok(Database { pool, backend, statements, manager, permits, connection_timeout: settings.connection_timeout })
+        Ok(Database {
+            pool,
+            backend,
+            statements,
+            trips: Arc::new(AtomicU64::new(0)),
+            manager,
+            permits,
+            connection_timeout: settings.connection_timeout,
+        })
     }
 
     /// How many SQL statements this pool's connections have run since it was built.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// How many times work has gone to a blocking thread through [`Database::run`] since the pool was built.
+    pub fn trips(&self) -> u64 {
+        self.trips.load(Ordering::Relaxed)
     }
 
     /// The pool's connections now: (open, idle, most it may open).
@@ -177,6 +192,7 @@ impl Database {
         F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
         T: Send + 'static,
     {
+        self.trips.fetch_add(1, Ordering::Relaxed);
         let pool = self.pool.clone();
         let manager = self.manager.clone();
         let permit = match tokio::time::timeout(self.connection_timeout, self.permits.clone().acquire_owned()).await {

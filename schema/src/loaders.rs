@@ -126,22 +126,30 @@ impl Loader<ChildrenOf> for DbLoader {
     }
 }
 
+/// Shared, not copied: the DataLoader clones a value twice on its way to a resolver, and a mandate may have many
+/// visits of which a page shows a few.
 impl Loader<VisitsOfMandate> for DbLoader {
-    type Value = Vec<Visit>;
+    type Value = Arc<[Visit]>;
     type Error = Arc<ApiError>;
 
-    async fn load(&self, wanted: &[VisitsOfMandate]) -> Result<HashMap<VisitsOfMandate, Vec<Visit>>, Self::Error> {
+    async fn load(&self, wanted: &[VisitsOfMandate]) -> Result<HashMap<VisitsOfMandate, Arc<[Visit]>>, Self::Error> {
         batch::<VisitsOfMandate>(wanted.len());
         let ids = keys(wanted, |k| k.0);
         let rows = self.run(move |c| Visit::of_mandates(c, &ids)).await?;
-        let mut map = grouped(rows, |r| VisitsOfMandate(r.mandate_id), wanted);
-        // Latest first, by start date or (not yet scheduled) request date; undated last. Sorted here, not in SQL,
-        // because the backends order NULLs differently.
-        for list in map.values_mut() {
-            list.sort_by_key(|v| std::cmp::Reverse((v.starts_on.or(v.requested_on), v.id)));
-        }
-        Ok(map)
+        Ok(visits_by_mandate(rows, wanted))
     }
+}
+
+/// Visits grouped by mandate, latest first, by start date or (not yet scheduled) request date; undated last.
+/// Sorted here, not in SQL, because the backends order NULLs differently.
+fn visits_by_mandate(rows: Vec<Visit>, wanted: &[VisitsOfMandate]) -> HashMap<VisitsOfMandate, Arc<[Visit]>> {
+    grouped(rows, |r| VisitsOfMandate(r.mandate_id), wanted)
+        .into_iter()
+        .map(|(key, mut list)| {
+            list.sort_by_key(|v| std::cmp::Reverse((v.starts_on.or(v.requested_on), v.id)));
+            (key, list.into())
+        })
+        .collect()
 }
 
 impl Loader<RecommendationsOfReport> for DbLoader {
@@ -322,6 +330,19 @@ by_id_loader!(
     ThesaurusTermId => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::by_ids
 );
 
+/// Rows fetched as (parent id, row) pairs, grouped by parent in the order fetched; every wanted parent has a list.
+fn linked<K: Copy + Eq + std::hash::Hash, R>(
+    rows: Vec<(i64, R)>,
+    wanted: &[K],
+    key: fn(i64) -> K,
+) -> HashMap<K, Vec<R>> {
+    let mut map: HashMap<K, Vec<R>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
+    for (parent, row) in rows {
+        map.entry(key(parent)).or_default().push(row);
+    }
+    map
+}
+
 /// Declares a loader of the rows linked to a parent through a link table, fetched as (parent id, row) pairs.
 macro_rules! linked_loader {
     ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path) => {
@@ -337,11 +358,7 @@ macro_rules! linked_loader {
                 batch::<$key>(wanted.len());
                 let ids = keys(wanted, |k| k.0);
                 let rows = self.run(move |c| $fetch(c, &ids)).await?;
-                let mut map: HashMap<$key, Vec<$row>> = wanted.iter().map(|k| (*k, Vec::new())).collect();
-                for (parent, row) in rows {
-                    map.entry($key(parent)).or_default().push(row);
-                }
-                Ok(map)
+                Ok(linked(rows, wanted, $key))
             }
         }
     };
@@ -443,3 +460,149 @@ children_loader!(
     /// The implementation history of a recommendation, oldest first.
     ImplementationOf => ImplementationReport, ImplementationReport::of_recommendations, recommendation_id
 );
+
+/// The relations a page of recommendations resolves, read ahead on the connection that read the page.
+///
+/// A page's relations are otherwise one batch each, and each batch is a trip to a blocking thread and back: four
+/// on the country page. Reading them in the page's own blocking call, for the fields the query selects, makes that
+/// one. What is read goes into the request's loaders ([`Prefetched::feed`]), with the values those loaders would
+/// have made, so that a resolver finds it there and a field that was not foreseen still loads as before.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RecommendationRelations {
+    /// `mechanism`.
+    pub mechanism: bool,
+    /// `country` or `recommendingCountry`.
+    pub countries: bool,
+    /// `themes` or `affectedPersons`.
+    pub terms: bool,
+    /// `sdgTargets`.
+    pub sdg_targets: bool,
+}
+
+impl RecommendationRelations {
+    /// The relations selected on the given recommendation selections (`nodes`, `edges.node`).
+    pub fn selected(nodes: &[async_graphql::Lookahead<'_>]) -> Self {
+        let any = |names: &[&str]| nodes.iter().any(|n| names.iter().any(|name| n.field(name).exists()));
+        RecommendationRelations {
+            mechanism: any(&["mechanism"]),
+            countries: any(&["country", "recommendingCountry"]),
+            terms: any(&["themes", "affectedPersons"]),
+            sdg_targets: any(&["sdgTargets"]),
+        }
+    }
+
+    /// Reads the selected relations of `rows`.
+    pub fn read(self, c: &mut DbConnection, rows: &[Recommendation]) -> hrc_db::QueryResult<Prefetched> {
+        let mut out = Prefetched::default();
+        if rows.is_empty() {
+            return Ok(out);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        if self.mechanism {
+            let wanted = distinct(rows.iter().filter_map(|r| r.mechanism_id));
+            out.mechanisms = Mechanism::by_ids(c, &wanted)?;
+        }
+        if self.countries {
+            let wanted = distinct(rows.iter().flat_map(|r| [r.country_id, r.recommending_country_id]).flatten());
+            out.countries = Country::by_ids(c, &wanted)?;
+        }
+        if self.terms {
+            let keys: Vec<_> = ids.iter().map(|id| TermsOfRecommendation(*id)).collect();
+            let rows = hrc_db::models::ThesaurusTerm::of_recommendations(c, &ids)?;
+            out.terms = linked(rows, &keys, TermsOfRecommendation);
+        }
+        if self.sdg_targets {
+            let keys: Vec<_> = ids.iter().map(|id| TargetsOfRecommendation(*id)).collect();
+            out.sdg_targets = linked(Recommendation::sdg_target_links(c, &ids)?, &keys, TargetsOfRecommendation);
+        }
+        Ok(out)
+    }
+}
+
+/// The relations a page of mandates resolves, read ahead like [`RecommendationRelations`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MandateRelations {
+    /// `holders`.
+    pub holders: bool,
+    /// `visits`.
+    pub visits: bool,
+    /// `visits { country }`.
+    pub visit_countries: bool,
+}
+
+impl MandateRelations {
+    /// The relations selected on the given mandate selections (`nodes`, `edges.node`).
+    pub fn selected(nodes: &[async_graphql::Lookahead<'_>]) -> Self {
+        MandateRelations {
+            holders: nodes.iter().any(|n| n.field("holders").exists()),
+            visits: nodes.iter().any(|n| n.field("visits").exists()),
+            visit_countries: nodes.iter().any(|n| n.field("visits").field("country").exists()),
+        }
+    }
+
+    /// Reads the selected relations of `rows`.
+    pub fn read(self, c: &mut DbConnection, rows: &[Mandate]) -> hrc_db::QueryResult<Prefetched> {
+        let mut out = Prefetched::default();
+        if rows.is_empty() {
+            return Ok(out);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        if self.holders {
+            let keys: Vec<_> = ids.iter().map(|id| HoldersOfMandate(*id)).collect();
+            let rows = hrc_db::models::MandateHolder::of_mandates(c, &ids)?;
+            out.holders = grouped(rows, |r| HoldersOfMandate(r.mandate_id), &keys);
+        }
+        if self.visits {
+            let keys: Vec<_> = ids.iter().map(|id| VisitsOfMandate(*id)).collect();
+            let visits = Visit::of_mandates(c, &ids)?;
+            if self.visit_countries {
+                out.countries = Country::by_ids(c, &distinct(visits.iter().map(|v| v.country_id)))?;
+            }
+            out.visits = visits_by_mandate(visits, &keys);
+        }
+        Ok(out)
+    }
+}
+
+/// The ids, each once, in ascending order.
+fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Relations read ahead of their resolvers, to put into the request's loaders.
+#[derive(Debug, Default)]
+pub struct Prefetched {
+    mechanisms: Vec<Mechanism>,
+    countries: Vec<Country>,
+    terms: HashMap<TermsOfRecommendation, Vec<hrc_db::models::ThesaurusTerm>>,
+    sdg_targets: HashMap<TargetsOfRecommendation, Vec<SdgTarget>>,
+    holders: HashMap<HoldersOfMandate, Vec<hrc_db::models::MandateHolder>>,
+    visits: HashMap<VisitsOfMandate, Arc<[Visit]>>,
+}
+
+impl Prefetched {
+    /// Puts what was read into the loaders' caches.
+    pub async fn feed(self, loaders: &Loaders) {
+        if !self.mechanisms.is_empty() {
+            loaders.feed_many(self.mechanisms.into_iter().map(|m| (MechanismId(m.id), m))).await;
+        }
+        if !self.countries.is_empty() {
+            loaders.feed_many(self.countries.into_iter().map(|c| (CountryId(c.id), c))).await;
+        }
+        if !self.terms.is_empty() {
+            loaders.feed_many(self.terms).await;
+        }
+        if !self.sdg_targets.is_empty() {
+            loaders.feed_many(self.sdg_targets).await;
+        }
+        if !self.holders.is_empty() {
+            loaders.feed_many(self.holders).await;
+        }
+        if !self.visits.is_empty() {
+            loaders.feed_many(self.visits).await;
+        }
+    }
+}

@@ -7,6 +7,7 @@ use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, Resolu
 
 use crate::auth;
 use crate::error::ApiError;
+use crate::loaders::{MandateRelations, RecommendationRelations};
 use crate::node::{self, Node, MAX_NODES};
 use crate::pagination::{connection, CountedConnection, Counts, ListConnection, PageArgs, TotalCount};
 use crate::scalars::DateTime;
@@ -128,6 +129,12 @@ async fn filter_countries(ctx: &Context<'_>, f: &RecommendationFilter) -> Result
         }
     }
     Ok(ids)
+}
+
+/// The selections of a connection field's items: `nodes` and `edges.node`.
+fn page_nodes<'c>(ctx: &'c Context<'_>) -> [async_graphql::Lookahead<'c>; 2] {
+    let look = ctx.look_ahead();
+    [look.field("nodes"), look.field("edges").field("node")]
 }
 
 /// Turns the GraphQL filter into the database's, looking up every key (the countries' ids come looked up already,
@@ -613,7 +620,8 @@ impl CoreQuery {
     ) -> Result<ListConnection<Mandate>, ApiError> {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let iso = country.as_deref().map(|c| iso_code("country", c)).transpose()?;
-        let (filter, rows) = query(ctx, move |c| {
+        let relations = MandateRelations::selected(&page_nodes(ctx));
+        let (filter, rows, prefetched) = query(ctx, move |c| {
             let country_id = match &iso {
                 Some(code) => match models::Country::by_iso3(c, code)? {
                     Some(country) => Some(Ok(country.id)),
@@ -633,10 +641,12 @@ impl CoreQuery {
                 updated_since: updated_since.map(|t| t.0),
             };
             let rows = models::Mandate::page(c, &filter, &page)?;
-            Ok(Ok((filter, rows)))
+            let prefetched = relations.read(c, &rows.rows)?;
+            Ok(Ok((filter, rows, prefetched)))
         })
         .await?
         .map_err(|code| ApiError::bad_input("country", format!("there is no country {code:?}")))?;
+        prefetched.feed(crate::types::loaders(ctx)?).await;
         let count = TotalCount::new(move |c| models::Mandate::count(c, &filter));
         Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mandate, count))
     }
@@ -669,15 +679,18 @@ impl CoreQuery {
         let filter = filter.unwrap_or_default();
         check_filter(&filter)?;
         let countries = filter_countries(ctx, &filter).await?;
-        let (filter, rows) = query(ctx, move |c| {
+        let relations = RecommendationRelations::selected(&page_nodes(ctx));
+        let (filter, rows, prefetched) = query(ctx, move |c| {
             let filter = match resolve_filter(c, filter, countries)? {
                 Ok(filter) => filter,
                 Err(e) => return Ok(Err(e)),
             };
             let rows = models::Recommendation::page(c, &filter, &page)?;
-            Ok(Ok((filter, rows)))
+            let prefetched = relations.read(c, &rows.rows)?;
+            Ok(Ok((filter, rows, prefetched)))
         })
         .await??;
+        prefetched.feed(crate::types::loaders(ctx)?).await;
         let exact = Arc::new(filter);
         let bounded = exact.clone();
         let counts = Counts::new(

@@ -342,3 +342,14 @@ pub async fn roster_expert(
         .await;
     data["addRosterExpert"].clone()
 }
+
+/// Loads `recommendations` fictional demo recommendations (and their relations) generated from `seed`.
+pub async fn load_demo(app: &crate::TestApp, recommendations: usize, seed: u64) {
+    let url = app.database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = hrc_db::connection::establish(&url).expect("connect");
+        hrc_db::demo::load(&mut conn, hrc_db::demo::DemoSettings { recommendations, seed }).expect("demo data")
+    })
+    .await
+    .expect("the demo loader panicked");
+}

@@ -1,5 +1,7 @@
 //! Mechanisms of the Council and the special procedures' mandates.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
@@ -271,16 +273,24 @@ impl Mandate {
             return Err(ApiError::bad_input("first", format!("first must be between 0 and 100, not {limit}")));
         }
         let loaders = loaders(ctx)?;
-        let mut rows = loaders.load_one(crate::loaders::VisitsOfMandate(self.0.id)).await?.unwrap_or_default();
-        if let Some(code) = country {
-            let code = code.trim().to_ascii_uppercase();
-            // A code that names no country is an error, never a silent empty list.
-            let Some(wanted) = loaders.load_one(crate::loaders::CountryByIso(code.clone())).await? else {
-                return Err(ApiError::bad_input("country", format!("there is no country {code:?}")));
-            };
-            rows.retain(|v| v.country_id == wanted.id);
-        }
-        Ok(rows.into_iter().take(limit as usize).map(super::visit::Visit).collect())
+        let rows = loaders.load_one(crate::loaders::VisitsOfMandate(self.0.id)).await?.unwrap_or_else(|| Arc::from([]));
+        let country_id = match country {
+            Some(code) => {
+                let code = code.trim().to_ascii_uppercase();
+                // A code that names no country is an error, never a silent empty list.
+                let Some(wanted) = loaders.load_one(crate::loaders::CountryByIso(code.clone())).await? else {
+                    return Err(ApiError::bad_input("country", format!("there is no country {code:?}")));
+                };
+                Some(wanted.id)
+            }
+            None => None,
+        };
+        Ok(rows
+            .iter()
+            .filter(|v| country_id.is_none_or(|id| v.country_id == id))
+            .take(limit as usize)
+            .map(|v| super::visit::Visit(v.clone()))
+            .collect())
     }
 
     /// The version of this record, to send back as `expectedVersion` when changing it.

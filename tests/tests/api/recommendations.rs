@@ -356,7 +356,47 @@ async fn count_up_to_stops_at_its_limit_and_says_whether_it_is_exact(app: TestAp
     }
 }
 
+const RELATIONS: &str = "fragment R on Recommendation {
+    key mechanism { key name } country { isoCode } recommendingCountry { isoCode }
+    themes { key } affectedPersons { key } sdgTargets { code } currentImplementationStatus
+}";
+
+/// A page reads the relations its query selects (through fragments too) on the one trip to the database that reads
+/// the page, and they are what each recommendation's own lookup gives.
+async fn a_page_reads_its_relations_on_its_own_trip_and_they_match_each_lookup(app: TestApp) {
+    hrc_tests::fixtures::load_demo(&app, 300, 5).await;
+    let page = format!(
+        "{{ recommendations(first: 100, orderBy: {{ field: ID, direction: DESC }}, filter: {{ fictional: true }}) {{
+             nodes {{ ...R }} edges {{ node {{ key }} }} }} }} {RELATIONS}"
+    );
+    let before = app.db.trips();
+    let data = app.query(&page).await;
+    let trips = app.db.trips() - before;
+    let nodes = data["recommendations"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 100);
+    assert!(nodes.iter().any(|n| !n["themes"].as_array().unwrap().is_empty()), "{data}");
+    assert!(nodes.iter().any(|n| !n["sdgTargets"].as_array().unwrap().is_empty()), "{data}");
+    assert!(nodes.iter().all(|n| n["mechanism"]["key"].is_string()), "{data}");
+    eprintln!("{}: {trips} trips for a page of 100 with its relations", app.backend.name());
+    assert_eq!(trips, 1, "the page and its mechanisms, countries, terms and targets on one trip");
+    for node in nodes.iter().step_by(7) {
+        let key = node["key"].as_str().unwrap();
+        let one = app.query(&format!("{{ recommendation(key: {key:?}) {{ ...R }} }} {RELATIONS}")).await;
+        assert_eq!(&one["recommendation"], node, "{key}: the page's relations differ from its own lookup");
+    }
+    // Selected through `edges.node` only, and under an alias, the relations are read ahead all the same.
+    let before = app.db.trips();
+    let data = app
+        .query(&format!(
+            "{{ list: recommendations(first: 50, filter: {{ fictional: true }}) {{ edges {{ node {{ ...R }} }} }} }} {RELATIONS}"
+        ))
+        .await;
+    assert_eq!(data["list"]["edges"].as_array().unwrap().len(), 50);
+    assert_eq!(app.db.trips() - before, 1);
+}
+
 on_both_backends!(
+    a_page_reads_its_relations_on_its_own_trip_and_they_match_each_lookup,
     a_country_named_in_several_fields_is_looked_up_once,
     count_up_to_stops_at_its_limit_and_says_whether_it_is_exact,
     the_reports_recommendations_are_listed_in_its_own_words,

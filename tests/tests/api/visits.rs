@@ -120,7 +120,31 @@ async fn visits_are_counted_per_year_and_agree_with_the_list(app: TestApp) {
     assert_eq!(code, "BAD_USER_INPUT");
 }
 
+const MANDATE: &str = "fragment M on Mandate {
+    key name holders { name role } visits(first: 5) { key status startsOn country { isoCode } }
+}";
+
+/// A page of mandates reads their holders, visits and the visits' countries on the trip that reads the page, and
+/// they are what each mandate's own lookup gives.
+async fn a_page_of_mandates_reads_holders_and_visits_on_its_own_trip(app: TestApp) {
+    with_demo(&app).await;
+    let before = app.db.trips();
+    let data = app.query(&format!("{{ mandates(first: 100) {{ nodes {{ ...M }} }} }} {MANDATE}")).await;
+    let trips = app.db.trips() - before;
+    let nodes = data["mandates"]["nodes"].as_array().unwrap();
+    assert!(nodes.iter().any(|n| !n["holders"].as_array().unwrap().is_empty()), "{data}");
+    assert!(nodes.iter().any(|n| n["visits"][0]["country"]["isoCode"].is_string()), "{data}");
+    eprintln!("{}: {trips} trips for {} mandates with holders and visits", app.backend.name(), nodes.len());
+    assert_eq!(trips, 1, "the page, its holders, visits and their countries on one trip");
+    for node in nodes {
+        let key = node["key"].as_str().unwrap();
+        let one = app.query(&format!("{{ mandate(key: {key:?}) {{ ...M }} }} {MANDATE}")).await;
+        assert_eq!(&one["mandate"], node, "{key}: the page's relations differ from its own lookup");
+    }
+}
+
 on_both_backends!(
+    a_page_of_mandates_reads_holders_and_visits_on_its_own_trip,
     visits_are_counted_per_year_and_agree_with_the_list,
     visits_are_listed_and_filtered_by_mandate_country_status_and_year,
     a_mandate_lists_its_latest_visits_first,
