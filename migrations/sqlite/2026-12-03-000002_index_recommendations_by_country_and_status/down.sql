@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS recommendations_country_status_idx;
