@@ -500,11 +500,15 @@ impl RecommendationRelations {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         if self.mechanism {
             let wanted = distinct(rows.iter().filter_map(|r| r.mechanism_id));
-            out.mechanisms = Mechanism::by_ids(c, &wanted)?;
+            if !wanted.is_empty() {
+                out.mechanisms = Mechanism::by_ids(c, &wanted)?;
+            }
         }
         if self.countries {
             let wanted = distinct(rows.iter().flat_map(|r| [r.country_id, r.recommending_country_id]).flatten());
-            out.countries = Country::by_ids(c, &wanted)?;
+            if !wanted.is_empty() {
+                out.countries = Country::by_ids(c, &wanted)?;
+            }
         }
         if self.terms {
             let keys: Vec<_> = ids.iter().map(|id| TermsOfRecommendation(*id)).collect();
