@@ -9,10 +9,11 @@
 //! registered documents run, whoever sends them.
 //!
 //! **The response cache** keeps the bodies of successful anonymous queries, keyed by document, operation, variables
-//! and language. Only the anonymous public's responses are cached: nothing user-specific is ever kept or marked
-//! public. It empties when data changes: at once for a mutation on this node, as soon as PostgreSQL's notification
-//! arrives for a change on another node (or by `hrc-api`), and in any case after `HRC_RESPONSE_CACHE_SECONDS`. A
-//! response computed while a change happened is not kept (the generation check).
+//! and language, and an anonymous `GET`'s also by its URL and language (found before its parameters are read). Only
+//! the anonymous public's responses are cached: nothing user-specific is ever kept or marked public. It empties when
+//! data changes: at once for a mutation on this node, as soon as PostgreSQL's notification arrives for a change on
+//! another node (or by `hrc-api`), and in any case after `HRC_RESPONSE_CACHE_SECONDS`. A response computed while a
+//! change happened is not kept (the generation check).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -222,6 +223,8 @@ pub struct Cached {
     pub cost: u64,
     pub etag: String,
     pub content_language: &'static str,
+    /// The operation name the request gave, for the metrics of a hit found by its URL (which reads no parameter).
+    pub operation_name: Option<String>,
 }
 
 /// The cache of public responses.
@@ -295,11 +298,33 @@ impl ResponseCache {
         xxhash_rust::xxh3::xxh3_128(text.as_bytes())
     }
 
+    /// The key of a `GET` by its URL: the raw query string and the language. A dashboard sends the same URL again and
+    /// again, and a hit found this way skips decoding the parameters, parsing their JSON, finding a persisted
+    /// document and hashing its text. Only the URL and the language decide an anonymous `GET`'s answer (its
+    /// `Accept` and `If-None-Match` shape the response when it is served, not the body kept). The leading byte keeps
+    /// these keys apart from [`ResponseCache::key`]'s.
+    pub fn url_key(query_string: &str, lang: &str) -> u128 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(b"\x01GET\x00");
+        hasher.update(query_string.as_bytes());
+        hasher.update(b"\x00");
+        hasher.update(lang.as_bytes());
+        hasher.digest128()
+    }
+
     pub fn get(&self, key: u128) -> Option<Arc<Cached>> {
         let found = self.cache.as_ref()?.get(&key);
         let counter = if found.is_some() { &self.hits } else { &self.misses };
         counter.fetch_add(1, Ordering::Relaxed);
         found
+    }
+
+    /// The answer kept under `key`, counting a hit but not a miss: for a first look (by a `GET`'s URL) that a
+    /// second one follows when it misses.
+    pub fn find(&self, key: u128) -> Option<Arc<Cached>> {
+        let found = self.cache.as_ref()?.get(&key)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(found)
     }
 
     /// The generation now: a response computed from now on may be kept if it is still this after.

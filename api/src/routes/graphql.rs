@@ -199,21 +199,13 @@ async fn execute_measured(
     // Only a query's answer is ever cached, so a hit needs no parse to know it was one: it is served before the
     // document is read at all.
     let mut key = (anonymous && state.cache.enabled()).then(|| ResponseCache::key(&request, served.code()));
+    let generation = state.cache.generation();
     if let Some(hit) = key.and_then(|key| state.cache.get(key)) {
-        // A hit costs what the answer cost: the cache spares the database, not the caller's budget.
-        let charged = state.schema.charge(&context, hit.cost);
-        let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
-        let mut answer = if charged {
-            cached_response(&hit, format, &request_id, get, state.cache.max_age, "hit")
-        } else {
-            error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
-        };
-        let mut headers = HttpResponse::build(status);
-        rate_limit_headers(&mut headers, &context.budget, status);
-        for (name, value) in headers.finish().headers() {
-            answer.headers_mut().insert(name.clone(), value.clone());
+        // Found by content, a GET is kept by its URL as well, for its next time.
+        if let Some(req) = get {
+            state.cache.insert(generation, ResponseCache::url_key(req.query_string(), served.code()), hit.clone());
         }
-        return answer;
+        return serve_hit(state, &context, &hit, format, &request_id, get);
     }
     // Parsed once, or found parsed: its operation's type decides what follows, and the parse is what runs.
     let parsed = state.documents.parse(&request.query, anonymous);
@@ -234,7 +226,7 @@ async fn execute_measured(
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
         return response;
     }
-    let generation = state.cache.generation();
+    let name = request.operation_name.clone();
     context.request_id = request_id.to_string();
     let budget = context.budget.clone();
     // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
@@ -312,16 +304,21 @@ async fn execute_measured(
                     etag: crate::caching::etag(&body),
                     body,
                     content_language: served.code(),
+                    operation_name: name,
                 });
                 if let Some(key) = key {
                     state.cache.insert(generation, key, entry.clone());
+                    // A GET is also kept by its URL, so that the next one is found before its parameters are read.
+                    if let Some(req) = get {
+                        state.cache.insert(
+                            generation,
+                            ResponseCache::url_key(req.query_string(), served.code()),
+                            entry.clone(),
+                        );
+                    }
                 }
                 let mut answer = cached_response(&entry, format, &request_id, get, state.cache.max_age, "miss");
-                let mut headers = HttpResponse::build(status);
-                rate_limit_headers(&mut headers, &budget, status);
-                for (name, value) in headers.finish().headers() {
-                    answer.headers_mut().insert(name.clone(), value.clone());
-                }
+                add_rate_limit_headers(&mut answer, &budget, status);
                 return answer;
             }
             let mut response = HttpResponse::build(status);
@@ -342,6 +339,39 @@ async fn execute_measured(
             tracing::error!(error = %e, "could not serialise a GraphQL response");
             error(StatusCode::INTERNAL_SERVER_ERROR, format, code::INTERNAL, "internal error")
         }
+    }
+}
+
+/// A public answer found in the cache. A hit costs what the answer cost when it ran: the cache spares the database,
+/// not the caller's budget.
+fn serve_hit(
+    state: &AppState,
+    context: &RequestContext,
+    hit: &Cached,
+    format: Format,
+    request_id: &RequestId,
+    get: Option<&HttpRequest>,
+) -> HttpResponse {
+    let charged = state.schema.charge(context, hit.cost);
+    let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
+    let mut answer = if charged {
+        cached_response(hit, format, request_id, get, state.cache.max_age, "hit")
+    } else {
+        error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
+    };
+    add_rate_limit_headers(&mut answer, &context.budget, status);
+    answer
+}
+
+/// Adds the rate-limit headers of `budget` to a response already built (nothing when no budget was charged).
+fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::ratelimit::BudgetSlot, status: StatusCode) {
+    if budget.get().is_none() {
+        return;
+    }
+    let mut headers = HttpResponse::build(status);
+    rate_limit_headers(&mut headers, budget, status);
+    for (name, value) in headers.finish().headers() {
+        answer.headers_mut().insert(name.clone(), value.clone());
     }
 }
 
@@ -494,6 +524,23 @@ fn operation_of(
 
 /// `GET /graphql`: GraphiQL for a browser, else a query from the URL parameters.
 pub async fn get(req: HttpRequest, state: web::Data<AppState>, request_id: RequestId) -> HttpResponse {
+    // The anonymous public's answer to this very URL, if it is cached: found before a parameter is read. (A browser
+    // asking for a page goes on to GraphiQL.)
+    if state.cache.enabled() && !req.query_string().is_empty() && !req.headers().contains_key(header::AUTHORIZATION) {
+        if let Some(format) = negotiate(&req).filter(|_| !wants_html(&req)) {
+            let key = ResponseCache::url_key(req.query_string(), language(&req).served().code());
+            if let Some(hit) = state.cache.find(key) {
+                let started = std::time::Instant::now();
+                let context = match authenticate(&req, &state, format) {
+                    Ok(context) => context,
+                    Err(response) => return *response,
+                };
+                let response = serve_hit(&state, &context, &hit, format, &request_id, Some(&req));
+                state.metrics.operation(hit.operation_name.as_deref(), started.elapsed());
+                return response;
+            }
+        }
+    }
     let params = match serde_urlencoded::from_str::<GetParams>(req.query_string()) {
         Ok(params) => params,
         Err(e) => {

@@ -188,7 +188,92 @@ async fn in_allow_list_mode_only_registered_documents_run(app: TestApp) {
     }
 }
 
+/// A `GET` is found again by its URL before its parameters are read; the same query sent another way (a `POST`,
+/// or its parameters in another order) finds the same answer by its content. A hit by URL counts under its
+/// operation name and as one lookup, keeps each language apart, and leaves a browser's GraphiQL page alone.
+async fn a_get_is_found_by_its_url_and_shares_its_answer_with_the_same_query_sent_otherwise(app: TestApp) {
+    let app = TestApp::spawn_cached(app.backend).await;
+    let before = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let named = "query Dash($n: Int!) { mandates(first: $n) { totalCount nodes { key termEndsOn } } }";
+    let (_, posted) =
+        app.post(&json!({ "query": named, "operationName": "Dash", "variables": { "n": 3 } }), None).await;
+    assert!(posted.get("errors").is_none(), "{posted}");
+    let params = [("query", named), ("operationName", "Dash"), ("variables", r#"{"n":3}"#)];
+    let (status, headers, by_get) = get(&app, &params, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{by_get}");
+    assert_eq!(headers["x-cache"], "hit", "the POST's answer, found by content");
+    assert_eq!(by_get, posted);
+    let (_, headers, again) = get(&app, &params, &[]).await;
+    assert_eq!(headers["x-cache"], "hit", "found by its URL");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
+    assert_eq!(headers["content-language"], "en");
+    assert_eq!(again, posted);
+    let reordered = [("variables", r#"{"n":3}"#), ("operationName", "Dash"), ("query", named)];
+    let (_, headers, other_order) = get(&app, &reordered, &[]).await;
+    assert_eq!(headers["x-cache"], "hit", "another URL, the same content");
+    assert_eq!(other_order, posted);
+    // Other variables are another answer, whatever URL carried the first.
+    let (_, headers, four) =
+        get(&app, &[("query", named), ("operationName", "Dash"), ("variables", r#"{"n":4}"#)], &[]).await;
+    assert_eq!(headers["x-cache"], "miss");
+    assert_eq!(four["data"]["mandates"]["nodes"].as_array().map(Vec::len), Some(4), "{four}");
+    // The same URL in Chinese is another entry, and says so.
+    let (_, headers, _) = get(&app, &params, &[("accept-language", "zh")]).await;
+    assert_eq!(headers["x-cache"], "miss");
+    let (_, headers, _) = get(&app, &params, &[("accept-language", "zh")]).await;
+    assert_eq!(headers["x-cache"], "hit");
+    assert_eq!(headers["content-language"], "zh");
+    // A signed-in caller with the very URL runs it, and a bad token is refused, not served the public answer.
+    let token = app.token("officer-1", &["secretariat"], None);
+    let (status, headers, _) = get(&app, &params, &[("authorization", &format!("Bearer {token}"))]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!headers.contains_key("x-cache"));
+    let (status, _, refused) = get(&app, &params, &[("authorization", "Bearer not-a-token")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
+    // A persisted query's URL, cached, still opens GraphiQL in a browser.
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash(QUERY) } }).to_string();
+    let _ = app
+        .post(
+            &json!({ "query": QUERY, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash(QUERY) } } }),
+            None,
+        )
+        .await;
+    for _ in 0..2 {
+        let (status, _, body) = get(&app, &[("extensions", &extensions)], &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body["data"]["mandates"].is_object(), "{body}");
+    }
+    let page = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("extensions", &extensions)])
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    // Requests named Dash, each counted once whichever way it was answered: the POST, four anonymous GETs in
+    // English, two in Chinese and the signed-in one. The one refused for its token never ran.
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let sample = |text: &str, prefix: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let grown = |prefix: &str| sample(&text, prefix) - sample(&before, prefix);
+    assert_eq!(grown("hrc_graphql_operation_duration_seconds_count{operation=\"Dash\"}"), 8.0, "{text}");
+    // One lookup per anonymous request, a miss by URL then a hit by content counting once. Missed: the POST, n=4,
+    // the first in Chinese, the persisted document's registration. Found: the first GET (by content), the second
+    // (by URL), the reordered one (by content), the second in Chinese, and both persisted GETs (by content, then URL).
+    assert_eq!(grown("hrc_response_cache_requests_total{result=\"hit\"}"), 6.0, "{text}");
+    assert_eq!(grown("hrc_response_cache_requests_total{result=\"miss\"}"), 4.0, "{text}");
+}
+
 on_both_backends!(
+    a_get_is_found_by_its_url_and_shares_its_answer_with_the_same_query_sent_otherwise,
     a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag,
     a_change_empties_the_cache_at_once,
     persisted_queries_run_by_their_hash,
