@@ -86,6 +86,11 @@ pub struct RecommendationsOfReport(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VisitsOfMandate(pub i64);
 
+/// The latest visits of a mandate, as many as `visits(first:)` shows (with no country filter): read without the
+/// rest of its visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FirstVisitsOfMandate(pub i64, pub usize);
+
 fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().copied().map(id).collect()
 }
@@ -138,6 +143,39 @@ impl Loader<VisitsOfMandate> for DbLoader {
         let rows = self.run(move |c| Visit::of_mandates(c, &ids)).await?;
         Ok(visits_by_mandate(rows, wanted))
     }
+}
+
+impl Loader<FirstVisitsOfMandate> for DbLoader {
+    type Value = Arc<[Visit]>;
+    type Error = Arc<ApiError>;
+
+    async fn load(
+        &self,
+        wanted: &[FirstVisitsOfMandate],
+    ) -> Result<HashMap<FirstVisitsOfMandate, Arc<[Visit]>>, Self::Error> {
+        batch::<FirstVisitsOfMandate>(wanted.len());
+        let ids = distinct(wanted.iter().map(|k| k.0));
+        let most = wanted.iter().map(|k| k.1).max().unwrap_or(0);
+        let rows = self.run(move |c| Visit::first_of_mandates(c, &ids, most)).await?;
+        Ok(first_visits_by_mandate(rows, wanted))
+    }
+}
+
+/// The latest visits of each wanted mandate, as many as each key asks for, in `visits_by_mandate`'s order.
+fn first_visits_by_mandate(
+    rows: Vec<Visit>,
+    wanted: &[FirstVisitsOfMandate],
+) -> HashMap<FirstVisitsOfMandate, Arc<[Visit]>> {
+    let mandates: Vec<VisitsOfMandate> =
+        distinct(wanted.iter().map(|k| k.0)).into_iter().map(VisitsOfMandate).collect();
+    let all = visits_by_mandate(rows, &mandates);
+    wanted
+        .iter()
+        .map(|key| {
+            let list = all.get(&VisitsOfMandate(key.0)).map_or(&[][..], |l| &l[..]);
+            (*key, list.iter().take(key.1).cloned().collect())
+        })
+        .collect()
 }
 
 /// Visits grouped by mandate, latest first, by start date or (not yet scheduled) request date; undated last.
@@ -524,12 +562,15 @@ impl RecommendationRelations {
 }
 
 /// The relations a page of mandates resolves, read ahead like [`RecommendationRelations`].
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct MandateRelations {
     /// `holders`.
     pub holders: bool,
-    /// `visits`.
-    pub visits: bool,
+    /// `visits(country: …)`: every visit, which the resolver filters.
+    pub all_visits: bool,
+    /// `visits(first: n)` without a country: the latest n of each mandate, for each n asked (aliases may ask for
+    /// several).
+    pub first_visits: Vec<usize>,
     /// `visits { country }`.
     pub visit_countries: bool,
 }
@@ -537,9 +578,30 @@ pub struct MandateRelations {
 impl MandateRelations {
     /// The relations selected on the given mandate selections (`nodes`, `edges.node`).
     pub fn selected(nodes: &[async_graphql::Lookahead<'_>]) -> Self {
+        use async_graphql::Value;
+        let mut first_visits = Vec::new();
+        let mut all_visits = false;
+        for field in nodes.iter().flat_map(|n| n.field("visits").selection_fields()) {
+            let Ok(arguments) = field.arguments() else { continue };
+            let argument = |name: &str| arguments.iter().find(|(n, _)| n.as_str() == name).map(|(_, v)| v);
+            if argument("country").is_some_and(|v| *v != Value::Null) {
+                all_visits = true;
+                continue;
+            }
+            let first = match argument("first") {
+                None | Some(Value::Null) => Some(10),
+                Some(Value::Number(n)) => n.as_u64().and_then(|n| usize::try_from(n).ok()).filter(|n| *n <= 100),
+                Some(_) => None,
+            };
+            // A `first:` out of range is refused by the resolver, which reads nothing.
+            first_visits.extend(first);
+        }
+        first_visits.sort_unstable();
+        first_visits.dedup();
         MandateRelations {
             holders: nodes.iter().any(|n| n.field("holders").exists()),
-            visits: nodes.iter().any(|n| n.field("visits").exists()),
+            all_visits,
+            first_visits,
             visit_countries: nodes.iter().any(|n| n.field("visits").field("country").exists()),
         }
     }
@@ -556,13 +618,29 @@ impl MandateRelations {
             let rows = hrc_db::models::MandateHolder::of_mandates(c, &ids)?;
             out.holders = grouped(rows, |r| HoldersOfMandate(r.mandate_id), &keys);
         }
-        if self.visits {
-            let keys: Vec<_> = ids.iter().map(|id| VisitsOfMandate(*id)).collect();
-            let visits = Visit::of_mandates(c, &ids)?;
+        if self.all_visits || !self.first_visits.is_empty() {
+            let visits = if self.all_visits {
+                Visit::of_mandates(c, &ids)?
+            } else {
+                Visit::first_of_mandates(c, &ids, self.first_visits.iter().copied().max().unwrap_or(0))?
+            };
             if self.visit_countries {
-                out.countries = Country::by_ids(c, &distinct(visits.iter().map(|v| v.country_id)))?;
+                let wanted = distinct(visits.iter().map(|v| v.country_id));
+                if !wanted.is_empty() {
+                    out.countries = Country::by_ids(c, &wanted)?;
+                }
             }
-            out.visits = visits_by_mandate(visits, &keys);
+            let first_keys: Vec<_> =
+                ids.iter().flat_map(|id| self.first_visits.iter().map(|n| FirstVisitsOfMandate(*id, *n))).collect();
+            if self.all_visits {
+                if !first_keys.is_empty() {
+                    out.first_visits = first_visits_by_mandate(visits.clone(), &first_keys);
+                }
+                let keys: Vec<_> = ids.iter().map(|id| VisitsOfMandate(*id)).collect();
+                out.visits = visits_by_mandate(visits, &keys);
+            } else {
+                out.first_visits = first_visits_by_mandate(visits, &first_keys);
+            }
         }
         Ok(out)
     }
@@ -585,6 +663,7 @@ pub struct Prefetched {
     sdg_targets: HashMap<TargetsOfRecommendation, Vec<SdgTarget>>,
     holders: HashMap<HoldersOfMandate, Vec<hrc_db::models::MandateHolder>>,
     visits: HashMap<VisitsOfMandate, Arc<[Visit]>>,
+    first_visits: HashMap<FirstVisitsOfMandate, Arc<[Visit]>>,
 }
 
 impl Prefetched {
@@ -607,6 +686,9 @@ impl Prefetched {
         }
         if !self.visits.is_empty() {
             loaders.feed_many(self.visits).await;
+        }
+        if !self.first_visits.is_empty() {
+            loaders.feed_many(self.first_visits).await;
         }
     }
 }

@@ -124,6 +124,25 @@ impl Visit {
         super::write::versioned_update!(conn, visits, Visit, key, expected_version, changes, audit)
     }
 
+    /// The latest `n` visits of each of several mandates, in the order `Mandate.visits` lists them: by start date or,
+    /// while unscheduled, request date, latest first, undated last, then by id, latest first. A page that shows five
+    /// visits of each mandate reads those five, not every visit the mandate ever had. (The caller orders them: the
+    /// rows come in no particular order.)
+    pub fn first_of_mandates(conn: &mut DbConnection, mandate_ids: &[i64], n: usize) -> QueryResult<Vec<Visit>> {
+        if mandate_ids.is_empty() || n == 0 {
+            return Ok(Vec::new());
+        }
+        // The ids are integers, written into the text; a window function ranks each mandate's visits (both backends
+        // have them: PostgreSQL, and SQLite since 3.25).
+        let ids = mandate_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let ranked = format!(
+            "visits.id IN (SELECT ranked.id FROM (SELECT v.id, ROW_NUMBER() OVER (PARTITION BY v.mandate_id ORDER BY \
+             COALESCE(v.starts_on, v.requested_on) IS NULL, COALESCE(v.starts_on, v.requested_on) DESC, v.id DESC) \
+             AS place FROM visits v WHERE v.mandate_id IN ({ids})) ranked WHERE ranked.place <= {n})"
+        );
+        visits::table.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&ranked)).select(Visit::as_select()).load(conn)
+    }
+
     /// The visits of several mandates at once, latest first within each (by start, then request date).
     pub fn of_mandates(conn: &mut DbConnection, mandate_ids: &[i64]) -> QueryResult<Vec<Visit>> {
         visits::table

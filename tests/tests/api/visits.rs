@@ -1,6 +1,6 @@
 use hrc_db::demo::{self, DemoSettings};
 use hrc_tests::{on_both_backends, TestApp};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 async fn with_demo(app: &TestApp) {
     let url = app.database.url.clone();
@@ -143,7 +143,80 @@ async fn a_page_of_mandates_reads_holders_and_visits_on_its_own_trip(app: TestAp
     }
 }
 
+/// `visits(first: n)` reads only the latest n visits of each mandate, and they are the first n of all its visits, in
+/// the same order: on a page (read ahead, several n at once through aliases, one from a variable, beside a country
+/// filter) and on one mandate (through its loader). Every list of visits is read in a request of its own, so that no
+/// longer list read beside it can hide a wrong choice of the latest ones.
+async fn the_latest_visits_of_a_mandate_are_the_first_of_all_its_visits(app: TestApp) {
+    with_demo(&app).await;
+    let keys = |list: &Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|v| v["key"].as_str().unwrap().to_owned()).collect()
+    };
+    let run = |query: String| {
+        let app = &app;
+        async move {
+            let variables = if query.contains("$n") { json!({ "n": 3 }) } else { json!({}) };
+            let (_, body) = app.post(&json!({ "query": query, "variables": variables }), None).await;
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"].clone()
+        }
+    };
+    let everything = run("{ mandates(first: 5) { nodes { key all: visits(first: 100) { key startsOn \
+                          requestedOn country { isoCode } } } } }"
+        .to_owned())
+    .await;
+    let nodes = everything["mandates"]["nodes"].as_array().unwrap().clone();
+    assert!(
+        nodes.iter().any(|n| n["all"].as_array().unwrap().len() > 10),
+        "a mandate with more than a page: {everything}"
+    );
+    assert!(
+        nodes.iter().any(|n| n["all"].as_array().unwrap().iter().take(10).any(|v| v["startsOn"].is_null())),
+        "unscheduled visits are among the latest, so their order is tested: {everything}"
+    );
+    let short = "none: visits(first: 0) { key }
+        one: visits(first: 1) { key country { isoCode } }
+        some: visits(first: $n) { key }
+        usual: visits { key }";
+    let page = run(format!("query V($n: Int) {{ mandates(first: 5) {{ nodes {{ key {short} }} }} }}")).await;
+    let iso = nodes.iter().find_map(|n| n["all"][0]["country"]["isoCode"].as_str()).expect("a visit with a country");
+    let mixed = run(format!(
+        "query V($n: Int) {{ mandates(first: 5) {{ nodes {{ key {short} there: visits(country: {iso:?}) {{ key }} }} }} }}"
+    ))
+    .await;
+    for (i, node) in nodes.iter().enumerate() {
+        let key = node["key"].as_str().unwrap();
+        let all = keys(&node["all"]);
+        assert!(all.len() < 100, "`all` must hold every visit of {key}");
+        let date = |v: &Value| v["startsOn"].as_str().or(v["requestedOn"].as_str()).unwrap_or("").to_owned();
+        let dates: Vec<String> = node["all"].as_array().unwrap().iter().map(date).collect();
+        assert!(dates.windows(2).all(|w| w[0] >= w[1]), "latest first: {dates:?}");
+        let alone = run(format!("query V($n: Int) {{ mandate(key: {key:?}) {{ {short} }} }}")).await;
+        for (what, got) in [
+            ("the page", &page["mandates"]["nodes"][i]),
+            ("the page beside a country filter", &mixed["mandates"]["nodes"][i]),
+            ("the mandate alone", &alone["mandate"]),
+        ] {
+            assert_eq!(keys(&got["none"]), Vec::<String>::new(), "{key}, {what}");
+            assert_eq!(keys(&got["one"]), all[..1.min(all.len())], "{key}, {what}");
+            assert_eq!(got["one"][0]["country"], node["all"][0]["country"], "{key}, {what}");
+            assert_eq!(keys(&got["some"]), all[..3.min(all.len())], "{key}, {what}");
+            assert_eq!(keys(&got["usual"]), all[..10.min(all.len())], "{key}, {what}");
+        }
+        let there: Vec<String> = node["all"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["country"]["isoCode"] == iso)
+            .take(10)
+            .map(|v| v["key"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(keys(&mixed["mandates"]["nodes"][i]["there"]), there, "{key}: its visits to {iso}");
+    }
+}
+
 on_both_backends!(
+    the_latest_visits_of_a_mandate_are_the_first_of_all_its_visits,
     a_page_of_mandates_reads_holders_and_visits_on_its_own_trip,
     visits_are_counted_per_year_and_agree_with_the_list,
     visits_are_listed_and_filtered_by_mandate_country_status_and_year,
