@@ -286,16 +286,16 @@ impl ResponseCache {
 
     /// The key of a request: document, operation, variables and language.
     pub fn key(request: &Request, lang: &str) -> u128 {
-        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
-        let mut text = String::with_capacity(request.query.len() + variables.len() + 16);
-        text.push_str(&request.query);
-        text.push('\u{0}');
-        text.push_str(request.operation_name.as_deref().unwrap_or(""));
-        text.push('\u{0}');
-        text.push_str(&variables);
-        text.push('\u{0}');
-        text.push_str(lang);
-        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+        let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(request.query.as_bytes());
+        hasher.update(b"\x00");
+        hasher.update(request.operation_name.as_deref().unwrap_or("").as_bytes());
+        hasher.update(b"\x00");
+        hasher.update(&variables);
+        hasher.update(b"\x00");
+        hasher.update(lang.as_bytes());
+        hasher.digest128()
     }
 
     /// The key of a `GET` by its URL: the raw query string and the language. A dashboard sends the same URL again and

@@ -189,7 +189,9 @@ impl Metrics {
         let name = match name {
             Some(name) if is_name(name) => {
                 let mut names = self.operation_names.lock().unwrap_or_else(|e| e.into_inner());
-                if names.contains(name) || names.len() < MAX_OPERATIONS {
+                if names.contains(name) {
+                    name.to_owned()
+                } else if names.len() < MAX_OPERATIONS {
                     names.insert(name.to_owned());
                     name.to_owned()
                 } else {

@@ -232,13 +232,20 @@ async fn execute_measured(
     // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
     // and their own writes read back at once), to the primary.
     let db = if anonymous && operation == Some(OperationType::Query) { state.public_db() } else { &state.db };
-    let Ok(Ok(_turn)) = tokio::time::timeout(state.execution_wait, state.executions.acquire()).await else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format,
-            code::TIMEOUT,
-            "the server is busy: the request waited its whole time limit for its turn",
-        );
+    // A free turn is taken at once; only a request that has to wait arms a timer.
+    let _turn = match state.executions.try_acquire() {
+        Ok(turn) => turn,
+        Err(_) => match tokio::time::timeout(state.execution_wait, state.executions.acquire()).await {
+            Ok(Ok(turn)) => turn,
+            _ => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format,
+                    code::TIMEOUT,
+                    "the server is busy: the request waited its whole time limit for its turn",
+                )
+            }
+        },
     };
     let mut response: Response = state.schema.execute(context, request, db).await;
     if operation == Some(OperationType::Mutation) {
@@ -458,31 +465,37 @@ pub async fn post(
         }
         body.extend_from_slice(&chunk);
     }
-    let request: Request = match serde_json::from_slice::<serde_json::Value>(&body) {
-        Err(e) => {
-            return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, &format!("the body is not JSON: {e}"))
-        }
+    // A well-formed request is read straight into one. Any other body is read again as JSON, to say what is wrong
+    // with it.
+    let request = match serde_json::from_slice::<Request>(&body) {
+        Ok(request) if !request.query.is_empty() => request,
+        _ => match read_request(&body, format) {
+            Ok(request) => request,
+            Err(refused) => return *refused,
+        },
+    };
+    execute(&state, context, request, format, request_id, None).await
+}
+
+/// A `POST` body that is not a request with a query, read as JSON: the request it still is (a persisted query by
+/// its hash alone, say), or the error that says what is wrong.
+fn read_request(body: &[u8], format: Format) -> Result<Request, Box<HttpResponse>> {
+    let refuse = |message: &str| Err(Box::new(error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, message)));
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(e) => refuse(&format!("the body is not JSON: {e}")),
         Ok(serde_json::Value::Object(object)) => {
             let persisted = object.get("extensions").is_some_and(|e| e.get("persistedQuery").is_some());
             let query = object.get("query");
             if !(matches!(query, Some(serde_json::Value::String(_))) || (persisted && query.is_none())) {
-                return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the body needs a \"query\" string");
+                return refuse("the body needs a \"query\" string");
             }
             match serde_json::from_value(serde_json::Value::Object(object)) {
-                Ok(request) => request,
-                Err(e) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        format,
-                        code::BAD_REQUEST,
-                        &format!("malformed request: {e}"),
-                    )
-                }
+                Ok(request) => Ok(request),
+                Err(e) => refuse(&format!("malformed request: {e}")),
             }
         }
-        Ok(_) => return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the body must be a JSON object"),
-    };
-    execute(&state, context, request, format, request_id, None).await
+        Ok(_) => refuse("the body must be a JSON object"),
+    }
 }
 
 /// URL parameters of `GET /graphql`.
