@@ -53,6 +53,7 @@ CREATE FUNCTION pgl.search_recommendations_count_up_to(q text, response text, cy
     SELECT count(*)::int FROM (
         SELECT 1 FROM public.recommendations r
         WHERE r.search_vector @@ plainto_tsquery('english', q) AND r.response = $2 AND r.upr_cycle = $3
+        ORDER BY r.id
         LIMIT up_to + 1
     ) t
 $$;

@@ -310,9 +310,15 @@ impl Recommendation {
         filtered(filter, conn.backend()).count().get_result(conn)
     }
 
-    /// How many recommendations match, but at most `limit`: the database stops reading at the limit's row.
+    /// How many recommendations match, but at most `limit`: the database stops reading at the limit's row. In id
+    /// order, so that a filter by cycle and response walks its index in order and stops early, where the planner
+    /// would otherwise combine two indexes and read every match before the limit applies.
     pub fn count_up_to(conn: &mut DbConnection, filter: &RecommendationFilter, limit: i64) -> QueryResult<i64> {
-        let ids: Vec<i64> = filtered(filter, conn.backend()).select(recommendations::id).limit(limit).load(conn)?;
+        let ids: Vec<i64> = filtered(filter, conn.backend())
+            .select(recommendations::id)
+            .order(recommendations::id)
+            .limit(limit)
+            .load(conn)?;
         Ok(ids.len() as i64)
     }
 

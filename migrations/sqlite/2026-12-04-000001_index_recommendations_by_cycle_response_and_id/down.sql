@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS recommendations_cycle_response_id_idx;
