@@ -210,10 +210,13 @@ def main():
         run(["psql", f"{pg}/postgres", "-qc", f"CREATE DATABASE {name}"])
     # Our server turns JIT compilation off on its connections; PostGraphile gets the same through the database.
     run(["psql", f"{pg}/postgres", "-qc", f"ALTER DATABASE {name} SET jit = off"])
+    # Both servers reach PostgreSQL over loopback without TLS. libpq (ours) prefers TLS when the server offers it, and
+    # node-postgres (PostGraphile's) does not use it unless told: left alone, only our side would pay for it.
+    database_url = f"{pg}/{name}?sslmode=disable"
     work = tempfile.mkdtemp(prefix="hrc-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HRC_")}
     env.update({
-        "DATABASE_URL": f"{pg}/{name}",
+        "DATABASE_URL": database_url,
         "HRC_DATA_DIR": os.path.join(work, "data"),
         "HRC_BIND": "127.0.0.1:0",
         "HRC_RATE_LIMIT_POINTS": "0",
@@ -257,7 +260,7 @@ def main():
             server.wait(timeout=20)
     theirs = {}
     if args.postgraphile:
-        theirs = run_postgraphile(args, f"{pg}/{name}", work, [w for w in chosen if w in postgraphile_workloads("")])
+        theirs = run_postgraphile(args, database_url, work, [w for w in chosen if w in postgraphile_workloads("")])
     print(f"\nscale {args.scale} recommendations, {args.connections} connections, {args.threads} wrk threads, "
           f"{args.seconds} s per workload, PostgreSQL")
     print(f"| workload | req/s | p50 ms | p99 ms | failures | SQL/request | peak RSS MB |")
