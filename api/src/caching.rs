@@ -287,15 +287,8 @@ impl ResponseCache {
     /// The key of a request: document, operation, variables and language.
     pub fn key(request: &Request, lang: &str) -> u128 {
         let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(request.query.as_bytes());
-        hasher.update(b"\x00");
-        hasher.update(request.operation_name.as_deref().unwrap_or("").as_bytes());
-        hasher.update(b"\x00");
-        hasher.update(&variables);
-        hasher.update(b"\x00");
-        hasher.update(lang.as_bytes());
-        hasher.digest128()
+        let name = request.operation_name.as_deref().unwrap_or("");
+        hash_parts(&[request.query.as_bytes(), name.as_bytes(), &variables, lang.as_bytes()])
     }
 
     /// The key of a `GET` by its URL: the raw query string and the language. A dashboard sends the same URL again and
@@ -304,18 +297,15 @@ impl ResponseCache {
     /// `Accept` and `If-None-Match` shape the response when it is served, not the body kept). The leading byte keeps
     /// these keys apart from [`ResponseCache::key`]'s.
     pub fn url_key(query_string: &str, lang: &str) -> u128 {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(b"\x01GET\x00");
-        hasher.update(query_string.as_bytes());
-        hasher.update(b"\x00");
-        hasher.update(lang.as_bytes());
-        hasher.digest128()
+        hash_parts(&[b"\x01GET", query_string.as_bytes(), lang.as_bytes()])
     }
 
+    /// The answer kept under `key`, counting the hit or the miss.
     pub fn get(&self, key: u128) -> Option<Arc<Cached>> {
-        let found = self.cache.as_ref()?.get(&key);
-        let counter = if found.is_some() { &self.hits } else { &self.misses };
-        counter.fetch_add(1, Ordering::Relaxed);
+        let found = self.find(key);
+        if found.is_none() && self.enabled() {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+        }
         found
     }
 
@@ -353,6 +343,16 @@ impl ResponseCache {
     pub fn counts(&self) -> (u64, u64) {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
+}
+
+/// The 128-bit hash of `parts`, each followed by a NUL byte, so that no two lists of parts run together alike.
+fn hash_parts(parts: &[&[u8]]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(part);
+        hasher.update(b"\x00");
+    }
+    hasher.digest128()
 }
 
 /// The ETag of a body.
