@@ -262,13 +262,13 @@ impl ResponseCache {
         use hrc_schema::events::Event;
         use tokio::sync::broadcast::error::RecvError;
         let mut receiver = events.subscribe();
-        let events = events.clone();
+        let own_change = events.own_change();
         let cache = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {
                 let event = receiver.recv().await;
                 match event {
-                    Ok(ref own) if events.is_own_change(own) => {}
+                    Ok(ref own) if own_change(own) => {}
                     Ok(Event::DataChanged { .. }) | Err(RecvError::Lagged(_)) => match cache.upgrade() {
                         Some(cache) => cache.invalidate(),
                         None => return,

@@ -332,10 +332,12 @@ impl Application {
 
     /// Serves until the process is told to stop (SIGINT or SIGTERM): the server stops accepting; events being
     /// published go out (within 2 s); every WebSocket delivers the messages it has ready, then closes with 1001 (going away), so that clients reconnect elsewhere;
-    /// requests in flight finish (within 10 s); then the pools close with the process.
+    /// requests in flight finish (within 10 s); the listener on PostgreSQL closes its connection (within 2 s); then
+    /// the pools close with the process.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let handle = self.server.handle();
         let (stopping, events) = (self.stopping, self.events);
+        let listener = events.clone();
         tokio::spawn(async move {
             if wait_for_stop_signal().await.is_err() {
                 return;
@@ -347,7 +349,13 @@ impl Application {
             let _ = stopping.send(true);
             handle.stop(true).await;
         });
-        self.server.await
+        let served = self.server.await;
+        // No thread is left inside libpq as the process exits.
+        let stopped = tokio::task::spawn_blocking(move || listener.stop_listening());
+        if tokio::time::timeout(Duration::from_secs(2), stopped).await.is_err() {
+            tracing::warn!("the event listener did not stop within 2 s");
+        }
+        served
     }
 }
 

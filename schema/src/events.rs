@@ -7,6 +7,8 @@
 //! process's subscribers. Delivery is at most once, for dashboards: a node that is down when an event is raised does
 //! not get it, and a client that reconnects reads the current state with a query.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::{Context, Enum, Subscription};
@@ -100,6 +102,19 @@ pub struct Events {
     tasks: tokio_util::task::TaskTracker,
     /// This node, in the changes it announces: random, never 0.
     origin: u64,
+    /// The listening thread on PostgreSQL.
+    listener: Option<Arc<Listener>>,
+}
+
+/// The thread that listens on [`CHANNEL`], and how to stop it.
+///
+/// It stops when told to ([`Events::stop_listening`]) or once every clone of the hub is gone, so that a server
+/// which stops, or is dropped (as in tests), leaves no thread behind that polls its connection or reconnects to a
+/// database that may be gone: such a thread, still inside libpq (and OpenSSL) when the process exits, races the
+/// exit's clean-up.
+struct Listener {
+    stop: Arc<AtomicBool>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Events {
@@ -107,21 +122,37 @@ impl Events {
     /// to `url` (reconnecting if the connection drops).
     pub fn start(db: Database, url: &str) -> Events {
         let (sender, _) = broadcast::channel(1_024);
-        if db.backend() == Backend::Postgres {
-            let (sender, url) = (sender.clone(), url.to_owned());
-            std::thread::Builder::new()
-                .name("events".into())
-                .spawn(move || listen(&url, &sender))
-                .map(drop)
-                .unwrap_or_else(|e| tracing::error!(error = %e, "could not start the event listener"));
-        }
+        let listener = (db.backend() == Backend::Postgres)
+            .then(|| {
+                let (weak, url) = (sender.downgrade(), url.to_owned());
+                let stop = Arc::new(AtomicBool::new(false));
+                let stopped = stop.clone();
+                std::thread::Builder::new()
+                    .name("events".into())
+                    .spawn(move || listen(&url, &weak, &stopped))
+                    .map(|thread| Arc::new(Listener { stop, thread: Mutex::new(Some(thread)) }))
+                    .map_err(|e| tracing::error!(error = %e, "could not start the event listener"))
+                    .ok()
+            })
+            .flatten();
         let origin = {
             use std::hash::{BuildHasher, Hasher};
             let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
             hasher.write_u32(std::process::id());
             hasher.finish() | 1
         };
-        Events { sender, db, tasks: tokio_util::task::TaskTracker::new(), origin }
+        Events { sender, db, tasks: tokio_util::task::TaskTracker::new(), origin, listener }
+    }
+
+    /// Stops listening on PostgreSQL and waits for the listening thread to close its connection (within a pause of
+    /// 50 ms, unless it is connecting). A stopping node calls it last; on SQLite it does nothing.
+    pub fn stop_listening(&self) {
+        let Some(listener) = &self.listener else { return };
+        listener.stop.store(true, Ordering::Relaxed);
+        let thread = listener.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
     }
 
     /// The event announcing that this node changed data.
@@ -129,9 +160,11 @@ impl Events {
         Event::DataChanged { origin: self.origin }
     }
 
-    /// Whether `event` announces a change made by this node.
-    pub fn is_own_change(&self, event: &Event) -> bool {
-        matches!(event, Event::DataChanged { origin } if *origin == self.origin)
+    /// What tells whether an event announces a change made by this node. It holds no hub, so a task that keeps it
+    /// does not keep the channel (and the listener) alive.
+    pub fn own_change(&self) -> impl Fn(&Event) -> bool + Send + Sync + 'static {
+        let own = self.origin;
+        move |event| matches!(event, Event::DataChanged { origin } if *origin == own)
     }
 
     /// Publishes an event after its change committed, without making the caller wait: on PostgreSQL the
@@ -183,46 +216,67 @@ impl Events {
     }
 }
 
-/// Listens on the channel until the process ends, handing each event to the node's subscribers.
-fn listen(url: &str, sender: &broadcast::Sender<Event>) {
+/// How often the listener looks for notifications, and for a request to stop.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Listens on the channel, handing each event to the node's subscribers, until told to stop or until the hub is
+/// gone (`weak` no longer upgrades).
+fn listen(url: &str, weak: &broadcast::WeakSender<Event>, stop: &AtomicBool) {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
+    let stopped = || stop.load(Ordering::Relaxed) || weak.strong_count() == 0;
+    // Sleeps `total` in steps of [`POLL`]; false when told to stop meanwhile.
+    let pause = |total: Duration| {
+        let mut slept = Duration::ZERO;
+        while slept < total {
+            if stopped() {
+                return false;
+            }
+            std::thread::sleep(POLL);
+            slept += POLL;
+        }
+        !stopped()
+    };
+    let send = |event: Event| {
+        if let Some(sender) = weak.upgrade() {
+            let _ = sender.send(event);
+        }
+    };
     let mut reconnected = false;
-    loop {
+    while !stopped() {
         let mut conn = match diesel::PgConnection::establish(url) {
             Ok(conn) => conn,
             Err(e) => {
                 tracing::warn!(error = %e, "the event listener cannot connect; retrying");
-                std::thread::sleep(Duration::from_secs(2));
+                pause(Duration::from_secs(2));
                 continue;
             }
         };
         if let Err(e) = conn.batch_execute(&format!("LISTEN {CHANNEL}")) {
             tracing::warn!(error = %e, "the event listener cannot listen; retrying");
-            std::thread::sleep(Duration::from_secs(2));
+            pause(Duration::from_secs(2));
             continue;
         }
         if reconnected {
             // Changes made elsewhere while this node was not listening went unheard: its cached answers go.
-            let _ = sender.send(Event::DataChanged { origin: 0 });
+            send(Event::DataChanged { origin: 0 });
         }
         reconnected = true;
-        'connected: loop {
+        'connected: while pause(POLL) {
             for notification in conn.notifications_iter() {
                 match notification {
                     Ok(n) => match serde_json::from_str::<Event>(&n.payload) {
-                        Ok(event) => {
-                            let _ = sender.send(event);
-                        }
+                        Ok(event) => send(event),
                         Err(e) => tracing::warn!(error = %e, "an unreadable event was ignored"),
                     },
                     Err(e) => {
-                        tracing::warn!(error = %e, "the event listener lost its connection; reconnecting");
+                        if !stopped() {
+                            tracing::warn!(error = %e, "the event listener lost its connection; reconnecting");
+                        }
                         break 'connected;
                     }
                 }
             }
-            std::thread::sleep(Duration::from_millis(50));
         }
     }
 }
