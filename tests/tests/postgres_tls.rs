@@ -12,8 +12,14 @@ struct Ssl {
 #[test]
 fn a_postgres_connection_with_sslmode_require_is_encrypted() {
     let Some(database) = hrc_tests::TestDatabase::create(hrc_tests::Backend::Postgres) else { return };
-    let separator = if database.url.contains('?') { '&' } else { '?' };
-    let url = format!("{}{separator}sslmode=require", database.url);
+    // The tests' URL says `sslmode=disable` unless the one given says otherwise (see `hrc_tests::postgres_url`).
+    let url = match database.url.find("sslmode=") {
+        Some(at) => {
+            let end = database.url[at..].find('&').map_or(database.url.len(), |i| at + i);
+            format!("{}sslmode=require{}", &database.url[..at], &database.url[end..])
+        }
+        None => format!("{}{}sslmode=require", database.url, if database.url.contains('?') { '&' } else { '?' }),
+    };
     let mut conn = match hrc_db::connection::establish(&url).expect("connects with sslmode=require") {
         hrc_db::DbConnection::Pg(conn) => conn,
         hrc_db::DbConnection::Sqlite(_) => unreachable!(),
