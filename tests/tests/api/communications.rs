@@ -1,14 +1,7 @@
-use hrc_db::demo::{self, DemoSettings};
 use hrc_tests::{on_both_backends, TestApp};
 
 async fn with_demo(app: &TestApp) {
-    let url = app.database.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = hrc_db::connection::establish(&url).unwrap();
-        demo::load(&mut conn, DemoSettings { recommendations: 2_500, seed: 5 }).unwrap()
-    })
-    .await
-    .unwrap();
+    hrc_tests::fixtures::load_demo(app, 2_500, 5).await;
 }
 
 async fn count(app: &TestApp, filter: &str) -> i64 {

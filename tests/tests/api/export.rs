@@ -1,18 +1,11 @@
 //! Bulk export, `GET /api/v1/export/…`: every record a filter selects, as NDJSON or CSV, the same records as the lists.
 
-use hrc_db::demo::{self, DemoSettings};
 use hrc_tests::{on_both_backends, TestApp};
 use reqwest::{header, StatusCode};
 use serde_json::Value;
 
 async fn with_demo(app: &TestApp) {
-    let url = app.database.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = hrc_db::connection::establish(&url).unwrap();
-        demo::load(&mut conn, DemoSettings { recommendations: 1_200, seed: 9 }).unwrap()
-    })
-    .await
-    .unwrap();
+    hrc_tests::fixtures::load_demo(app, 1_200, 9).await;
 }
 
 async fn export(app: &TestApp, path: &str) -> (StatusCode, header::HeaderMap, String) {

@@ -39,13 +39,7 @@ async fn an_overlong_document_is_refused() {
 async fn a_request_that_runs_out_of_time_is_stopped_with_timeout() {
     let app = app_with(|l| l.timeout = std::time::Duration::from_millis(1)).await;
     // 5,000 fictional recommendations make the aggregates below take tens of milliseconds, far beyond the limit.
-    let url = app.database.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = hrc_db::connection::establish(&url).unwrap();
-        hrc_db::demo::load(&mut conn, hrc_db::demo::DemoSettings { recommendations: 5_000, seed: 1 }).unwrap();
-    })
-    .await
-    .unwrap();
+    hrc_tests::fixtures::load_demo(&app, 5_000, 1).await;
     let slow = "{ a: recommendationCounts(groupBy: [THEME, IMPLEMENTATION_STATUS]) { count } \
                 b: recommendationCounts(groupBy: [COUNTRY, RESPONSE]) { count } \
                 c: recommendations(first: 100, filter: { search: \"institution\" }) { totalCount } }";

@@ -1,15 +1,8 @@
-use hrc_db::demo::{self, DemoSettings};
 use hrc_tests::{on_both_backends, TestApp};
 use serde_json::json;
 
 async fn with_demo(app: &TestApp) {
-    let url = app.database.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = hrc_db::connection::establish(&url).unwrap();
-        demo::load(&mut conn, DemoSettings { recommendations: 3_000, seed: 11 }).unwrap()
-    })
-    .await
-    .unwrap();
+    hrc_tests::fixtures::load_demo(app, 3_000, 11).await;
 }
 
 async fn total(app: &TestApp, query: &str, field: &str) -> i64 {

@@ -1,19 +1,12 @@
 //! REST for partner systems, `/api/v1/…`: the same records, IDs, filters and cursors as GraphQL, problem details
 //! naming what is wrong, ETags with `304`, and the OpenAPI document served as committed.
 
-use hrc_db::demo::{self, DemoSettings};
 use hrc_tests::{on_both_backends, TestApp};
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 
 async fn with_demo(app: &TestApp) {
-    let url = app.database.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = hrc_db::connection::establish(&url).unwrap();
-        demo::load(&mut conn, DemoSettings { recommendations: 1_000, seed: 5 }).unwrap()
-    })
-    .await
-    .unwrap();
+    hrc_tests::fixtures::load_demo(app, 1_000, 5).await;
 }
 
 /// GETs a REST path; the status, the headers and the JSON body (`Null` when there is none).
