@@ -619,17 +619,22 @@ impl MandateRelations {
             out.holders = grouped(rows, |r| HoldersOfMandate(r.mandate_id), &keys);
         }
         if self.all_visits || !self.first_visits.is_empty() {
-            let visits = if self.all_visits {
-                Visit::of_mandates(c, &ids)?
-            } else {
-                Visit::first_of_mandates(c, &ids, self.first_visits.iter().copied().max().unwrap_or(0))?
-            };
-            if self.visit_countries {
-                let wanted = distinct(visits.iter().map(|v| v.country_id));
-                if !wanted.is_empty() {
-                    out.countries = Country::by_ids(c, &wanted)?;
+            let most = self.first_visits.iter().copied().max().unwrap_or(0);
+            // The visits' countries come in the same statement, joined: one round trip fewer.
+            let visits = match (self.all_visits, self.visit_countries) {
+                (true, false) => Visit::of_mandates(c, &ids)?,
+                (false, false) => Visit::first_of_mandates(c, &ids, most)?,
+                (true, true) => {
+                    let (visits, countries) = Visit::of_mandates_with_countries(c, &ids)?;
+                    out.countries = countries;
+                    visits
                 }
-            }
+                (false, true) => {
+                    let (visits, countries) = Visit::first_of_mandates_with_countries(c, &ids, most)?;
+                    out.countries = countries;
+                    visits
+                }
+            };
             let first_keys: Vec<_> =
                 ids.iter().flat_map(|id| self.first_visits.iter().map(|n| FirstVisitsOfMandate(*id, *n))).collect();
             if self.all_visits {

@@ -4,9 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::sql::{BindValue, BucketRow, SqlWhere};
+use super::Country;
 use super::{Bucket, VisitStatus};
 use crate::connection::MultiBackend;
-use crate::schema::visits;
+use crate::schema::{countries, visits};
 use crate::DbConnection;
 
 /// A country visit: requested, then (perhaps) accepted, scheduled and completed, or postponed or declined.
@@ -132,15 +133,27 @@ impl Visit {
         if mandate_ids.is_empty() || n == 0 {
             return Ok(Vec::new());
         }
-        // The ids are integers, written into the text; a window function ranks each mandate's visits (both backends
-        // have them: PostgreSQL, and SQLite since 3.25).
-        let ids = mandate_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        let ranked = format!(
-            "visits.id IN (SELECT ranked.id FROM (SELECT v.id, ROW_NUMBER() OVER (PARTITION BY v.mandate_id ORDER BY \
-             COALESCE(v.starts_on, v.requested_on) IS NULL, COALESCE(v.starts_on, v.requested_on) DESC, v.id DESC) \
-             AS place FROM visits v WHERE v.mandate_id IN ({ids})) ranked WHERE ranked.place <= {n})"
-        );
-        visits::table.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&ranked)).select(Visit::as_select()).load(conn)
+        visits::table
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&first_of_mandates_condition(mandate_ids, n)))
+            .select(Visit::as_select())
+            .load(conn)
+    }
+
+    /// [`Visit::first_of_mandates`] with the visits' countries, read in the same statement (each country once).
+    pub fn first_of_mandates_with_countries(
+        conn: &mut DbConnection,
+        mandate_ids: &[i64],
+        n: usize,
+    ) -> QueryResult<(Vec<Visit>, Vec<Country>)> {
+        if mandate_ids.is_empty() || n == 0 {
+            return Ok(Default::default());
+        }
+        let rows = visits::table
+            .inner_join(countries::table.on(countries::id.eq(visits::country_id)))
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&first_of_mandates_condition(mandate_ids, n)))
+            .select((Visit::as_select(), Country::as_select()))
+            .load(conn)?;
+        Ok(with_distinct_countries(rows))
     }
 
     /// The visits of several mandates at once, latest first within each (by start, then request date).
@@ -151,6 +164,48 @@ impl Visit {
             .select(Visit::as_select())
             .load(conn)
     }
+
+    /// [`Visit::of_mandates`] with the visits' countries, read in the same statement (each country once).
+    pub fn of_mandates_with_countries(
+        conn: &mut DbConnection,
+        mandate_ids: &[i64],
+    ) -> QueryResult<(Vec<Visit>, Vec<Country>)> {
+        let rows = visits::table
+            .inner_join(countries::table.on(countries::id.eq(visits::country_id)))
+            .filter(visits::mandate_id.eq_any(mandate_ids))
+            .order((visits::mandate_id, visits::starts_on.desc(), visits::requested_on.desc(), visits::id.desc()))
+            .select((Visit::as_select(), Country::as_select()))
+            .load(conn)?;
+        Ok(with_distinct_countries(rows))
+    }
+}
+
+/// The condition that keeps the latest `n` visits of each mandate (see [`Visit::first_of_mandates`]).
+fn first_of_mandates_condition(mandate_ids: &[i64], n: usize) -> String {
+    // The ids are integers, written into the text; a window function ranks each mandate's visits (both backends
+    // have them: PostgreSQL, and SQLite since 3.25).
+    let ids = mandate_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    format!(
+        "visits.id IN (SELECT ranked.id FROM (SELECT v.id, ROW_NUMBER() OVER (PARTITION BY v.mandate_id ORDER BY \
+         COALESCE(v.starts_on, v.requested_on) IS NULL, COALESCE(v.starts_on, v.requested_on) DESC, v.id DESC) \
+         AS place FROM visits v WHERE v.mandate_id IN ({ids})) ranked WHERE ranked.place <= {n})"
+    )
+}
+
+/// Joined rows split into the visits, in their order, and their countries, each once.
+fn with_distinct_countries(rows: Vec<(Visit, Country)>) -> (Vec<Visit>, Vec<Country>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut countries = Vec::new();
+    let visits = rows
+        .into_iter()
+        .map(|(visit, country)| {
+            if seen.insert(country.id) {
+                countries.push(country);
+            }
+            visit
+        })
+        .collect();
+    (visits, countries)
 }
 
 /// A dimension visits can be counted by.

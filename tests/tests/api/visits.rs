@@ -1,15 +1,8 @@
-use hrc_db::demo::{self, DemoSettings};
 use hrc_tests::{on_both_backends, TestApp};
 use serde_json::{json, Value};
 
 async fn with_demo(app: &TestApp) {
-    let url = app.database.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = hrc_db::connection::establish(&url).unwrap();
-        demo::load(&mut conn, DemoSettings { recommendations: 2_500, seed: 3 }).unwrap()
-    })
-    .await
-    .unwrap();
+    hrc_tests::fixtures::load_demo(app, 2_500, 3).await;
 }
 
 async fn count(app: &TestApp, filter: &str) -> i64 {
@@ -124,18 +117,20 @@ const MANDATE: &str = "fragment M on Mandate {
     key name holders { name role } visits(first: 5) { key status startsOn country { isoCode } }
 }";
 
-/// A page of mandates reads their holders, visits and the visits' countries on the trip that reads the page, and
-/// they are what each mandate's own lookup gives.
+/// A page of mandates reads their holders, visits and the visits' countries on the trip that reads the page (the
+/// countries joined to the visits), and they are what each mandate's own lookup gives.
 async fn a_page_of_mandates_reads_holders_and_visits_on_its_own_trip(app: TestApp) {
     with_demo(&app).await;
-    let before = app.db.trips();
+    let (before, statements_before) = (app.db.trips(), app.db.statements_executed());
     let data = app.query(&format!("{{ mandates(first: 100) {{ nodes {{ ...M }} }} }} {MANDATE}")).await;
     let trips = app.db.trips() - before;
+    let statements = app.db.statements_executed() - statements_before;
     let nodes = data["mandates"]["nodes"].as_array().unwrap();
     assert!(nodes.iter().any(|n| !n["holders"].as_array().unwrap().is_empty()), "{data}");
     assert!(nodes.iter().any(|n| n["visits"][0]["country"]["isoCode"].is_string()), "{data}");
     eprintln!("{}: {trips} trips for {} mandates with holders and visits", app.backend.name(), nodes.len());
     assert_eq!(trips, 1, "the page, its holders, visits and their countries on one trip");
+    assert_eq!(statements, 3, "the page, its holders, and its visits with their countries joined");
     for node in nodes {
         let key = node["key"].as_str().unwrap();
         let one = app.query(&format!("{{ mandate(key: {key:?}) {{ ...M }} }} {MANDATE}")).await;
