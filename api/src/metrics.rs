@@ -8,7 +8,9 @@
 //! - `hrc_graphql_errors_total{code}`: errors by `extensions.code`;
 //! - `hrc_dataloader_batch_size{loader}`: how many keys each DataLoader batch carried;
 //! - `hrc_db_pool_connections{pool,state}` and `hrc_db_pool_max_connections{pool}`, read at each scrape;
-//! - `hrc_db_statements_total` and `hrc_response_cache_requests_total{result}`.
+//! - `hrc_db_statements_total` and `hrc_response_cache_requests_total{result}`;
+//! - `hrc_graphql_checks_reused_total`: requests that ran without the document checks because the same request had
+//!   passed them before.
 //!
 //! Labels carry no request content: route patterns, operation names, error codes, loader names.
 
@@ -106,6 +108,8 @@ pub struct Metrics {
     statements_seen: AtomicU64,
     cache: Family<CacheLabel, Counter>,
     cache_seen: [AtomicU64; 2],
+    checks_reused: Counter,
+    checks_reused_seen: AtomicU64,
     pools: Vec<(&'static str, PoolState)>,
 }
 
@@ -125,6 +129,7 @@ impl Metrics {
         let pool_max = Family::<PoolLabel, Gauge>::default();
         let statements = Counter::default();
         let cache = Family::<CacheLabel, Counter>::default();
+        let checks_reused = Counter::default();
         registry.register("http_requests", "HTTP requests by method, route pattern and status", http.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -150,6 +155,11 @@ impl Metrics {
             statements.clone(),
         );
         registry.register("response_cache_requests", "Lookups in the cache of public responses", cache.clone());
+        registry.register(
+            "graphql_checks_reused",
+            "GraphQL requests run without the document checks, the same request having passed them before",
+            checks_reused.clone(),
+        );
         let public = db.clone();
         let confidential = store.clone();
         let mut pools: Vec<(&'static str, PoolState)> = vec![
@@ -173,6 +183,8 @@ impl Metrics {
             statements_seen: AtomicU64::new(statements_now),
             cache,
             cache_seen: [AtomicU64::new(0), AtomicU64::new(0)],
+            checks_reused,
+            checks_reused_seen: AtomicU64::new(0),
             pools,
         })
     }
@@ -216,6 +228,7 @@ impl Metrics {
         db: &hrc_db::Database,
         read: Option<&hrc_db::Database>,
         cache: &crate::caching::ResponseCache,
+        checks_reused: u64,
     ) -> String {
         for (pool, state) in &self.pools {
             let (open, idle, max) = state();
@@ -234,6 +247,7 @@ impl Metrics {
         let (hits, misses) = cache.counts();
         advance(&self.cache.get_or_create(&CacheLabel { result: "hit" }), &self.cache_seen[0], hits);
         advance(&self.cache.get_or_create(&CacheLabel { result: "miss" }), &self.cache_seen[1], misses);
+        advance(&self.checks_reused, &self.checks_reused_seen, checks_reused);
         let mut text = String::new();
         if let Err(e) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
             tracing::error!(error = %e, "the metrics could not be encoded");

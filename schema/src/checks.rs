@@ -4,12 +4,19 @@
 //!
 //! One extension, not one per check: once any extension is registered, async-graphql runs every resolved field and
 //! every list item through each of them (a boxed future apiece), and a country page resolves about a thousand.
+//!
+//! Even one costs that on every field, so a request already seen to pass runs on a copy of its schema without the
+//! extension: [`Passed`] keeps, for each request that passed, the complexity its validation found, under a keyed hash
+//! of everything the checks' outcome depends on (the schema, the document, the operation's name, the variables). Its
+//! next time, the same request is charged that complexity and runs unchecked. async-graphql's own limits (depth,
+//! complexity, recursion, introspection where it is disabled) stay on both copies.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Request, ServerError, ServerResult, ValidationResult, Variables};
 
 use crate::error;
 use crate::limits::DocumentLimits;
@@ -65,11 +72,82 @@ impl Extension for Checks {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await.map_err(error::validation_errors)?;
+        if let Some(seen) = ctx.data_opt::<Seen>() {
+            seen.0.store(result.complexity, Ordering::Relaxed);
+        }
         if let (Some(limiter), Some(key), Some(slot)) =
             (&self.rate_limit, ctx.data_opt::<RateKey>(), ctx.data_opt::<BudgetSlot>())
         {
             limiter.charge_request(key, slot, result.complexity)?;
         }
         Ok(result)
+    }
+}
+
+/// Where a checked request's validation leaves its complexity, for [`Passed`] to keep once it has run.
+#[derive(Debug, Clone)]
+pub struct Seen(Arc<AtomicUsize>);
+
+impl Seen {
+    pub fn new() -> Seen {
+        Seen(Arc::new(AtomicUsize::new(usize::MAX)))
+    }
+
+    /// The complexity, when the request passed every check up to and including validation.
+    pub fn complexity(&self) -> Option<usize> {
+        Some(self.0.load(Ordering::Relaxed)).filter(|&c| c != usize::MAX)
+    }
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen::new()
+    }
+}
+
+/// The requests seen to pass every check, each with its complexity.
+///
+/// The key is a 128-bit hash with a seed drawn when the process starts, so that nobody outside can make two
+/// requests share one; each part is preceded by its length, so that no two different requests write the same bytes.
+/// Only a passing request is kept: one that failed a check is checked again each time.
+pub struct Passed {
+    seed: u64,
+    cache: moka::sync::Cache<u128, usize>,
+    reused: AtomicU64,
+}
+
+impl Passed {
+    /// Keeps up to `capacity` requests, the least used leaving first.
+    pub fn new(capacity: u64) -> Passed {
+        Passed { seed: rand::random(), cache: moka::sync::Cache::new(capacity), reused: AtomicU64::new(0) }
+    }
+
+    /// The key of `request` on the schema numbered `schema`.
+    pub fn key(&self, schema: u8, request: &Request) -> u128 {
+        let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
+        let name = request.operation_name.as_deref().unwrap_or("").as_bytes();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::with_seed(self.seed);
+        hasher.update(&[schema]);
+        for part in [request.query.as_bytes(), name, &variables] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        hasher.digest128()
+    }
+
+    /// The complexity of the request kept under `key`, counting the reuse.
+    pub fn get(&self, key: u128) -> Option<usize> {
+        let found = self.cache.get(&key)?;
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Some(found)
+    }
+
+    pub fn insert(&self, key: u128, complexity: usize) {
+        self.cache.insert(key, complexity);
+    }
+
+    /// How many requests ran unchecked because they had passed before.
+    pub fn reused(&self) -> u64 {
+        self.reused.load(Ordering::Relaxed)
     }
 }

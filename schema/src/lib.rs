@@ -57,6 +57,10 @@ pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, Sub
 pub struct AppSchema {
     public: PublicSchema,
     anonymous: PublicSchema,
+    /// `public` and `anonymous` without the checks extension, for requests that passed them before.
+    public_unchecked: PublicSchema,
+    anonymous_unchecked: PublicSchema,
+    passed: std::sync::Arc<checks::Passed>,
     complaint: ComplaintSchema,
     timeout: std::time::Duration,
     limiter: Option<std::sync::Arc<ratelimit::RateLimiter>>,
@@ -76,21 +80,44 @@ impl AppSchema {
         charged.is_ok()
     }
 
+    /// How many requests ran without the checks because the same request had passed them before.
+    pub fn checks_reused(&self) -> u64 {
+        self.passed.reused()
+    }
+
     /// Runs a request for the caller of `context`, on the schema its roles select.
     pub async fn execute(&self, context: RequestContext, request: Request, db: &Database) -> Response {
         let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
         let anonymous = context.viewer.is_none();
-        let request = context.attach(request, db);
+        // A public request that passed the checks before is charged what it cost then and runs without them (see
+        // [`checks`]); the complaint schema checks every request.
+        let key = (!confidential).then(|| self.passed.key(u8::from(anonymous), &request));
+        let known = key.and_then(|key| self.passed.get(key));
+        if let (Some(complexity), Some(limiter), false) = (known, &self.limiter, context.rate_key.is_empty()) {
+            let rate_key = ratelimit::RateKey(context.rate_key.clone());
+            if let Err(errors) = limiter.charge_request(&rate_key, &context.budget, complexity) {
+                return Response::from_errors(errors);
+            }
+        }
+        let seen = checks::Seen::new();
+        let mut request = context.attach(request, db);
+        if key.is_some() && known.is_none() {
+            request = request.data(seen.clone());
+        }
         let run = async {
-            if confidential {
-                self.complaint.execute(request).await
-            } else if anonymous {
-                self.anonymous.execute(request).await
-            } else {
-                self.public.execute(request).await
+            match (confidential, anonymous, known.is_some()) {
+                (true, _, _) => self.complaint.execute(request).await,
+                (false, true, false) => self.anonymous.execute(request).await,
+                (false, true, true) => self.anonymous_unchecked.execute(request).await,
+                (false, false, false) => self.public.execute(request).await,
+                (false, false, true) => self.public_unchecked.execute(request).await,
             }
         };
-        match tokio::time::timeout(self.timeout, run).await {
+        let outcome = tokio::time::timeout(self.timeout, run).await;
+        if let (Some(key), Some(complexity)) = (key, seen.complexity()) {
+            self.passed.insert(key, complexity);
+        }
+        match outcome {
             Ok(response) => response,
             Err(_) => {
                 tracing::warn!(limit_ms = self.timeout.as_millis() as u64, "a request ran out of time and was stopped");
@@ -196,9 +223,10 @@ pub fn build(
     let checks = |no_introspection: bool| {
         checks::ChecksFactory::new(checks::Checks { document, no_introspection, rate_limit: limiter.clone() })
     };
-    let public = |no_introspection: bool| {
-        builder()
-            .extension(checks(no_introspection))
+    let public = |no_introspection: bool, checked: bool| {
+        let builder = builder();
+        let builder = if checked { builder.extension(checks(no_introspection)) } else { builder };
+        builder
             .data(db.clone())
             .data(policy)
             .data(early_warning.clone())
@@ -207,10 +235,18 @@ pub fn build(
             .limit_complexity(limits.complexity)
             .limit_recursive_depth(limits.recursive_depth)
     };
-    let anonymous = if limits.anonymous_introspection {
-        public(false).finish()
-    } else {
-        public(true).disable_introspection().disable_suggestions().finish()
+    let (public_checked, public_unchecked) = (public(false, true).finish(), public(false, false).finish());
+    // Where the public may introspect, its schema is the signed-in callers' own (one copy, not two).
+    let anonymous = |checked: bool| {
+        if limits.anonymous_introspection {
+            if checked {
+                public_checked.clone()
+            } else {
+                public_unchecked.clone()
+            }
+        } else {
+            public(true, checked).disable_introspection().disable_suggestions().finish()
+        }
     };
     let complaint = complaint_builder()
         .extension(checks(false))
@@ -223,7 +259,16 @@ pub fn build(
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
-    AppSchema { public: public(false).finish(), anonymous, complaint, timeout: limits.timeout, limiter }
+    AppSchema {
+        anonymous: anonymous(true),
+        anonymous_unchecked: anonymous(false),
+        public: public_checked,
+        public_unchecked,
+        passed: std::sync::Arc::new(checks::Passed::new(4096)),
+        complaint,
+        timeout: limits.timeout,
+        limiter,
+    }
 }
 
 /// The public schema in SDL, as `hrc-api export-schema` prints it.

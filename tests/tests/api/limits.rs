@@ -154,6 +154,97 @@ async fn a_list_costs_its_page_size_times_its_items() {
     assert!(big["rateLimit"]["cost"].as_i64().unwrap() > 4 * small["rateLimit"]["cost"].as_i64().unwrap());
 }
 
+/// `hrc_graphql_checks_reused_total`: requests that ran without the document checks, having passed them before.
+async fn checks_reused(app: &TestApp) -> u64 {
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let line = text.lines().find(|l| l.starts_with("hrc_graphql_checks_reused_total ")).expect("the counter");
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+async fn passed_checks_are_reused_for_the_same_request(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else { return };
+    let mut settings = test_settings(&database);
+    settings.limits.complexity = 60;
+    settings.limits.aliases = 2;
+    settings.limits.anonymous_introspection = false;
+    settings.limits.rate_points = 10_000;
+    settings.limits.rate_window = std::time::Duration::from_secs(600);
+    let app = TestApp::spawn_with(settings, database).await;
+    let token = app.token("partner-system", &["partner"], None);
+    let page = |n: i64| {
+        json!({
+            "query": "query Page($n: Int) { rateLimit { cost remaining } mandates(first: $n) { nodes { key } } }",
+            "variables": { "n": n },
+            "operationName": "Page",
+        })
+    };
+
+    // The first time runs the checks; the next two reuse them, are charged the same and answer the same.
+    let start = checks_reused(&app).await;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let (status, body) = app.post(&page(3), Some(&token)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        seen.push(body["data"].clone());
+    }
+    assert_eq!(checks_reused(&app).await, start + 2);
+    let cost = seen[0]["rateLimit"]["cost"].as_i64().unwrap();
+    assert!(cost > 1 && cost < 60, "{cost}");
+    for pair in seen.windows(2) {
+        assert_eq!(pair[1]["rateLimit"]["cost"], cost, "{seen:?}");
+        let spent =
+            pair[0]["rateLimit"]["remaining"].as_i64().unwrap() - pair[1]["rateLimit"]["remaining"].as_i64().unwrap();
+        assert_eq!(spent, cost, "each time is charged: {seen:?}");
+        assert_eq!(pair[0]["mandates"], pair[1]["mandates"]);
+    }
+    assert_eq!(seen[0]["mandates"]["nodes"].as_array().unwrap().len(), 3);
+
+    // The variables are part of the request: the same document asking for 100 is too complex, every time.
+    for _ in 0..2 {
+        let (_, body) = app.post(&page(100), Some(&token)).await;
+        assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+        assert!(body.get("data").is_none(), "{body}");
+    }
+    // So is a document over a limit of our own (aliases), every time.
+    for _ in 0..2 {
+        let (_, body) =
+            app.post(&json!({ "query": "{ a: regionalGroups { code } b: regionalGroups { code } c: regionalGroups { code } }" }), Some(&token)).await;
+        assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    }
+    assert_eq!(checks_reused(&app).await, start + 2, "nothing refused is reused");
+
+    // What passed for a signed-in caller is checked again for the anonymous public, whose schema differs: the
+    // introspection a partner may run twice stays refused to the public.
+    let introspection = json!({ "query": "{ __schema { queryType { name } } }" });
+    for _ in 0..2 {
+        let (_, body) = app.post(&introspection, Some(&token)).await;
+        assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query", "{body}");
+    }
+    assert_eq!(checks_reused(&app).await, start + 3);
+    for _ in 0..2 {
+        let (_, body) = app.post(&introspection, None).await;
+        assert_eq!(first_code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    // The public's own passing request is reused from its second time, charged to the public's own budget.
+    for round in 0..2 {
+        let (_, body) = app.post(&page(3), None).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(body["data"]["rateLimit"]["remaining"], 10_000 - cost * (round + 1), "{body}");
+    }
+    assert_eq!(checks_reused(&app).await, start + 4);
+}
+
+#[tokio::test]
+async fn passed_checks_are_reused_for_the_same_request_sqlite() {
+    passed_checks_are_reused_for_the_same_request(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn passed_checks_are_reused_for_the_same_request_postgres() {
+    passed_checks_are_reused_for_the_same_request(Backend::Postgres).await;
+}
+
 /// On PostgreSQL the pool's connections carry a `statement_timeout` a second past the request's time limit: a
 /// request stopped with `TIMEOUT` does not leave its statement running on the connection it held.
 #[tokio::test]
