@@ -726,6 +726,8 @@ impl CoreQuery {
         let filter = filter.unwrap_or_default();
         check_filter(&filter)?;
         let dimensions: Vec<models::Dimension> = group_by.iter().map(|d| (*d).into()).collect();
+        // Labels cost a statement; read them only when a bucket's `label` is selected.
+        let labelled = ctx.look_ahead().field("values").field("label").exists();
         let countries = filter_countries(ctx, &filter).await?;
         let (buckets, labels) = query(ctx, move |c| {
             let filter = match resolve_filter(c, filter, countries)? {
@@ -733,7 +735,8 @@ impl CoreQuery {
                 Err(e) => return Ok(Err(e)),
             };
             let buckets = models::Recommendation::count_by(c, &filter, &dimensions)?;
-            Ok(Ok((buckets, Labels::load(c, &dimensions)?)))
+            let labels = Labels::load(c, if labelled { &dimensions } else { &[] })?;
+            Ok(Ok((buckets, labels)))
         })
         .await??;
         Ok(buckets

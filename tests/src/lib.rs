@@ -279,6 +279,15 @@ impl TestApp {
         (status, body)
     }
 
+    /// How many statements the server ran for one anonymous query, and its `data`; fails the test on any error.
+    pub async fn statements_of(&self, query: &str) -> (u64, Value) {
+        let before = self.db.statements_executed();
+        let (_, body) = self.post(&json!({ "query": query }), None).await;
+        let after = self.db.statements_executed();
+        assert!(body.get("errors").is_none(), "{body}");
+        (after - before, body["data"].clone())
+    }
+
     /// Runs a query anonymously and returns its `data`, failing the test on any error.
     pub async fn query(&self, query: &str) -> Value {
         self.query_as(query, None).await

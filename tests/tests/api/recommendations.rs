@@ -293,29 +293,19 @@ async fn a_page_of_100_recommendations_with_relations_costs_a_fixed_number_of_st
     assert_eq!(small, large, "the statement count must not grow with the page size");
 }
 
-/// Statements the server ran for one query, and its data.
-async fn statements_of(app: &TestApp, query: &str) -> (u64, Value) {
-    let before = app.db.statements_executed();
-    let (_, body) = app.post(&json!({ "query": query }), None).await;
-    let after = app.db.statements_executed();
-    assert!(body.get("errors").is_none(), "{body}");
-    (after - before, body["data"].clone())
-}
-
 async fn a_country_named_in_several_fields_is_looked_up_once(app: TestApp) {
     let items: Vec<FakeRecommendation> = (0..3).map(|n| FakeRecommendation::numbered("NPL", n)).collect();
     insert_recommendations(&app.database.url, &items);
     const LIST: &str = "recommendations(filter: { country: \"NPL\" }) { nodes { key } }";
     const COUNTS: &str = "recommendationCounts(groupBy: [RESPONSE], filter: { country: \"NPL\" }) { count }";
-    let (list, data) = statements_of(&app, &format!("{{ {LIST} }}")).await;
+    let (list, data) = app.statements_of(&format!("{{ {LIST} }}")).await;
     assert_eq!(data["recommendations"]["nodes"].as_array().unwrap().len(), 3, "{data}");
-    let (counts, data) = statements_of(&app, &format!("{{ {COUNTS} }}")).await;
+    let (counts, data) = app.statements_of(&format!("{{ {COUNTS} }}")).await;
     let counted: i64 =
         data["recommendationCounts"].as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).sum();
     assert_eq!(counted, 3, "{data}");
     // A country page: the country, its recommendations and their counts, each naming the country.
-    let (page, data) =
-        statements_of(&app, &format!("{{ country(isoCode: \"npl\") {{ name }} {LIST} {COUNTS} }}")).await;
+    let (page, data) = app.statements_of(&format!("{{ country(isoCode: \"npl\") {{ name }} {LIST} {COUNTS} }}")).await;
     assert_eq!(data["country"]["name"], "Nepal", "{data}");
     assert_eq!(data["recommendations"]["nodes"].as_array().unwrap().len(), 3, "{data}");
     eprintln!("{}: {list} statements for the list, {counts} for the counts, {page} for the page", app.backend.name());

@@ -44,6 +44,26 @@ async fn recommendations_are_counted_by_status_per_regional_group(app: TestApp) 
     assert_eq!(asia["zh"], "亚洲及太平洋国家组");
 }
 
+async fn labels_are_read_only_when_a_label_is_selected(app: TestApp) {
+    fixtures(&app);
+    const KEYS: &str =
+        "{ recommendationCounts(groupBy: [REGIONAL_GROUP, IMPLEMENTATION_STATUS]) { count values { key } } }";
+    // The label asked for through a fragment, as a client's generated code would.
+    const LABELS: &str =
+        "{ recommendationCounts(groupBy: [REGIONAL_GROUP, IMPLEMENTATION_STATUS]) { count values { key ...V } } } \
+                          fragment V on DimensionValue { label }";
+    app.statements_of(KEYS).await;
+    let (keys, plain) = app.statements_of(KEYS).await;
+    let (labelled, data) = app.statements_of(LABELS).await;
+    assert_eq!(labelled, keys + 1, "the regional groups' names are one statement, and only when asked for");
+    let asia =
+        plain["recommendationCounts"].as_array().unwrap().iter().position(|b| b["values"][0]["key"] == "ASIA_PACIFIC");
+    let asia = asia.unwrap_or_else(|| panic!("no Asia-Pacific bucket in {plain}"));
+    assert_eq!(plain["recommendationCounts"][asia]["values"][0].get("label"), None, "{plain}");
+    assert_eq!(data["recommendationCounts"][asia]["values"][0]["label"], "Asia-Pacific States", "{data}");
+    assert_eq!(data["recommendationCounts"][asia]["count"], plain["recommendationCounts"][asia]["count"]);
+}
+
 async fn counts_and_lists_agree_under_every_filter(app: TestApp) {
     fixtures(&app);
     for filter in [
@@ -191,6 +211,7 @@ async fn counts_by_two_single_valued_dimensions_match_the_filtered_lists(app: Te
 on_both_backends!(
     counts_by_two_single_valued_dimensions_match_the_filtered_lists,
     recommendations_are_counted_by_status_per_regional_group,
+    labels_are_read_only_when_a_label_is_selected,
     counts_and_lists_agree_under_every_filter,
     counting_needs_one_or_two_different_dimensions,
     many_valued_dimensions_count_each_recommendation_once_per_value,
