@@ -11,6 +11,7 @@
 //! next time, the same request is charged that complexity and runs unchecked. async-graphql's own limits (depth,
 //! complexity, recursion, introspection where it is disabled) stay on both copies.
 
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -107,11 +108,13 @@ impl Default for Seen {
 
 /// The requests seen to pass every check, each with its complexity.
 ///
-/// The key is a 128-bit hash with a seed drawn when the process starts, so that nobody outside can make two
-/// requests share one; each part is preceded by its length, so that no two different requests write the same bytes.
-/// Only a passing request is kept: one that failed a check is checked again each time.
+/// The key is 128 bits of keyed SipHash (two hashers, each with its own key drawn when the process starts): a
+/// function made so that nobody without the keys can make two requests share one, which a fast non-keyed hash does
+/// not promise. A shared key would let a request over our limits run unchecked in the place of one that passed.
+/// Each part is preceded by its length, so that no two different requests write the same bytes. Only a passing
+/// request is kept: one that failed a check is checked again each time.
 pub struct Passed {
-    seed: u64,
+    keys: [std::hash::RandomState; 2],
     cache: moka::sync::Cache<u128, usize>,
     reused: AtomicU64,
 }
@@ -119,20 +122,28 @@ pub struct Passed {
 impl Passed {
     /// Keeps up to `capacity` requests, the least used leaving first.
     pub fn new(capacity: u64) -> Passed {
-        Passed { seed: rand::random(), cache: moka::sync::Cache::new(capacity), reused: AtomicU64::new(0) }
+        Passed {
+            keys: [std::hash::RandomState::new(), std::hash::RandomState::new()],
+            cache: moka::sync::Cache::new(capacity),
+            reused: AtomicU64::new(0),
+        }
     }
 
-    /// The key of `request` on the schema numbered `schema`.
-    pub fn key(&self, schema: u8, request: &Request) -> u128 {
-        let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
+    /// The key of `request` on the schema numbered `schema`; `None` (never reused) if its variables cannot be
+    /// written out.
+    pub fn key(&self, schema: u8, request: &Request) -> Option<u128> {
+        let variables = serde_json::to_vec(&request.variables).ok()?;
         let name = request.operation_name.as_deref().unwrap_or("").as_bytes();
-        let mut hasher = xxhash_rust::xxh3::Xxh3::with_seed(self.seed);
-        hasher.update(&[schema]);
-        for part in [request.query.as_bytes(), name, &variables] {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-        hasher.digest128()
+        let [high, low] = self.keys.each_ref().map(|keys| {
+            let mut hasher = keys.build_hasher();
+            hasher.write_u8(schema);
+            for part in [request.query.as_bytes(), name, &variables] {
+                hasher.write_u64(part.len() as u64);
+                hasher.write(part);
+            }
+            hasher.finish()
+        });
+        Some((u128::from(high) << 64) | u128::from(low))
     }
 
     /// The complexity of the request kept under `key`, counting the reuse.
@@ -149,5 +160,30 @@ impl Passed {
     /// How many requests ran unchecked because they had passed before.
     pub fn reused(&self) -> u64 {
         self.reused.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_the_same_only_for_the_same_request_on_the_same_schema() {
+        let passed = Passed::new(8);
+        let request = |query: &str, name: Option<&str>, n: i64| {
+            let mut request = Request::new(query).variables(Variables::from_json(serde_json::json!({ "n": n })));
+            request.operation_name = name.map(str::to_owned);
+            request
+        };
+        let key = |schema: u8, r: &Request| passed.key(schema, r).expect("a key");
+        let base = request("query Q($n: Int) { a }", Some("Q"), 1);
+        assert_eq!(key(0, &base), key(0, &request("query Q($n: Int) { a }", Some("Q"), 1)));
+        assert_ne!(key(0, &base), key(1, &base), "the schema is part of the key");
+        assert_ne!(key(0, &base), key(0, &request("query Q($n: Int) { a }", Some("Q"), 2)), "so are the variables");
+        assert_ne!(key(0, &base), key(0, &request("query Q($n: Int) { a }", None, 1)), "and the operation's name");
+        // The same bytes split otherwise between document and name are another request.
+        assert_ne!(key(0, &request("{ aQ", None, 1)), key(0, &request("{ a", Some("Q"), 1)));
+        // Another process (another pair of keys) gives the same request another key.
+        assert_ne!(key(0, &base), Passed::new(8).key(0, &base).unwrap());
     }
 }

@@ -91,7 +91,7 @@ impl AppSchema {
         let anonymous = context.viewer.is_none();
         // A public request that passed the checks before is charged what it cost then and runs without them (see
         // [`checks`]); the complaint schema checks every request.
-        let key = (!confidential).then(|| self.passed.key(u8::from(anonymous), &request));
+        let key = if confidential { None } else { self.passed.key(u8::from(anonymous), &request) };
         let known = key.and_then(|key| self.passed.get(key));
         if let (Some(complexity), Some(limiter), false) = (known, &self.limiter, context.rate_key.is_empty()) {
             let rate_key = ratelimit::RateKey(context.rate_key.clone());
