@@ -165,6 +165,12 @@ impl Database {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// How many statements this pool's connections have prepared to keep for reuse (see
+    /// [`Manager::statements_kept`]).
+    pub fn statements_kept(&self) -> u64 {
+        self.manager.statements_kept()
+    }
+
     /// How many times work has gone to a blocking thread through [`Database::run`] since the pool was built.
     pub fn trips(&self) -> u64 {
         self.trips.load(Ordering::Relaxed)

@@ -556,7 +556,7 @@ impl RecommendationFilter {
     /// The filter as a SQL condition on `recommendations`, for the statements diesel's DSL cannot build (grouping by
     /// computed values). It must select exactly what [`filtered`] selects: a test compares the two on both backends.
     fn where_sql(&self, backend: crate::Backend) -> SqlWhere {
-        let mut w = SqlWhere::new(backend);
+        let mut w = SqlWhere::new();
         let columns: [(&str, Option<i64>); 6] = [
             ("country_id", self.country_id),
             ("recommending_country_id", self.recommending_country_id),
@@ -616,6 +616,7 @@ impl RecommendationFilter {
             w.clauses.push(format!("{} = {p}", Dimension::ImplementationStatus.expression()));
         }
         if let Some(term) = &self.search {
+            w.never_keep();
             let mut clause = String::new();
             for piece in search_pieces(backend, term) {
                 match piece {

@@ -21,6 +21,7 @@ mod mutations;
 mod national;
 mod node;
 mod ordering;
+mod prepared;
 mod recommendations;
 mod reference;
 mod replica;
