@@ -8,7 +8,7 @@
 //! - `hrc_graphql_errors_total{code}`: errors by `extensions.code`;
 //! - `hrc_dataloader_batch_size{loader}`: how many keys each DataLoader batch carried;
 //! - `hrc_db_pool_connections{pool,state}` and `hrc_db_pool_max_connections{pool}`, read at each scrape;
-//! - `hrc_db_statements_total` and `hrc_response_cache_requests_total{result}`;
+//! - `hrc_db_statements_total`, `hrc_db_statements_kept_total` and `hrc_response_cache_requests_total{result}`;
 //! - `hrc_graphql_checks_reused_total`: requests that ran without the document checks because the same request had
 //!   passed them before.
 //!
@@ -106,6 +106,8 @@ pub struct Metrics {
     pool_max: Family<PoolLabel, Gauge>,
     statements: Counter,
     statements_seen: AtomicU64,
+    statements_kept: Counter,
+    statements_kept_seen: AtomicU64,
     cache: Family<CacheLabel, Counter>,
     cache_seen: [AtomicU64; 2],
     checks_reused: Counter,
@@ -128,6 +130,7 @@ impl Metrics {
         let pool_connections = Family::<PoolLabels, Gauge>::default();
         let pool_max = Family::<PoolLabel, Gauge>::default();
         let statements = Counter::default();
+        let statements_kept = Counter::default();
         let cache = Family::<CacheLabel, Counter>::default();
         let checks_reused = Counter::default();
         registry.register("http_requests", "HTTP requests by method, route pattern and status", http.clone());
@@ -154,6 +157,11 @@ impl Metrics {
             "SQL statements run on the public database (and its read replica)",
             statements.clone(),
         );
+        registry.register(
+            "db_statements_kept",
+            "SQL statements prepared to be kept for reuse, once per text and connection (public database and replica)",
+            statements_kept.clone(),
+        );
         registry.register("response_cache_requests", "Lookups in the cache of public responses", cache.clone());
         registry.register(
             "graphql_checks_reused",
@@ -170,6 +178,7 @@ impl Metrics {
             pools.push(("public_read", Box::new(move || read.pool_state())));
         }
         let statements_now = db.statements_executed() + read.map_or(0, |r| r.statements_executed());
+        let kept_now = db.statements_kept() + read.map_or(0, |r| r.statements_kept());
         Arc::new(Metrics {
             registry,
             http,
@@ -181,6 +190,8 @@ impl Metrics {
             pool_max,
             statements,
             statements_seen: AtomicU64::new(statements_now),
+            statements_kept,
+            statements_kept_seen: AtomicU64::new(kept_now),
             cache,
             cache_seen: [AtomicU64::new(0), AtomicU64::new(0)],
             checks_reused,
@@ -244,6 +255,8 @@ impl Metrics {
         };
         let statements = db.statements_executed() + read.map_or(0, |r| r.statements_executed());
         advance(&self.statements, &self.statements_seen, statements);
+        let kept = db.statements_kept() + read.map_or(0, |r| r.statements_kept());
+        advance(&self.statements_kept, &self.statements_kept_seen, kept);
         let (hits, misses) = cache.counts();
         advance(&self.cache.get_or_create(&CacheLabel { result: "hit" }), &self.cache_seen[0], hits);
         advance(&self.cache.get_or_create(&CacheLabel { result: "miss" }), &self.cache_seen[1], misses);

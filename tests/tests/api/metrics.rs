@@ -58,6 +58,7 @@ async fn metrics_count_requests_operations_errors_batches_and_pools(app: TestApp
     assert!(sample(&text, "hrc_http_request_duration_seconds_count{route=\"/graphql\"}").unwrap_or(0.0) >= 5.0);
     assert!(sample(&text, "hrc_dataloader_batch_size_count{loader=").unwrap_or(0.0) >= 1.0, "{text}");
     assert!(grown("hrc_db_statements_total") >= 3.0, "{text}");
+    assert!(sample(&text, "hrc_db_statements_kept_total").is_some_and(|n| n >= 1.0), "{text}");
     assert!(sample(&text, "hrc_db_pool_connections{pool=\"public\",state=\"idle\"}").is_some(), "{text}");
     assert!(sample(&text, "hrc_db_pool_connections{pool=\"confidential\",state=\"in_use\"}").is_some(), "{text}");
     assert_eq!(sample(&text, "hrc_db_pool_max_connections{pool=\"public\"}"), Some(4.0), "the test pool's size");
