@@ -1,5 +1,6 @@
 //! Hand-written SQL for what diesel's DSL cannot build over a dynamic filter (grouping by computed values): a WHERE
-//! clause with bound parameters in the backend's placeholder style, and the row of a count.
+//! clause with bound parameters, the statement that writes the backend's placeholders and may be kept prepared, and
+//! the row of a count.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -139,7 +140,7 @@ fn mismatch() -> diesel::result::Error {
 }
 
 /// Binds `value` where the statement stands, as its backend writes a placeholder.
-pub fn push_bind<'b>(out: &mut AstPass<'_, 'b, MultiBackend>, value: &'b BindValue) -> QueryResult<()> {
+fn push_bind<'b>(out: &mut AstPass<'_, 'b, MultiBackend>, value: &'b BindValue) -> QueryResult<()> {
     match value {
         BindValue::Text(v) => out.push_bind_param::<Text, _>(v),
         BindValue::BigInt(v) => out.push_bind_param::<BigInt, _>(v),
