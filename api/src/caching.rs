@@ -259,25 +259,7 @@ impl ResponseCache {
     /// made; heard back from PostgreSQL a moment later, they would only drop answers computed since. Other events
     /// (the fund's, early warnings') come from mutations, which announce a change of their own.
     pub fn follow(self: &Arc<Self>, events: &hrc_schema::events::Events) {
-        use hrc_schema::events::Event;
-        use tokio::sync::broadcast::error::RecvError;
-        let mut receiver = events.subscribe();
-        let own_change = events.own_change();
-        let cache = Arc::downgrade(self);
-        tokio::spawn(async move {
-            loop {
-                let event = receiver.recv().await;
-                match event {
-                    Ok(ref own) if own_change(own) => {}
-                    Ok(Event::DataChanged { .. }) | Err(RecvError::Lagged(_)) => match cache.upgrade() {
-                        Some(cache) => cache.invalidate(),
-                        None => return,
-                    },
-                    Ok(_) => {}
-                    Err(RecvError::Closed) => return,
-                }
-            }
-        });
+        events.on_changes_elsewhere(self, ResponseCache::invalidate);
     }
 
     pub fn enabled(&self) -> bool {

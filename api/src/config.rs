@@ -232,6 +232,10 @@ impl Settings {
                     "HRC_ANONYMOUS_INTROSPECTION",
                     environment == Environment::Development,
                 )?,
+                reference_cache: std::time::Duration::from_secs(parsed(
+                    "HRC_REFERENCE_CACHE_SECONDS",
+                    defaults.reference_cache.as_secs(),
+                )?),
             },
             fund_quorum: parsed("HRC_FUND_QUORUM", 3)?,
             early_warning: early_warning_threshold()?,

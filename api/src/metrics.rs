@@ -10,7 +10,9 @@
 //! - `hrc_db_pool_connections{pool,state}` and `hrc_db_pool_max_connections{pool}`, read at each scrape;
 //! - `hrc_db_statements_total`, `hrc_db_statements_kept_total` and `hrc_response_cache_requests_total{result}`;
 //! - `hrc_graphql_checks_reused_total`: requests that ran without the document checks because the same request had
-//!   passed them before.
+//!   passed them before;
+//! - `hrc_reference_cache_loads_total`: copies of the reference tables read into memory (one at start, then one after
+//!   each change or time to live).
 //!
 //! Labels carry no request content: route patterns, operation names, error codes, loader names.
 
@@ -112,6 +114,8 @@ pub struct Metrics {
     cache_seen: [AtomicU64; 2],
     checks_reused: Counter,
     checks_reused_seen: AtomicU64,
+    reference_loads: Counter,
+    reference_loads_seen: AtomicU64,
     pools: Vec<(&'static str, PoolState)>,
 }
 
@@ -133,6 +137,7 @@ impl Metrics {
         let statements_kept = Counter::default();
         let cache = Family::<CacheLabel, Counter>::default();
         let checks_reused = Counter::default();
+        let reference_loads = Counter::default();
         registry.register("http_requests", "HTTP requests by method, route pattern and status", http.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -168,6 +173,11 @@ impl Metrics {
             "GraphQL requests run without the document checks, the same request having passed them before",
             checks_reused.clone(),
         );
+        registry.register(
+            "reference_cache_loads",
+            "Copies of the reference tables (countries, mechanisms, thesaurus, SDG targets) read into memory",
+            reference_loads.clone(),
+        );
         let public = db.clone();
         let confidential = store.clone();
         let mut pools: Vec<(&'static str, PoolState)> = vec![
@@ -196,6 +206,8 @@ impl Metrics {
             cache_seen: [AtomicU64::new(0), AtomicU64::new(0)],
             checks_reused,
             checks_reused_seen: AtomicU64::new(0),
+            reference_loads,
+            reference_loads_seen: AtomicU64::new(0),
             pools,
         })
     }
@@ -239,7 +251,7 @@ impl Metrics {
         db: &hrc_db::Database,
         read: Option<&hrc_db::Database>,
         cache: &crate::caching::ResponseCache,
-        checks_reused: u64,
+        schema: &hrc_schema::AppSchema,
     ) -> String {
         for (pool, state) in &self.pools {
             let (open, idle, max) = state();
@@ -260,7 +272,8 @@ impl Metrics {
         let (hits, misses) = cache.counts();
         advance(&self.cache.get_or_create(&CacheLabel { result: "hit" }), &self.cache_seen[0], hits);
         advance(&self.cache.get_or_create(&CacheLabel { result: "miss" }), &self.cache_seen[1], misses);
-        advance(&self.checks_reused, &self.checks_reused_seen, checks_reused);
+        advance(&self.checks_reused, &self.checks_reused_seen, schema.checks_reused());
+        advance(&self.reference_loads, &self.reference_loads_seen, schema.reference().loads());
         let mut text = String::new();
         if let Err(e) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
             tracing::error!(error = %e, "the metrics could not be encoded");

@@ -287,6 +287,18 @@ impl Application {
         });
         // The cache follows the node's events: a change here, or announced by PostgreSQL, empties it.
         state.cache.follow(&state.events);
+        state.schema.reference().follow(&state.events);
+        // The reference tables are read before the first request, so that it does not wait for them.
+        match database.get() {
+            Ok(mut conn) => {
+                if let Err(e) = state.schema.reference().get_or_load(&mut conn) {
+                    tracing::warn!(error = %e, "the reference tables could not be read ahead; the first request will");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the reference tables could not be read ahead; the first request will")
+            }
+        }
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(crate::routes::measure))

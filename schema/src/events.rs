@@ -214,6 +214,29 @@ impl Events {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
     }
+
+    /// Calls `on_change` on `target` whenever data changed elsewhere (another node, `hrc-api`, or while the listener
+    /// was away), or when events were missed, for as long as `target` lives: for a cache that this node's own changes
+    /// empty when they are made (heard back from PostgreSQL a moment later, they would only drop what was kept since).
+    pub fn on_changes_elsewhere<T: Send + Sync + 'static>(&self, target: &Arc<T>, on_change: fn(&T)) {
+        use broadcast::error::RecvError;
+        let mut receiver = self.subscribe();
+        let own_change = self.own_change();
+        let target = Arc::downgrade(target);
+        tokio::spawn(async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(ref own) if own_change(own) => {}
+                    Ok(Event::DataChanged { .. }) | Err(RecvError::Lagged(_)) => match target.upgrade() {
+                        Some(target) => on_change(&target),
+                        None => return,
+                    },
+                    Ok(_) => {}
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
+    }
 }
 
 /// How often the listener looks for notifications, and for a request to stop.

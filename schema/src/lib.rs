@@ -25,6 +25,7 @@ pub mod node;
 pub mod pagination;
 pub mod query;
 pub mod ratelimit;
+pub mod reference;
 pub mod reprisal;
 pub mod roster;
 pub mod scalars;
@@ -64,6 +65,7 @@ pub struct AppSchema {
     complaint: ComplaintSchema,
     timeout: std::time::Duration,
     limiter: Option<std::sync::Arc<ratelimit::RateLimiter>>,
+    reference: std::sync::Arc<reference::ReferenceCache>,
 }
 
 impl AppSchema {
@@ -78,6 +80,11 @@ impl AppSchema {
             });
         }
         charged.is_ok()
+    }
+
+    /// The copy of the reference tables in memory, which a node empties when data changes.
+    pub fn reference(&self) -> &std::sync::Arc<reference::ReferenceCache> {
+        &self.reference
     }
 
     /// How many requests ran without the checks because the same request had passed them before.
@@ -100,7 +107,7 @@ impl AppSchema {
             }
         }
         let seen = checks::Seen::new();
-        let mut request = context.attach(request, db);
+        let mut request = context.attach(request, db, &self.reference);
         if key.is_some() && known.is_none() {
             request = request.data(seen.clone());
         }
@@ -140,7 +147,7 @@ impl AppSchema {
     ) -> BoxStream<'static, Response> {
         let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
         let anonymous = context.viewer.is_none();
-        let request = context.attach(request, db);
+        let request = context.attach(request, db, &self.reference);
         if confidential {
             Box::pin(self.complaint.execute_stream(request))
         } else if anonymous {
@@ -176,6 +183,9 @@ pub struct Limits {
     /// Whether the anonymous public may introspect the schema and get "did you mean" suggestions (off in
     /// production; authenticated callers keep both).
     pub anonymous_introspection: bool,
+    /// How long the copy of the reference tables in memory serves before it is read anew (zero: no copy; see
+    /// [`reference`]).
+    pub reference_cache: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -190,6 +200,7 @@ impl Default for Limits {
             anonymous_introspection: true,
             rate_points: 200_000,
             rate_window: std::time::Duration::from_secs(60),
+            reference_cache: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -277,6 +288,7 @@ pub fn build(
         complaint,
         timeout: limits.timeout,
         limiter,
+        reference: std::sync::Arc::new(reference::ReferenceCache::new(limits.reference_cache)),
     }
 }
 
@@ -309,13 +321,18 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// Attaches the caller, the language and fresh loaders to a request.
-    pub fn attach(self, request: Request, db: &Database) -> Request {
+    pub fn attach(
+        self,
+        request: Request,
+        db: &Database,
+        reference: &std::sync::Arc<reference::ReferenceCache>,
+    ) -> Request {
         // The request's database (the primary, or a read replica for a public read) comes before the schema's.
         let mut request = request
             .data(self.lang)
             .data(RequestId(self.request_id))
             .data(self.budget)
-            .data(loaders::for_request(db))
+            .data(loaders::for_request(db, reference))
             .data(db.clone());
         // An empty key charges nobody: the later pages of an export, whose first page was charged.
         if !self.rate_key.is_empty() {

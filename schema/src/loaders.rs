@@ -13,6 +13,7 @@ use hrc_db::models::{
 use hrc_db::{Database, DbConnection, DbError};
 
 use crate::error::ApiError;
+use crate::reference::{ReferenceCache, Snapshot};
 
 /// The loaders of one request.
 pub type Loaders = DataLoader<DbLoader, HashMapCache>;
@@ -42,7 +43,7 @@ fn batch<K>(size: usize) {
 }
 
 /// Makes the loaders for one request.
-pub fn for_request(db: &Database) -> Loaders {
+pub fn for_request(db: &Database, reference: &Arc<ReferenceCache>) -> Loaders {
     let spawn = |batch: futures_util::future::BoxFuture<'static, ()>| {
         tokio::spawn(async move {
             for _ in 0..BATCH_YIELDS {
@@ -51,7 +52,7 @@ pub fn for_request(db: &Database) -> Loaders {
             batch.await
         })
     };
-    DataLoader::with_cache(DbLoader { db: db.clone() }, spawn, HashMapCache::default())
+    DataLoader::with_cache(DbLoader { db: db.clone(), reference: reference.clone() }, spawn, HashMapCache::default())
         .delay(Duration::ZERO)
         .max_batch_size(1000)
 }
@@ -59,9 +60,38 @@ pub fn for_request(db: &Database) -> Loaders {
 /// Loads related rows from the database in batches.
 pub struct DbLoader {
     db: Database,
+    reference: Arc<ReferenceCache>,
 }
 
 impl DbLoader {
+    /// The copy of the reference tables in memory.
+    pub fn reference(&self) -> &Arc<ReferenceCache> {
+        &self.reference
+    }
+
+    /// Reference rows by id: from the copy in memory where it holds them (no trip to the database at all when it
+    /// holds every one), the rest from the database.
+    async fn reference_rows<R: Clone + Send + 'static>(
+        &self,
+        ids: Vec<i64>,
+        pick: fn(&Snapshot, i64) -> Option<&R>,
+        fetch: fn(&mut DbConnection, &[i64]) -> hrc_db::QueryResult<Vec<R>>,
+    ) -> Result<Vec<R>, Arc<ApiError>> {
+        if let Some(snapshot) = self.reference.current() {
+            let (mut found, missing) = split(&snapshot, ids, pick);
+            if !missing.is_empty() {
+                found.extend(self.run(move |c| fetch(c, &missing)).await?);
+            }
+            return Ok(found);
+        }
+        let reference = self.reference.clone();
+        self.run(move |c| {
+            let snapshot = reference.get_or_load(c)?;
+            reference_rows(c, snapshot.as_deref(), ids, pick, fetch)
+        })
+        .await
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut DbConnection) -> hrc_db::QueryResult<T> + Send + 'static,
@@ -93,6 +123,82 @@ pub struct FirstVisitsOfMandate(pub i64, pub usize);
 
 fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().copied().map(id).collect()
+}
+
+/// The rows `snapshot` holds, and the ids it does not.
+fn split<R: Clone>(snapshot: &Snapshot, ids: Vec<i64>, pick: fn(&Snapshot, i64) -> Option<&R>) -> (Vec<R>, Vec<i64>) {
+    let mut found = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match pick(snapshot, id) {
+            Some(row) => found.push(row.clone()),
+            None => missing.push(id),
+        }
+    }
+    (found, missing)
+}
+
+/// Reference rows by id, from `snapshot` where there is one and it holds them, the rest read on `c`.
+fn reference_rows<R: Clone>(
+    c: &mut DbConnection,
+    snapshot: Option<&Snapshot>,
+    ids: Vec<i64>,
+    pick: fn(&Snapshot, i64) -> Option<&R>,
+    fetch: fn(&mut DbConnection, &[i64]) -> hrc_db::QueryResult<Vec<R>>,
+) -> hrc_db::QueryResult<Vec<R>> {
+    let Some(snapshot) = snapshot else { return fetch(c, &ids) };
+    let (mut found, missing) = split(snapshot, ids, pick);
+    if !missing.is_empty() {
+        found.extend(fetch(c, &missing)?);
+    }
+    Ok(found)
+}
+
+/// (parent, linked id) pairs turned into (parent, row) pairs, in the same order: the rows from `snapshot`, those it
+/// does not hold read on `c`. A link whose row is nowhere is dropped, as an inner join would.
+fn resolve_links<R: Clone>(
+    c: &mut DbConnection,
+    snapshot: &Snapshot,
+    pairs: Vec<(i64, i64)>,
+    pick: fn(&Snapshot, i64) -> Option<&R>,
+    fetch: fn(&mut DbConnection, &[i64]) -> hrc_db::QueryResult<Vec<R>>,
+    id: fn(&R) -> i64,
+) -> hrc_db::QueryResult<Vec<(i64, R)>> {
+    let missing = distinct(pairs.iter().filter(|(_, linked)| pick(snapshot, *linked).is_none()).map(|p| p.1));
+    let fetched: HashMap<i64, R> = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        fetch(c, &missing)?.into_iter().map(|r| (id(&r), r)).collect()
+    };
+    Ok(pairs
+        .into_iter()
+        .filter_map(|(parent, linked)| {
+            pick(snapshot, linked).or_else(|| fetched.get(&linked)).map(|row| (parent, row.clone()))
+        })
+        .collect())
+}
+
+/// The thesaurus terms and the SDG targets of several recommendations, as wanted, as (recommendation, row) pairs in
+/// the rows' id order: with a copy of the reference tables, only the links are read (one statement for both).
+#[allow(clippy::type_complexity)]
+fn links_of(
+    c: &mut DbConnection,
+    snapshot: Option<&Snapshot>,
+    ids: &[i64],
+    terms: bool,
+    targets: bool,
+) -> hrc_db::QueryResult<(Vec<(i64, hrc_db::models::ThesaurusTerm)>, Vec<(i64, SdgTarget)>)> {
+    use hrc_db::models::ThesaurusTerm;
+    let Some(snapshot) = snapshot else {
+        let terms = if terms { ThesaurusTerm::of_recommendations(c, ids)? } else { Vec::new() };
+        let targets = if targets { Recommendation::sdg_target_links(c, ids)? } else { Vec::new() };
+        return Ok((terms, targets));
+    };
+    let links = Recommendation::link_ids(c, ids, terms, targets)?;
+    Ok((
+        resolve_links(c, snapshot, links.terms, Snapshot::term, ThesaurusTerm::by_ids, |t| t.id)?,
+        resolve_links(c, snapshot, links.sdg_targets, Snapshot::sdg_target, SdgTarget::by_ids, |t| t.id)?,
+    ))
 }
 
 fn grouped<K: Eq + std::hash::Hash + Clone, V>(
@@ -292,9 +398,16 @@ children_loader!(
     ClustersOf => hrc_db::models::RecommendationCluster, hrc_db::models::RecommendationCluster::of_mechanisms, national_mechanism_id
 );
 
-/// Declares a loader of rows by id.
+/// Declares a loader of rows by id; after `in memory`, of reference rows served from the copy of the reference tables
+/// where it holds them ([`DbLoader::reference_rows`]).
 macro_rules! by_id_loader {
     ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path) => {
+        by_id_loader!(@ $(#[$meta])* $key => $row, |this, ids| this.run(move |c| $fetch(c, &ids)).await?);
+    };
+    ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path, in memory $pick:path) => {
+        by_id_loader!(@ $(#[$meta])* $key => $row, |this, ids| this.reference_rows(ids, $pick, $fetch).await?);
+    };
+    (@ $(#[$meta:meta])* $key:ident => $row:ty, |$this:ident, $ids:ident| $rows:expr) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
@@ -305,8 +418,8 @@ macro_rules! by_id_loader {
 
             async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, $row>, Self::Error> {
                 batch::<$key>(wanted.len());
-                let ids = keys(wanted, |k| k.0);
-                let rows = self.run(move |c| $fetch(c, &ids)).await?;
+                let ($this, $ids) = (self, keys(wanted, |k| k.0));
+                let rows = $rows;
                 Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
             }
         }
@@ -365,7 +478,7 @@ by_id_loader!(
 );
 by_id_loader!(
     /// A thesaurus term by id.
-    ThesaurusTermId => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::by_ids
+    ThesaurusTermId => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::by_ids, in memory Snapshot::term
 );
 
 /// Rows fetched as (parent id, row) pairs, grouped by parent in the order fetched; every wanted parent has a list.
@@ -382,8 +495,17 @@ fn linked<K: Copy + Eq + std::hash::Hash, R>(
 }
 
 /// Declares a loader of the rows linked to a parent through a link table, fetched as (parent id, row) pairs.
+///
+/// `$fetch` is called with the connection and the parents' ids, or, after `with reference`, with the copy of the
+/// reference tables first.
 macro_rules! linked_loader {
     ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path) => {
+        linked_loader!(@ $(#[$meta])* $key => $row, |_reference, c, ids| $fetch(c, ids));
+    };
+    ($(#[$meta:meta])* $key:ident => $row:ty, with reference $fetch:path) => {
+        linked_loader!(@ $(#[$meta])* $key => $row, |reference, c, ids| $fetch(&reference, c, ids));
+    };
+    (@ $(#[$meta:meta])* $key:ident => $row:ty, |$reference:ident, $c:ident, $ids:ident| $call:expr) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
@@ -395,7 +517,11 @@ macro_rules! linked_loader {
             async fn load(&self, wanted: &[$key]) -> Result<HashMap<$key, Vec<$row>>, Self::Error> {
                 batch::<$key>(wanted.len());
                 let ids = keys(wanted, |k| k.0);
-                let rows = self.run(move |c| $fetch(c, &ids)).await?;
+                let $reference = self.reference.clone();
+                let rows = self.run(move |$c| {
+                    let $ids = &ids[..];
+                    $call
+                }).await?;
                 Ok(linked(rows, wanted, $key))
             }
         }
@@ -429,22 +555,77 @@ impl Loader<CountryByIso> for DbLoader {
     ) -> Result<HashMap<CountryByIso, hrc_db::models::Country>, Self::Error> {
         batch::<CountryByIso>(wanted.len());
         let codes: Vec<String> = wanted.iter().map(|k| k.0.clone()).collect();
-        let rows = self.run(move |c| hrc_db::models::Country::by_iso3s(c, &codes)).await?;
+        // From the copy in memory where it holds them; a code it lacks (a country added since, or none) is looked
+        // up in the database, so that an unknown code is refused only on the database's word.
+        let by_iso = |snapshot: &Snapshot, codes: Vec<String>| {
+            let mut found = Vec::with_capacity(codes.len());
+            let mut missing = Vec::new();
+            for code in codes {
+                match snapshot.country_by_iso(&code) {
+                    Some(country) => found.push(country.clone()),
+                    None => missing.push(code),
+                }
+            }
+            (found, missing)
+        };
+        let rows = match self.reference.current() {
+            Some(snapshot) => {
+                let (mut found, missing) = by_iso(&snapshot, codes);
+                if !missing.is_empty() {
+                    found.extend(self.run(move |c| hrc_db::models::Country::by_iso3s(c, &missing)).await?);
+                }
+                found
+            }
+            None => {
+                let reference = self.reference.clone();
+                self.run(move |c| match reference.get_or_load(c)? {
+                    Some(snapshot) => {
+                        let (mut found, missing) = by_iso(&snapshot, codes);
+                        if !missing.is_empty() {
+                            found.extend(hrc_db::models::Country::by_iso3s(c, &missing)?);
+                        }
+                        Ok(found)
+                    }
+                    None => hrc_db::models::Country::by_iso3s(c, &codes),
+                })
+                .await?
+            }
+        };
         Ok(rows.into_iter().map(|r| (CountryByIso(r.iso3.clone()), r)).collect())
     }
 }
 linked_loader!(
     /// The SDG targets of a recommendation.
-    TargetsOfRecommendation => SdgTarget, Recommendation::sdg_target_links
+    TargetsOfRecommendation => SdgTarget, with reference sdg_targets_of
 );
 linked_loader!(
     /// The thesaurus terms (themes and affected persons) of a recommendation.
-    TermsOfRecommendation => hrc_db::models::ThesaurusTerm, hrc_db::models::ThesaurusTerm::of_recommendations
+    TermsOfRecommendation => hrc_db::models::ThesaurusTerm, with reference terms_of
 );
+
+/// The SDG targets of several recommendations, as links to the copy of the reference tables where there is one.
+fn sdg_targets_of(
+    reference: &ReferenceCache,
+    c: &mut DbConnection,
+    ids: &[i64],
+) -> hrc_db::QueryResult<Vec<(i64, SdgTarget)>> {
+    let snapshot = reference.get_or_load(c)?;
+    Ok(links_of(c, snapshot.as_deref(), ids, false, true)?.1)
+}
+
+/// The thesaurus terms of several recommendations, as links to the copy of the reference tables where there is one.
+fn terms_of(
+    reference: &ReferenceCache,
+    c: &mut DbConnection,
+    ids: &[i64],
+) -> hrc_db::QueryResult<Vec<(i64, hrc_db::models::ThesaurusTerm)>> {
+    let snapshot = reference.get_or_load(c)?;
+    Ok(links_of(c, snapshot.as_deref(), ids, true, false)?.0)
+}
 
 by_id_loader!(
     /// A country by row id.
-    CountryId => Country, Country::by_ids
+    CountryId => Country, Country::by_ids, in memory Snapshot::country
 );
 by_id_loader!(
     /// A regional group by row id.
@@ -460,7 +641,7 @@ by_id_loader!(
 );
 by_id_loader!(
     /// A mechanism by row id.
-    MechanismId => Mechanism, Mechanism::by_ids
+    MechanismId => Mechanism, Mechanism::by_ids, in memory Snapshot::mechanism
 );
 by_id_loader!(
     /// A recommendation by row id.
@@ -529,33 +710,43 @@ impl RecommendationRelations {
         }
     }
 
-    /// Reads the selected relations of `rows`.
-    pub fn read(self, c: &mut DbConnection, rows: &[Recommendation]) -> hrc_db::QueryResult<Prefetched> {
+    /// Reads the selected relations of `rows`: the mechanisms and countries from the copy of the reference tables
+    /// where there is one, the terms and SDG targets as links to it (one statement for both).
+    pub fn read(
+        self,
+        c: &mut DbConnection,
+        rows: &[Recommendation],
+        reference: &ReferenceCache,
+    ) -> hrc_db::QueryResult<Prefetched> {
         let mut out = Prefetched::default();
-        if rows.is_empty() {
+        if rows.is_empty() || !(self.mechanism || self.countries || self.terms || self.sdg_targets) {
             return Ok(out);
         }
+        let snapshot = reference.get_or_load(c)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         if self.mechanism {
             let wanted = distinct(rows.iter().filter_map(|r| r.mechanism_id));
             if !wanted.is_empty() {
-                out.mechanisms = Mechanism::by_ids(c, &wanted)?;
+                out.mechanisms =
+                    reference_rows(c, snapshot.as_deref(), wanted, Snapshot::mechanism, Mechanism::by_ids)?;
             }
         }
         if self.countries {
             let wanted = distinct(rows.iter().flat_map(|r| [r.country_id, r.recommending_country_id]).flatten());
             if !wanted.is_empty() {
-                out.countries = Country::by_ids(c, &wanted)?;
+                out.countries = reference_rows(c, snapshot.as_deref(), wanted, Snapshot::country, Country::by_ids)?;
             }
         }
-        if self.terms {
-            let keys: Vec<_> = ids.iter().map(|id| TermsOfRecommendation(*id)).collect();
-            let rows = hrc_db::models::ThesaurusTerm::of_recommendations(c, &ids)?;
-            out.terms = linked(rows, &keys, TermsOfRecommendation);
-        }
-        if self.sdg_targets {
-            let keys: Vec<_> = ids.iter().map(|id| TargetsOfRecommendation(*id)).collect();
-            out.sdg_targets = linked(Recommendation::sdg_target_links(c, &ids)?, &keys, TargetsOfRecommendation);
+        if self.terms || self.sdg_targets {
+            let (terms, targets) = links_of(c, snapshot.as_deref(), &ids, self.terms, self.sdg_targets)?;
+            if self.terms {
+                let keys: Vec<_> = ids.iter().map(|id| TermsOfRecommendation(*id)).collect();
+                out.terms = linked(terms, &keys, TermsOfRecommendation);
+            }
+            if self.sdg_targets {
+                let keys: Vec<_> = ids.iter().map(|id| TargetsOfRecommendation(*id)).collect();
+                out.sdg_targets = linked(targets, &keys, TargetsOfRecommendation);
+            }
         }
         Ok(out)
     }
@@ -606,12 +797,19 @@ impl MandateRelations {
         }
     }
 
-    /// Reads the selected relations of `rows`.
-    pub fn read(self, c: &mut DbConnection, rows: &[Mandate]) -> hrc_db::QueryResult<Prefetched> {
+    /// Reads the selected relations of `rows`; the visits' countries from the copy of the reference tables where
+    /// there is one.
+    pub fn read(
+        self,
+        c: &mut DbConnection,
+        rows: &[Mandate],
+        reference: &ReferenceCache,
+    ) -> hrc_db::QueryResult<Prefetched> {
         let mut out = Prefetched::default();
         if rows.is_empty() {
             return Ok(out);
         }
+        let snapshot = if self.visit_countries { reference.get_or_load(c)? } else { None };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         if self.holders {
             let keys: Vec<_> = ids.iter().map(|id| HoldersOfMandate(*id)).collect();
@@ -620,8 +818,9 @@ impl MandateRelations {
         }
         if self.all_visits || !self.first_visits.is_empty() {
             let most = self.first_visits.iter().copied().max().unwrap_or(0);
-            // The visits' countries come in the same statement, joined: one round trip fewer.
-            let visits = match (self.all_visits, self.visit_countries) {
+            // The visits' countries come from the copy of the reference tables, else in the same statement, joined:
+            // one round trip fewer.
+            let visits = match (self.all_visits, self.visit_countries && snapshot.is_none()) {
                 (true, false) => Visit::of_mandates(c, &ids)?,
                 (false, false) => Visit::first_of_mandates(c, &ids, most)?,
                 (true, true) => {
@@ -635,6 +834,10 @@ impl MandateRelations {
                     visits
                 }
             };
+            if let (Some(snapshot), true) = (snapshot.as_deref(), self.visit_countries) {
+                let wanted = distinct(visits.iter().map(|v| v.country_id));
+                out.countries = reference_rows(c, Some(snapshot), wanted, Snapshot::country, Country::by_ids)?;
+            }
             let first_keys: Vec<_> =
                 ids.iter().flat_map(|id| self.first_visits.iter().map(|n| FirstVisitsOfMandate(*id, *n))).collect();
             if self.all_visits {

@@ -621,6 +621,7 @@ impl CoreQuery {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let iso = country.as_deref().map(|c| iso_code("country", c)).transpose()?;
         let relations = MandateRelations::selected(&page_nodes(ctx));
+        let reference = crate::types::loaders(ctx)?.loader().reference().clone();
         let (filter, rows, prefetched) = query(ctx, move |c| {
             let country_id = match &iso {
                 Some(code) => match models::Country::by_iso3(c, code)? {
@@ -641,7 +642,7 @@ impl CoreQuery {
                 updated_since: updated_since.map(|t| t.0),
             };
             let rows = models::Mandate::page(c, &filter, &page)?;
-            let prefetched = relations.read(c, &rows.rows)?;
+            let prefetched = relations.read(c, &rows.rows, &reference)?;
             Ok(Ok((filter, rows, prefetched)))
         })
         .await?
@@ -680,13 +681,14 @@ impl CoreQuery {
         check_filter(&filter)?;
         let countries = filter_countries(ctx, &filter).await?;
         let relations = RecommendationRelations::selected(&page_nodes(ctx));
+        let reference = crate::types::loaders(ctx)?.loader().reference().clone();
         let (filter, rows, prefetched) = query(ctx, move |c| {
             let filter = match resolve_filter(c, filter, countries)? {
                 Ok(filter) => filter,
                 Err(e) => return Ok(Err(e)),
             };
             let rows = models::Recommendation::page(c, &filter, &page)?;
-            let prefetched = relations.read(c, &rows.rows)?;
+            let prefetched = relations.read(c, &rows.rows, &reference)?;
             Ok(Ok((filter, rows, prefetched)))
         })
         .await??;

@@ -92,5 +92,5 @@ async fn metrics(req: actix_web::HttpRequest, state: web::Data<crate::startup::A
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render(&state.db, state.read_db.as_ref(), &state.cache, state.schema.checks_reused()))
+        .body(state.metrics.render(&state.db, state.read_db.as_ref(), &state.cache, &state.schema))
 }

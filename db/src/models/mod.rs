@@ -31,10 +31,10 @@ pub use national::{
 };
 pub use page::{Order, OrderField, Page, PageRequest, Position};
 pub use recommendation::{
-    Bucket, Dimension, ImplementationReport, NewImplementationReport, NewRecommendation, Recommendation,
+    Bucket, Dimension, ImplementationReport, LinkIds, NewImplementationReport, NewRecommendation, Recommendation,
     RecommendationChanges, RecommendationFilter,
 };
-pub use reference::{Country, CountryFilter, RegionalGroup, SdgGoal, SdgTarget, Session};
+pub use reference::{Country, CountryFilter, ReferenceRows, RegionalGroup, SdgGoal, SdgTarget, Session};
 pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
 pub use situation::{CountrySituation, SituationBody, SituationEvent, SituationFilter, StandingInvitation};
 pub use thesaurus::{TermFilter, ThesaurusTerm};

@@ -418,6 +418,43 @@ impl Recommendation {
             .load(conn)
     }
 
+    /// The ids of the thesaurus terms and of the SDG targets linked to several recommendations, in one statement when
+    /// both are wanted: (recommendation, term) and (recommendation, target) pairs, each list in the linked rows' id
+    /// order. For a caller that holds the terms and targets themselves already (the reference cache).
+    pub fn link_ids(conn: &mut DbConnection, ids: &[i64], terms: bool, targets: bool) -> QueryResult<LinkIds> {
+        let mut out = LinkIds::default();
+        if ids.is_empty() || !(terms || targets) {
+            return Ok(out);
+        }
+        // Hand-written: diesel's MultiConnection builds no UNION. The ids are bound, one placeholder each.
+        let mut binds = SqlWhere::new();
+        let mut halves = Vec::new();
+        for (wanted, kind, table, column) in
+            [(terms, 0, "recommendation_terms", "term_id"), (targets, 1, "recommendation_sdg_targets", "sdg_target_id")]
+        {
+            if wanted {
+                let list: Vec<String> = ids.iter().map(|id| binds.placeholder(BindValue::BigInt(*id))).collect();
+                halves.push(format!(
+                    "SELECT {kind} AS kind, recommendation_id AS parent, {column} AS linked FROM {table} \
+                     WHERE recommendation_id IN ({})",
+                    list.join(", ")
+                ));
+            }
+        }
+        let rows: Vec<LinkRow> = binds.query(halves.join(" UNION ALL ")).load(conn)?;
+        for row in rows {
+            let pair = (row.parent, row.linked);
+            if row.kind == 0 {
+                out.terms.push(pair);
+            } else {
+                out.sdg_targets.push(pair);
+            }
+        }
+        out.terms.sort_unstable_by_key(|&(r, t)| (t, r));
+        out.sdg_targets.sort_unstable_by_key(|&(r, t)| (t, r));
+        Ok(out)
+    }
+
     /// The SDG target ids of several recommendations at once, as (recommendation, target) pairs.
     pub fn sdg_target_links(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, super::SdgTarget)>> {
         recommendation_sdg_targets::table
@@ -427,6 +464,24 @@ impl Recommendation {
             .select((recommendation_sdg_targets::recommendation_id, super::SdgTarget::as_select()))
             .load(conn)
     }
+}
+
+/// The links of several recommendations, as (recommendation id, linked row id) pairs ([`Recommendation::link_ids`]).
+#[derive(Debug, Default)]
+pub struct LinkIds {
+    pub terms: Vec<(i64, i64)>,
+    pub sdg_targets: Vec<(i64, i64)>,
+}
+
+/// One row of [`Recommendation::link_ids`]'s statement.
+#[derive(QueryableByName)]
+struct LinkRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    kind: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    parent: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    linked: i64,
 }
 
 /// A dimension recommendations can be counted by.

@@ -190,6 +190,10 @@ pub struct SdgTarget {
 }
 
 impl SdgTarget {
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<SdgTarget>> {
+        sdg_targets::table.filter(sdg_targets::id.eq_any(ids)).select(SdgTarget::as_select()).load(conn)
+    }
+
     pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<SdgTarget>> {
         sdg_targets::table.filter(sdg_targets::code.eq(code)).select(SdgTarget::as_select()).first(conn).optional()
     }
@@ -201,5 +205,44 @@ impl SdgTarget {
             .order(sdg_targets::id)
             .select(SdgTarget::as_select())
             .load(conn)
+    }
+}
+
+/// Every row of the small reference tables a page shows beside its own rows: countries, mechanisms, thesaurus terms
+/// and SDG targets, for a cache in memory. A few hundred rows each in the Council's data.
+#[derive(Debug, Default)]
+pub struct ReferenceRows {
+    pub countries: Vec<Country>,
+    pub mechanisms: Vec<super::Mechanism>,
+    pub terms: Vec<super::ThesaurusTerm>,
+    pub sdg_targets: Vec<SdgTarget>,
+}
+
+impl ReferenceRows {
+    /// Reads them all; `None` when a table holds more than `most` rows, which a cache in memory should not copy.
+    pub fn load(conn: &mut DbConnection, most: usize) -> QueryResult<Option<ReferenceRows>> {
+        use crate::schema::{mechanisms, thesaurus_terms};
+        let limit = i64::try_from(most).unwrap_or(i64::MAX - 1) + 1;
+        let rows = ReferenceRows {
+            countries: countries::table.order(countries::id).limit(limit).select(Country::as_select()).load(conn)?,
+            mechanisms: mechanisms::table
+                .order(mechanisms::id)
+                .limit(limit)
+                .select(super::Mechanism::as_select())
+                .load(conn)?,
+            terms: thesaurus_terms::table
+                .order(thesaurus_terms::id)
+                .limit(limit)
+                .select(super::ThesaurusTerm::as_select())
+                .load(conn)?,
+            sdg_targets: sdg_targets::table
+                .order(sdg_targets::id)
+                .limit(limit)
+                .select(SdgTarget::as_select())
+                .load(conn)?,
+        };
+        let largest =
+            [rows.countries.len(), rows.mechanisms.len(), rows.terms.len(), rows.sdg_targets.len()].into_iter().max();
+        Ok((largest.unwrap_or(0) <= most).then_some(rows))
     }
 }

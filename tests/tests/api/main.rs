@@ -24,6 +24,7 @@ mod ordering;
 mod prepared;
 mod recommendations;
 mod reference;
+mod reference_cache;
 mod replica;
 mod reprisals;
 mod resolutions;

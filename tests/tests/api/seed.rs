@@ -13,8 +13,17 @@ async fn loading_the_seed_data_again_changes_nothing(app: TestApp) {
     assert!(report.unchanged > 500, "{report:?}");
 }
 
+/// Nepal as the list of countries gives it, which reads the database: the load below runs behind the server's back,
+/// as `hrc-api seed` would, and on SQLite no process can tell the server; its copy of the reference tables, which
+/// `country(isoCode:)` reads, holds the old row until its time to live (`reference_cache.rs` tests that copy).
+async fn nepal(app: &TestApp) -> serde_json::Value {
+    let data = app.query(r#"{ countries(regionalGroup: ASIA_PACIFIC) { isoCode name updatedAt } }"#).await;
+    let found = data["countries"].as_array().unwrap().iter().find(|c| c["isoCode"] == "NPL").cloned();
+    serde_json::json!({ "country": found.unwrap_or_else(|| panic!("no Nepal in {data}")) })
+}
+
 async fn a_seeded_row_changed_in_the_database_is_restored_by_the_next_load(app: TestApp) {
-    let before = app.query(r#"{ country(isoCode: "NPL") { name updatedAt } }"#).await;
+    let before = nepal(&app).await;
     let url = app.database.url.clone();
     let report = tokio::task::spawn_blocking(move || {
         let mut conn = hrc_db::connection::establish(&url).unwrap();
@@ -24,7 +33,7 @@ async fn a_seeded_row_changed_in_the_database_is_restored_by_the_next_load(app: 
     .await
     .unwrap();
     assert_eq!((report.updated, report.inserted, report.deleted), (1, 0, 0), "{report:?}");
-    let after = app.query(r#"{ country(isoCode: "NPL") { name updatedAt } }"#).await;
+    let after = nepal(&app).await;
     assert_eq!(after["country"]["name"], "Nepal");
     assert_ne!(after["country"]["updatedAt"], before["country"]["updatedAt"], "updatedAt must move");
 

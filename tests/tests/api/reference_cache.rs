@@ -1,0 +1,167 @@
+//! The reference tables in memory (countries, mechanisms, thesaurus terms, SDG targets): a page's relations to them
+//! cost no statement, the answers are those the database gives, a mutation's change is read back at once, a row
+//! created behind the server's back is found, and on PostgreSQL a change announced by another node is heard.
+
+use diesel::prelude::*;
+use hrc_tests::{on_both_backends, test_settings, TestApp, TestDatabase};
+use serde_json::{json, Value};
+
+/// A page of recommendations with every relation to the reference tables, and the mechanism's description.
+const PAGE: &str = "{ recommendations(first: 40, orderBy: { field: ID, direction: DESC }) { nodes {
+    key
+    mechanism { key name description version }
+    country { isoCode name }
+    recommendingCountry { isoCode }
+    themes { key name description }
+    affectedPersons { key }
+    sdgTargets { code }
+} } }";
+
+fn nodes(data: &Value) -> &Vec<Value> {
+    data["recommendations"]["nodes"].as_array().unwrap_or_else(|| panic!("no nodes in {data}"))
+}
+
+/// The same page from a server without the copy (`HRC_REFERENCE_CACHE_SECONDS=0`), over the same demo data.
+async fn without_the_copy(app: &TestApp) -> (u64, Value) {
+    let database = TestDatabase::create(app.backend).expect("the backend is configured");
+    let mut settings = test_settings(&database);
+    settings.limits.reference_cache = std::time::Duration::ZERO;
+    let plain = TestApp::spawn_with(settings, database).await;
+    hrc_tests::fixtures::load_demo(&plain, 200, 7).await;
+    plain.statements_of(PAGE).await
+}
+
+async fn relations_to_the_reference_tables_come_from_memory_and_agree_with_the_database(app: TestApp) {
+    hrc_tests::fixtures::load_demo(&app, 200, 7).await;
+    // The copy was read when the server started; the demo data's rows came after, and are found all the same.
+    let (first, data) = app.statements_of(PAGE).await;
+    let (warm, again) = app.statements_of(PAGE).await;
+    assert_eq!(data, again, "the same answer twice");
+    let (plain_statements, plain) = without_the_copy(&app).await;
+    assert_eq!(data, plain, "the copy in memory gives the answer the database gives");
+    let nodes = nodes(&data);
+    assert_eq!(nodes.len(), 40);
+    assert!(nodes.iter().all(|n| n["mechanism"]["key"].is_string() && n["country"]["isoCode"].is_string()), "{data}");
+    assert!(nodes.iter().any(|n| !n["themes"].as_array().unwrap().is_empty()), "{data}");
+    assert!(nodes.iter().any(|n| !n["sdgTargets"].as_array().unwrap().is_empty()), "{data}");
+    eprintln!(
+        "{}: {first} statements (new rows read), then {warm}; {plain_statements} without the copy",
+        app.backend.name()
+    );
+    // The page, then its terms' and targets' links in one statement; the rest is in memory.
+    assert_eq!(warm, 2, "the page and its links");
+    // Without the copy: the page, its mechanisms, countries, terms and targets.
+    assert_eq!(plain_statements, 5);
+}
+
+async fn a_mutation_s_change_to_a_reference_row_is_read_back_at_once(app: TestApp) {
+    hrc_tests::fixtures::load_demo(&app, 60, 3).await;
+    let data = app.query(PAGE).await;
+    let mechanism = nodes(&data)[0]["mechanism"].clone();
+    let key = mechanism["key"].as_str().unwrap().to_owned();
+    // The copy now holds the mechanism (served twice from it).
+    assert_eq!(app.query(PAGE).await, data);
+    let token = app.token("officer-9", &["secretariat"], None);
+    let change = json!({
+        "query": "mutation($key: String!, $v: Int!) { updateMechanism(key: $key, expectedVersion: $v, \
+                  input: { descriptionEn: \"Described anew by the reference-cache test.\" }) { version } }",
+        "variables": { "key": key, "v": mechanism["version"] },
+    });
+    let (_, body) = app.post(&change, Some(&token)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let version = body["data"]["updateMechanism"]["version"].clone();
+    // Read back at once, by the anonymous public and by the caller who changed it.
+    for token in [None, Some(token.as_str())] {
+        let data = app.query_as(PAGE, token).await;
+        let shown: Vec<&Value> = nodes(&data).iter().filter(|n| n["mechanism"]["key"] == key.as_str()).collect();
+        assert!(!shown.is_empty());
+        for node in shown {
+            assert_eq!(node["mechanism"]["description"], "Described anew by the reference-cache test.", "{data}");
+            assert_eq!(node["mechanism"]["version"], version, "{data}");
+        }
+    }
+}
+
+async fn a_term_created_behind_the_server_s_back_is_found(app: TestApp) {
+    hrc_tests::fixtures::load_demo(&app, 20, 4).await;
+    let data = app.query(PAGE).await;
+    let newest = nodes(&data)[0]["key"].as_str().unwrap().to_owned();
+    app.db
+        .run(move |c| {
+            use hrc_db::schema::{recommendation_terms, recommendations, thesaurus_terms};
+            let now = chrono::Utc::now().naive_utc();
+            let term: i64 = diesel::insert_into(thesaurus_terms::table)
+                .values((
+                    thesaurus_terms::key.eq("reference-cache-test-term"),
+                    thesaurus_terms::facet.eq("THEME"),
+                    thesaurus_terms::name_en.eq("A theme made after the copy was read"),
+                    thesaurus_terms::name_zh.eq("测试"),
+                    thesaurus_terms::source.eq("test"),
+                    thesaurus_terms::created_at.eq(now),
+                    thesaurus_terms::updated_at.eq(now),
+                ))
+                .returning(thesaurus_terms::id)
+                .get_result(c)?;
+            let recommendation: i64 =
+                recommendations::table.filter(recommendations::key.eq(newest)).select(recommendations::id).first(c)?;
+            diesel::insert_into(recommendation_terms::table)
+                .values((
+                    recommendation_terms::recommendation_id.eq(recommendation),
+                    recommendation_terms::term_id.eq(term),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let data = app.query(PAGE).await;
+    let themes = &nodes(&data)[0]["themes"];
+    assert!(themes.as_array().unwrap().iter().any(|t| t["name"] == "A theme made after the copy was read"), "{themes}");
+}
+
+on_both_backends!(
+    relations_to_the_reference_tables_come_from_memory_and_agree_with_the_database,
+    a_mutation_s_change_to_a_reference_row_is_read_back_at_once,
+    a_term_created_behind_the_server_s_back_is_found,
+);
+
+/// On PostgreSQL a change announced on the events channel (by another node, or by `hrc-api import`) empties the copy:
+/// a change made behind the server's back is served late until it is announced, and then at once.
+#[tokio::test]
+async fn an_announced_change_empties_the_copy() {
+    let Some(app) = TestApp::spawn(hrc_db::Backend::Postgres).await else { return };
+    const NAME: &str = "{ country(isoCode: \"NPL\") { name } }";
+    assert_eq!(app.query(NAME).await["country"]["name"], "Nepal");
+    app.db
+        .run(|c| {
+            use hrc_db::schema::countries;
+            diesel::update(countries::table.filter(countries::iso3.eq("NPL")))
+                .set(countries::name_en.eq("Nepal (renamed by the test)"))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    // Unannounced, the change waits for the copy's time to live: the copy is what is served.
+    assert_eq!(app.query(NAME).await["country"]["name"], "Nepal", "the copy serves the country");
+    app.db
+        .run(|c| {
+            let event = serde_json::to_string(&hrc_schema::events::Event::DataChanged { origin: 0 }).unwrap();
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<diesel::sql_types::Text, _>(hrc_schema::events::CHANNEL)
+                .bind::<diesel::sql_types::Text, _>(event)
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let name = app.query(NAME).await["country"]["name"].clone();
+        if name == "Nepal (renamed by the test)" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the announced change was not heard: {name}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
