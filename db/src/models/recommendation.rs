@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
 use super::page::keyset_page;
 use super::sql::{BindValue, BucketRow, SqlWhere};
@@ -426,28 +426,31 @@ impl Recommendation {
         if ids.is_empty() || !(terms || targets) {
             return Ok(out);
         }
-        // Hand-written: diesel's MultiConnection builds no UNION. The ids are bound, one placeholder each.
+        // Hand-written: diesel's MultiConnection builds no UNION. The ids are bound once, one placeholder each; both
+        // databases push the condition into each branch of the union (it stays an index lookup).
         let mut binds = SqlWhere::new();
+        let list: Vec<String> = ids.iter().map(|id| binds.placeholder(BindValue::BigInt(*id))).collect();
         let mut halves = Vec::new();
-        for (wanted, kind, table, column) in
-            [(terms, 0, "recommendation_terms", "term_id"), (targets, 1, "recommendation_sdg_targets", "sdg_target_id")]
-        {
-            if wanted {
-                let list: Vec<String> = ids.iter().map(|id| binds.placeholder(BindValue::BigInt(*id))).collect();
-                halves.push(format!(
-                    "SELECT {kind} AS kind, recommendation_id AS parent, {column} AS linked FROM {table} \
-                     WHERE recommendation_id IN ({})",
-                    list.join(", ")
-                ));
-            }
+        if terms {
+            halves.push("SELECT 0 AS kind, recommendation_id AS parent, term_id AS linked FROM recommendation_terms");
         }
-        let rows: Vec<LinkRow> = binds.query(halves.join(" UNION ALL ")).load(conn)?;
-        for row in rows {
-            let pair = (row.parent, row.linked);
-            if row.kind == 0 {
-                out.terms.push(pair);
+        if targets {
+            halves.push(
+                "SELECT 1 AS kind, recommendation_id AS parent, sdg_target_id AS linked FROM recommendation_sdg_targets",
+            );
+        }
+        let text = format!(
+            "SELECT l.kind, l.parent, l.linked FROM ({}) l WHERE l.parent IN ({})",
+            halves.join(" UNION ALL "),
+            list.join(", ")
+        );
+        let rows: Vec<(i32, i64, i64)> =
+            binds.typed_query::<(diesel::sql_types::Integer, BigInt, BigInt)>(text).load(conn)?;
+        for (kind, parent, linked) in rows {
+            if kind == 0 {
+                out.terms.push((parent, linked));
             } else {
-                out.sdg_targets.push(pair);
+                out.sdg_targets.push((parent, linked));
             }
         }
         out.terms.sort_unstable_by_key(|&(r, t)| (t, r));
@@ -471,17 +474,6 @@ impl Recommendation {
 pub struct LinkIds {
     pub terms: Vec<(i64, i64)>,
     pub sdg_targets: Vec<(i64, i64)>,
-}
-
-/// One row of [`Recommendation::link_ids`]'s statement.
-#[derive(QueryableByName)]
-struct LinkRow {
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    kind: i32,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    parent: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    linked: i64,
 }
 
 /// A dimension recommendations can be counted by.
