@@ -681,7 +681,7 @@ impl EarlyWarningQuery {
             Ok(Ok((analysis, countries)))
         })
         .await??;
-        let country = |id: i64| countries.get(&id).cloned().map(Country);
+        let country = |id: i64| countries.get(&id).cloned().map(Country::from);
         Ok(EarlyWarningAnalysis {
             from: Date(periods.from),
             to: Date(periods.to),

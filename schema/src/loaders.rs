@@ -71,16 +71,16 @@ impl DbLoader {
 
     /// Reference rows by id: from the copy in memory where it holds them (no trip to the database at all when it
     /// holds every one), the rest from the database.
-    async fn reference_rows<R: Clone + Send + 'static>(
+    async fn reference_rows<R: Send + Sync + 'static>(
         &self,
         ids: Vec<i64>,
-        pick: fn(&Snapshot, i64) -> Option<&R>,
+        pick: fn(&Snapshot, i64) -> Option<&Arc<R>>,
         fetch: fn(&mut DbConnection, &[i64]) -> hrc_db::QueryResult<Vec<R>>,
-    ) -> Result<Vec<R>, Arc<ApiError>> {
+    ) -> Result<Vec<Arc<R>>, Arc<ApiError>> {
         if let Some(snapshot) = self.reference.current() {
             let (mut found, missing) = split(&snapshot, ids, pick);
             if !missing.is_empty() {
-                found.extend(self.run(move |c| fetch(c, &missing)).await?);
+                found.extend(self.run(move |c| fetch(c, &missing)).await?.into_iter().map(Arc::new));
             }
             return Ok(found);
         }
@@ -126,7 +126,11 @@ fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
 }
 
 /// The rows `snapshot` holds, and the ids it does not.
-fn split<R: Clone>(snapshot: &Snapshot, ids: Vec<i64>, pick: fn(&Snapshot, i64) -> Option<&R>) -> (Vec<R>, Vec<i64>) {
+fn split<R>(
+    snapshot: &Snapshot,
+    ids: Vec<i64>,
+    pick: fn(&Snapshot, i64) -> Option<&Arc<R>>,
+) -> (Vec<Arc<R>>, Vec<i64>) {
     let mut found = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
     for id in ids {
@@ -139,36 +143,41 @@ fn split<R: Clone>(snapshot: &Snapshot, ids: Vec<i64>, pick: fn(&Snapshot, i64) 
 }
 
 /// Reference rows by id, from `snapshot` where there is one and it holds them, the rest read on `c`.
-fn reference_rows<R: Clone>(
+fn reference_rows<R>(
     c: &mut DbConnection,
     snapshot: Option<&Snapshot>,
     ids: Vec<i64>,
-    pick: fn(&Snapshot, i64) -> Option<&R>,
+    pick: fn(&Snapshot, i64) -> Option<&Arc<R>>,
     fetch: fn(&mut DbConnection, &[i64]) -> hrc_db::QueryResult<Vec<R>>,
-) -> hrc_db::QueryResult<Vec<R>> {
-    let Some(snapshot) = snapshot else { return fetch(c, &ids) };
+) -> hrc_db::QueryResult<Vec<Arc<R>>> {
+    let Some(snapshot) = snapshot else { return Ok(fetch(c, &ids)?.into_iter().map(Arc::new).collect()) };
     let (mut found, missing) = split(snapshot, ids, pick);
     if !missing.is_empty() {
-        found.extend(fetch(c, &missing)?);
+        found.extend(fetch(c, &missing)?.into_iter().map(Arc::new));
     }
     Ok(found)
 }
 
+/// (parent, row) pairs with each row behind an `Arc`, as the copy of the reference tables holds them.
+fn shared<R>(rows: Vec<(i64, R)>) -> Vec<(i64, Arc<R>)> {
+    rows.into_iter().map(|(parent, row)| (parent, Arc::new(row))).collect()
+}
+
 /// (parent, linked id) pairs turned into (parent, row) pairs, in the same order: the rows from `snapshot`, those it
 /// does not hold read on `c`. A link whose row is nowhere is dropped, as an inner join would.
-fn resolve_links<R: Clone>(
+fn resolve_links<R>(
     c: &mut DbConnection,
     snapshot: &Snapshot,
     pairs: Vec<(i64, i64)>,
-    pick: fn(&Snapshot, i64) -> Option<&R>,
+    pick: fn(&Snapshot, i64) -> Option<&Arc<R>>,
     fetch: fn(&mut DbConnection, &[i64]) -> hrc_db::QueryResult<Vec<R>>,
     id: fn(&R) -> i64,
-) -> hrc_db::QueryResult<Vec<(i64, R)>> {
+) -> hrc_db::QueryResult<Vec<(i64, Arc<R>)>> {
     let missing = distinct(pairs.iter().filter(|(_, linked)| pick(snapshot, *linked).is_none()).map(|p| p.1));
-    let fetched: HashMap<i64, R> = if missing.is_empty() {
+    let fetched: HashMap<i64, Arc<R>> = if missing.is_empty() {
         HashMap::new()
     } else {
-        fetch(c, &missing)?.into_iter().map(|r| (id(&r), r)).collect()
+        fetch(c, &missing)?.into_iter().map(|r| (id(&r), Arc::new(r))).collect()
     };
     Ok(pairs
         .into_iter()
@@ -187,11 +196,11 @@ fn links_of(
     ids: &[i64],
     terms: bool,
     targets: bool,
-) -> hrc_db::QueryResult<(Vec<(i64, hrc_db::models::ThesaurusTerm)>, Vec<(i64, SdgTarget)>)> {
+) -> hrc_db::QueryResult<(Vec<(i64, Arc<hrc_db::models::ThesaurusTerm>)>, Vec<(i64, Arc<SdgTarget>)>)> {
     use hrc_db::models::ThesaurusTerm;
     let Some(snapshot) = snapshot else {
-        let terms = if terms { ThesaurusTerm::of_recommendations(c, ids)? } else { Vec::new() };
-        let targets = if targets { Recommendation::sdg_target_links(c, ids)? } else { Vec::new() };
+        let terms = if terms { shared(ThesaurusTerm::of_recommendations(c, ids)?) } else { Vec::new() };
+        let targets = if targets { shared(Recommendation::sdg_target_links(c, ids)?) } else { Vec::new() };
         return Ok((terms, targets));
     };
     let links = Recommendation::link_ids(c, ids, terms, targets)?;
@@ -405,7 +414,7 @@ macro_rules! by_id_loader {
         by_id_loader!(@ $(#[$meta])* $key => $row, |this, ids| this.run(move |c| $fetch(c, &ids)).await?);
     };
     ($(#[$meta:meta])* $key:ident => $row:ty, $fetch:path, in memory $pick:path) => {
-        by_id_loader!(@ $(#[$meta])* $key => $row, |this, ids| this.reference_rows(ids, $pick, $fetch).await?);
+        by_id_loader!(@ $(#[$meta])* $key => Arc<$row>, |this, ids| this.reference_rows(ids, $pick, $fetch).await?);
     };
     (@ $(#[$meta:meta])* $key:ident => $row:ty, |$this:ident, $ids:ident| $rows:expr) => {
         $(#[$meta])*
@@ -546,13 +555,13 @@ linked_loader!(
 pub struct CountryByIso(pub String);
 
 impl Loader<CountryByIso> for DbLoader {
-    type Value = hrc_db::models::Country;
+    type Value = Arc<hrc_db::models::Country>;
     type Error = Arc<ApiError>;
 
     async fn load(
         &self,
         wanted: &[CountryByIso],
-    ) -> Result<HashMap<CountryByIso, hrc_db::models::Country>, Self::Error> {
+    ) -> Result<HashMap<CountryByIso, Arc<hrc_db::models::Country>>, Self::Error> {
         batch::<CountryByIso>(wanted.len());
         let codes: Vec<String> = wanted.iter().map(|k| k.0.clone()).collect();
         // From the copy in memory where it holds them; a code it lacks (a country added since, or none) is looked
@@ -572,7 +581,8 @@ impl Loader<CountryByIso> for DbLoader {
             Some(snapshot) => {
                 let (mut found, missing) = by_iso(&snapshot, codes);
                 if !missing.is_empty() {
-                    found.extend(self.run(move |c| hrc_db::models::Country::by_iso3s(c, &missing)).await?);
+                    let more = self.run(move |c| hrc_db::models::Country::by_iso3s(c, &missing)).await?;
+                    found.extend(more.into_iter().map(Arc::new));
                 }
                 found
             }
@@ -582,11 +592,11 @@ impl Loader<CountryByIso> for DbLoader {
                     Some(snapshot) => {
                         let (mut found, missing) = by_iso(&snapshot, codes);
                         if !missing.is_empty() {
-                            found.extend(hrc_db::models::Country::by_iso3s(c, &missing)?);
+                            found.extend(hrc_db::models::Country::by_iso3s(c, &missing)?.into_iter().map(Arc::new));
                         }
                         Ok(found)
                     }
-                    None => hrc_db::models::Country::by_iso3s(c, &codes),
+                    None => Ok(hrc_db::models::Country::by_iso3s(c, &codes)?.into_iter().map(Arc::new).collect()),
                 })
                 .await?
             }
@@ -596,11 +606,11 @@ impl Loader<CountryByIso> for DbLoader {
 }
 linked_loader!(
     /// The SDG targets of a recommendation.
-    TargetsOfRecommendation => SdgTarget, with reference sdg_targets_of
+    TargetsOfRecommendation => Arc<SdgTarget>, with reference sdg_targets_of
 );
 linked_loader!(
     /// The thesaurus terms (themes and affected persons) of a recommendation.
-    TermsOfRecommendation => hrc_db::models::ThesaurusTerm, with reference terms_of
+    TermsOfRecommendation => Arc<hrc_db::models::ThesaurusTerm>, with reference terms_of
 );
 
 /// The SDG targets of several recommendations, as links to the copy of the reference tables where there is one.
@@ -608,7 +618,7 @@ fn sdg_targets_of(
     reference: &ReferenceCache,
     c: &mut DbConnection,
     ids: &[i64],
-) -> hrc_db::QueryResult<Vec<(i64, SdgTarget)>> {
+) -> hrc_db::QueryResult<Vec<(i64, Arc<SdgTarget>)>> {
     let snapshot = reference.get_or_load(c)?;
     Ok(links_of(c, snapshot.as_deref(), ids, false, true)?.1)
 }
@@ -618,7 +628,7 @@ fn terms_of(
     reference: &ReferenceCache,
     c: &mut DbConnection,
     ids: &[i64],
-) -> hrc_db::QueryResult<Vec<(i64, hrc_db::models::ThesaurusTerm)>> {
+) -> hrc_db::QueryResult<Vec<(i64, Arc<hrc_db::models::ThesaurusTerm>)>> {
     let snapshot = reference.get_or_load(c)?;
     Ok(links_of(c, snapshot.as_deref(), ids, true, false)?.0)
 }
@@ -825,12 +835,12 @@ impl MandateRelations {
                 (false, false) => Visit::first_of_mandates(c, &ids, most)?,
                 (true, true) => {
                     let (visits, countries) = Visit::of_mandates_with_countries(c, &ids)?;
-                    out.countries = countries;
+                    out.countries = countries.into_iter().map(Arc::new).collect();
                     visits
                 }
                 (false, true) => {
                     let (visits, countries) = Visit::first_of_mandates_with_countries(c, &ids, most)?;
-                    out.countries = countries;
+                    out.countries = countries.into_iter().map(Arc::new).collect();
                     visits
                 }
             };
@@ -865,10 +875,10 @@ fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
 /// Relations read ahead of their resolvers, to put into the request's loaders.
 #[derive(Debug, Default)]
 pub struct Prefetched {
-    mechanisms: Vec<Mechanism>,
-    countries: Vec<Country>,
-    terms: HashMap<TermsOfRecommendation, Vec<hrc_db::models::ThesaurusTerm>>,
-    sdg_targets: HashMap<TargetsOfRecommendation, Vec<SdgTarget>>,
+    mechanisms: Vec<Arc<Mechanism>>,
+    countries: Vec<Arc<Country>>,
+    terms: HashMap<TermsOfRecommendation, Vec<Arc<hrc_db::models::ThesaurusTerm>>>,
+    sdg_targets: HashMap<TargetsOfRecommendation, Vec<Arc<SdgTarget>>>,
     holders: HashMap<HoldersOfMandate, Vec<hrc_db::models::MandateHolder>>,
     visits: HashMap<VisitsOfMandate, Arc<[Visit]>>,
     first_visits: HashMap<FirstVisitsOfMandate, Arc<[Visit]>>,

@@ -65,7 +65,9 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
         "RegionalGroup" => query(ctx, move |c| models::RegionalGroup::by_code(c, &key))
             .await?
             .map(|r| Node::RegionalGroup(RegionalGroup(r))),
-        "Country" => query(ctx, move |c| models::Country::by_iso3(c, &key)).await?.map(|r| Node::Country(Country(r))),
+        "Country" => {
+            query(ctx, move |c| models::Country::by_iso3(c, &key)).await?.map(|r| Node::Country(Country::from(r)))
+        }
         "Session" => {
             let (body, number) = key.split_once('/').ok_or_else(unknown)?;
             let body = SessionBody::parse(body).ok_or_else(unknown)?;
@@ -77,14 +79,14 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             query(ctx, move |c| models::SdgGoal::by_number(c, number)).await?.map(|r| Node::SdgGoal(SdgGoal(r)))
         }
         "SdgTarget" => {
-            query(ctx, move |c| models::SdgTarget::by_code(c, &key)).await?.map(|r| Node::SdgTarget(SdgTarget(r)))
+            query(ctx, move |c| models::SdgTarget::by_code(c, &key)).await?.map(|r| Node::SdgTarget(SdgTarget::from(r)))
         }
         "Resolution" => {
             query(ctx, move |c| models::Resolution::by_key(c, &key)).await?.map(|r| Node::Resolution(Resolution(r)))
         }
         "Report" => query(ctx, move |c| models::Report::by_symbol(c, &key)).await?.map(|r| Node::Report(Report(r))),
         "Mechanism" => {
-            query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(|r| Node::Mechanism(Mechanism(r)))
+            query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(|r| Node::Mechanism(Mechanism::from(r)))
         }
         "Mandate" => query(ctx, move |c| models::Mandate::by_key(c, &key)).await?.map(|r| Node::Mandate(Mandate(r))),
         "Recommendation" => query(ctx, move |c| models::Recommendation::by_key(c, &key))
@@ -93,7 +95,7 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
         "Visit" => query(ctx, move |c| models::Visit::by_key(c, &key)).await?.map(|r| Node::Visit(Visit(r))),
         "ThesaurusTerm" => query(ctx, move |c| models::ThesaurusTerm::by_key(c, &key))
             .await?
-            .map(|r| Node::ThesaurusTerm(ThesaurusTerm(r))),
+            .map(|r| Node::ThesaurusTerm(ThesaurusTerm::from(r))),
         "MandateHolder" => query(ctx, move |c| models::MandateHolder::by_key(c, &key))
             .await?
             .map(|r| Node::MandateHolder(MandateHolder(r))),

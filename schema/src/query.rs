@@ -439,7 +439,7 @@ impl CoreQuery {
             models::Country::list(c, &CountryFilter { regional_group_id, un_status, standing_invitation })
         })
         .await?;
-        Ok(rows.into_iter().filter(|r| updated_since.is_none_or(|t| r.updated_at >= t.0)).map(Country).collect())
+        Ok(rows.into_iter().filter(|r| updated_since.is_none_or(|t| r.updated_at >= t.0)).map(Country::from).collect())
     }
 
     /// A State by its ISO 3166-1 alpha-3 code (any case); null if there is none.
@@ -582,7 +582,7 @@ impl CoreQuery {
         let (filter, rows) =
             query(ctx, move |c| Ok((filter.clone(), models::Mechanism::page(c, &filter, &page)?))).await?;
         let count = TotalCount::new(move |c| models::Mechanism::count(c, &filter));
-        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mechanism, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mechanism::from, count))
     }
 
     /// A mechanism by its key, such as `upr`; null if there is none.
@@ -591,7 +591,7 @@ impl CoreQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The mechanism's key, such as \"upr\" or \"commission-of-inquiry-burundi\".")] key: String,
     ) -> Result<Option<Mechanism>, ApiError> {
-        Ok(query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(Mechanism))
+        Ok(query(ctx, move |c| models::Mechanism::by_key(c, &key)).await?.map(Mechanism::from))
     }
 
     /// Special-procedure mandates, as a cursor connection in a stable order.

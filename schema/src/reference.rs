@@ -29,42 +29,42 @@ const MOST_ROWS: usize = 20_000;
 /// One copy of the reference tables, by row id.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    countries: HashMap<i64, Country>,
+    countries: HashMap<i64, Arc<Country>>,
     country_by_iso: HashMap<String, i64>,
-    mechanisms: HashMap<i64, Mechanism>,
-    terms: HashMap<i64, ThesaurusTerm>,
-    sdg_targets: HashMap<i64, SdgTarget>,
+    mechanisms: HashMap<i64, Arc<Mechanism>>,
+    terms: HashMap<i64, Arc<ThesaurusTerm>>,
+    sdg_targets: HashMap<i64, Arc<SdgTarget>>,
 }
 
 impl Snapshot {
     fn new(rows: ReferenceRows) -> Snapshot {
         Snapshot {
             country_by_iso: rows.countries.iter().map(|c| (c.iso3.clone(), c.id)).collect(),
-            countries: rows.countries.into_iter().map(|c| (c.id, c)).collect(),
-            mechanisms: rows.mechanisms.into_iter().map(|m| (m.id, m)).collect(),
-            terms: rows.terms.into_iter().map(|t| (t.id, t)).collect(),
-            sdg_targets: rows.sdg_targets.into_iter().map(|t| (t.id, t)).collect(),
+            countries: rows.countries.into_iter().map(|c| (c.id, Arc::new(c))).collect(),
+            mechanisms: rows.mechanisms.into_iter().map(|m| (m.id, Arc::new(m))).collect(),
+            terms: rows.terms.into_iter().map(|t| (t.id, Arc::new(t))).collect(),
+            sdg_targets: rows.sdg_targets.into_iter().map(|t| (t.id, Arc::new(t))).collect(),
         }
     }
 
-    pub fn country(&self, id: i64) -> Option<&Country> {
+    pub fn country(&self, id: i64) -> Option<&Arc<Country>> {
         self.countries.get(&id)
     }
 
     /// A country by its ISO 3166-1 alpha-3 code, upper case.
-    pub fn country_by_iso(&self, iso3: &str) -> Option<&Country> {
+    pub fn country_by_iso(&self, iso3: &str) -> Option<&Arc<Country>> {
         self.country_by_iso.get(iso3).and_then(|id| self.countries.get(id))
     }
 
-    pub fn mechanism(&self, id: i64) -> Option<&Mechanism> {
+    pub fn mechanism(&self, id: i64) -> Option<&Arc<Mechanism>> {
         self.mechanisms.get(&id)
     }
 
-    pub fn term(&self, id: i64) -> Option<&ThesaurusTerm> {
+    pub fn term(&self, id: i64) -> Option<&Arc<ThesaurusTerm>> {
         self.terms.get(&id)
     }
 
-    pub fn sdg_target(&self, id: i64) -> Option<&SdgTarget> {
+    pub fn sdg_target(&self, id: i64) -> Option<&Arc<SdgTarget>> {
         self.sdg_targets.get(&id)
     }
 }

@@ -280,7 +280,7 @@ impl RegistryMutation {
         let result =
             query(ctx, move |c| Ok(models::Mechanism::update(c, &key, expected_version, &changes, &audit))).await?;
         result
-            .map(Mechanism)
+            .map(Mechanism::from)
             .map_err(|e| write_error("mechanism", Some(expected_version), ("input", "refused by the database"), e))
     }
 

@@ -80,7 +80,13 @@ async fn country(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Country>, 
 }
 
 /// A mechanism of the Council.
-pub struct Mechanism(pub models::Mechanism);
+pub struct Mechanism(pub std::sync::Arc<models::Mechanism>);
+
+impl From<models::Mechanism> for Mechanism {
+    fn from(row: models::Mechanism) -> Self {
+        Mechanism(std::sync::Arc::new(row))
+    }
+}
 
 /// A mechanism of the Council.
 #[Object]
@@ -143,7 +149,7 @@ impl Mechanism {
     #[graphql(complexity = "crate::pagination::list_cost(10, child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Mechanism>, ApiError> {
         let rows = loaders(ctx)?.load_one(ChildrenOf(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(Mechanism).collect())
+        Ok(rows.into_iter().map(Mechanism::from).collect())
     }
 
     /// Its mandates (special procedures).

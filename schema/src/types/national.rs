@@ -318,7 +318,7 @@ impl KnowledgeItem {
     /// The themes it is tagged with.
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<ThesaurusTerm>, ApiError> {
         let rows = loaders(ctx)?.load_one(TermsOfKnowledgeItem(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(ThesaurusTerm).collect())
+        Ok(rows.into_iter().map(ThesaurusTerm::from).collect())
     }
 
     /// The country it comes from, if any.

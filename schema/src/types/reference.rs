@@ -76,7 +76,7 @@ impl RegionalGroup {
     #[graphql(complexity = "crate::pagination::list_cost(60, child_complexity)")]
     async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>, ApiError> {
         let rows = loaders(ctx)?.load_one(CountriesOfGroup(self.0.id)).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Country).collect())
+        Ok(rows.unwrap_or_default().into_iter().map(Country::from).collect())
     }
 
     /// Where this record comes from.
@@ -96,7 +96,13 @@ impl RegionalGroup {
 }
 
 /// A UN member or observer State.
-pub struct Country(pub models::Country);
+pub struct Country(pub std::sync::Arc<models::Country>);
+
+impl From<models::Country> for Country {
+    fn from(row: models::Country) -> Self {
+        Country(std::sync::Arc::new(row))
+    }
+}
 
 /// A UN member or observer State.
 #[Object]
@@ -252,7 +258,7 @@ impl SdgGoal {
     #[graphql(complexity = "crate::pagination::list_cost(20, child_complexity)")]
     async fn targets(&self, ctx: &Context<'_>) -> Result<Vec<SdgTarget>, ApiError> {
         let rows = loaders(ctx)?.load_one(TargetsOfGoal(self.0.id)).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(SdgTarget).collect())
+        Ok(rows.unwrap_or_default().into_iter().map(SdgTarget::from).collect())
     }
 
     /// Where this record comes from.
@@ -272,7 +278,13 @@ impl SdgGoal {
 }
 
 /// A target of an SDG.
-pub struct SdgTarget(pub models::SdgTarget);
+pub struct SdgTarget(pub std::sync::Arc<models::SdgTarget>);
+
+impl From<models::SdgTarget> for SdgTarget {
+    fn from(row: models::SdgTarget) -> Self {
+        SdgTarget(std::sync::Arc::new(row))
+    }
+}
 
 /// A target of an SDG.
 #[Object]

@@ -21,7 +21,13 @@ pub enum TermFacet {
 }
 
 /// A term of the thesaurus: a theme or a group of affected persons.
-pub struct ThesaurusTerm(pub models::ThesaurusTerm);
+pub struct ThesaurusTerm(pub std::sync::Arc<models::ThesaurusTerm>);
+
+impl From<models::ThesaurusTerm> for ThesaurusTerm {
+    fn from(row: models::ThesaurusTerm) -> Self {
+        ThesaurusTerm(std::sync::Arc::new(row))
+    }
+}
 
 /// A term of the thesaurus: a theme or a group of affected persons.
 #[Object]
@@ -100,7 +106,7 @@ impl ThesaurusQuery {
         let (filter, rows) =
             query(ctx, move |c| Ok((filter.clone(), models::ThesaurusTerm::page(c, &filter, &page)?))).await?;
         let count = TotalCount::new(move |c| models::ThesaurusTerm::count(c, &filter));
-        Ok(connection(&page, rows, |r| (r.id, r.updated_at), ThesaurusTerm, count))
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), ThesaurusTerm::from, count))
     }
 
     /// A thesaurus term by its key, such as `prevention`; null if there is none.
@@ -109,6 +115,6 @@ impl ThesaurusQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The term's key.")] key: String,
     ) -> Result<Option<ThesaurusTerm>, ApiError> {
-        Ok(query(ctx, move |c| models::ThesaurusTerm::by_key(c, &key)).await?.map(ThesaurusTerm))
+        Ok(query(ctx, move |c| models::ThesaurusTerm::by_key(c, &key)).await?.map(ThesaurusTerm::from))
     }
 }
