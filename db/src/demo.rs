@@ -557,8 +557,11 @@ fn generate(conn: &mut DbConnection, settings: DemoSettings) -> QueryResult<Demo
                 diesel::insert_into(recommendations::table).values(chunk).execute(c)?;
             }
         });
+        // In id order, the order they were made in: the random draws below follow this order, so that a seed gives the
+        // same data whatever plan the database picks (by the key's index, the rows came in the keys' text order).
         let ids: Vec<(i64, String)> = recommendations::table
             .filter(recommendations::key.like(format!("{prefix}%")))
+            .order(recommendations::id)
             .select((recommendations::id, recommendations::key))
             .load(conn)?;
         let index_of = |key: &str| key.rsplit(':').next().and_then(|n| n.parse::<usize>().ok());
