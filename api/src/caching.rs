@@ -309,6 +309,11 @@ impl ResponseCache {
         if let Some(cache) = &self.cache {
             if self.generation() == generation {
                 cache.insert(key, cached);
+                // An invalidation between the check and the insert may have emptied the cache before this entry
+                // went in: take it out again.
+                if self.generation() != generation {
+                    cache.invalidate(&key);
+                }
             }
         }
     }
