@@ -4,6 +4,7 @@ separate process on loopback, checks every response body (a 200 carrying GraphQL
 table: throughput, p50/p99 latency, SQL statements per request (from /metrics), the server's peak RSS.
 
     bench/run.py [--scale 10000] [--seconds 10] [--connections 64] [--threads 2] [--binary target/release/hrc-api]
+                 [--postgraphile] [--server-env HRC_COUNT_CACHE_SECONDS=0]
                  [--workloads typename,plaintext,country_page,mandates_visits,search,search_exact,aggregate,cached]
 
 It builds the release binary unless --binary is given, installs wrk (Debian) if it is missing, creates the database
@@ -193,6 +194,8 @@ def main():
     parser.add_argument("--country", default="NPL")
     parser.add_argument("--workloads", default="plaintext,typename,country_page,mandates_visits,search,search_exact,aggregate,cached")
     parser.add_argument("--postgraphile", action="store_true", help="also run workloads 1 to 5 on PostGraphile 5")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for our server, such as HRC_COUNT_CACHE_SECONDS=0 (counts computed each time)")
     args = parser.parse_args()
 
     ensure_wrk()
@@ -222,6 +225,7 @@ def main():
         "HRC_RATE_LIMIT_POINTS": "0",
         "RUST_LOG": "warn",
     })
+    settings = dict(item.split("=", 1) for item in args.server_env)
     started = time.time()
     seed = subprocess.run(
         [binary, "seed", "--demo", "--scale", str(args.scale), "--demo-seed", "1"],
@@ -236,7 +240,7 @@ def main():
     env["HRC_PERSISTED_QUERIES"] = documents
     def start(cache_mb):
         log = open(os.path.join(work, f"log-{cache_mb}"), "w")
-        server = subprocess.Popen([binary], env=dict(env, HRC_RESPONSE_CACHE_MB=str(cache_mb)),
+        server = subprocess.Popen([binary], env=dict(env, HRC_RESPONSE_CACHE_MB=str(cache_mb), **settings),
                                   stdout=subprocess.PIPE, stderr=log, text=True)
         for line in server.stdout:
             found = re.search(r"GraphQL\s+(http://\S+)/graphql", line)
@@ -262,7 +266,8 @@ def main():
     if args.postgraphile:
         theirs = run_postgraphile(args, database_url, work, [w for w in chosen if w in postgraphile_workloads("")])
     print(f"\nscale {args.scale} recommendations, {args.connections} connections, {args.threads} wrk threads, "
-          f"{args.seconds} s per workload, PostgreSQL")
+          f"{args.seconds} s per workload, PostgreSQL"
+          + (f"; our server with {' '.join(args.server_env)}" if args.server_env else ""))
     print(f"| workload | req/s | p50 ms | p99 ms | failures | SQL/request | peak RSS MB |")
     print(f"| --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
@@ -282,7 +287,8 @@ def main():
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y-%m-%dT%H%M")
     with open(os.path.join(ROOT, "bench", "results", f"{stamp}-{args.scale}.json"), "w") as f:
-        json.dump({"scale": args.scale, "connections": args.connections, "results": results,
+        json.dump({"scale": args.scale, "connections": args.connections, "server_env": args.server_env,
+                   "results": results,
                    "postgraphile": list(theirs.values())}, f, indent=2)
     shutil.rmtree(work, ignore_errors=True)
     if any(r["failures"] or r["socket_errors"] for r in results + list(theirs.values())):

@@ -236,6 +236,10 @@ impl Settings {
                     "HRC_REFERENCE_CACHE_SECONDS",
                     defaults.reference_cache.as_secs(),
                 )?),
+                count_cache: std::time::Duration::from_secs(parsed(
+                    "HRC_COUNT_CACHE_SECONDS",
+                    defaults.count_cache.as_secs(),
+                )?),
             },
             fund_quorum: parsed("HRC_FUND_QUORUM", 3)?,
             early_warning: early_warning_threshold()?,

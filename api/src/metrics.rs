@@ -12,7 +12,8 @@
 //! - `hrc_graphql_checks_reused_total`: requests that ran without the document checks because the same request had
 //!   passed them before;
 //! - `hrc_reference_cache_loads_total`: copies of the reference tables read into memory (one at start, then one after
-//!   each change or time to live).
+//!   each change or time to live);
+//! - `hrc_count_cache_requests_total{result}`: lookups in the counts of recommendations kept in memory.
 //!
 //! Labels carry no request content: route patterns, operation names, error codes, loader names.
 
@@ -116,6 +117,8 @@ pub struct Metrics {
     checks_reused_seen: AtomicU64,
     reference_loads: Counter,
     reference_loads_seen: AtomicU64,
+    counts: Family<CacheLabel, Counter>,
+    counts_seen: [AtomicU64; 2],
     pools: Vec<(&'static str, PoolState)>,
 }
 
@@ -138,6 +141,7 @@ impl Metrics {
         let cache = Family::<CacheLabel, Counter>::default();
         let checks_reused = Counter::default();
         let reference_loads = Counter::default();
+        let counts = Family::<CacheLabel, Counter>::default();
         registry.register("http_requests", "HTTP requests by method, route pattern and status", http.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -178,6 +182,11 @@ impl Metrics {
             "Copies of the reference tables (countries, mechanisms, thesaurus, SDG targets) read into memory",
             reference_loads.clone(),
         );
+        registry.register(
+            "count_cache_requests",
+            "Lookups in the counts of recommendations kept in memory",
+            counts.clone(),
+        );
         let public = db.clone();
         let confidential = store.clone();
         let mut pools: Vec<(&'static str, PoolState)> = vec![
@@ -208,6 +217,8 @@ impl Metrics {
             checks_reused_seen: AtomicU64::new(0),
             reference_loads,
             reference_loads_seen: AtomicU64::new(0),
+            counts,
+            counts_seen: [AtomicU64::new(0), AtomicU64::new(0)],
             pools,
         })
     }
@@ -269,9 +280,13 @@ impl Metrics {
         advance(&self.statements, &self.statements_seen, statements);
         let kept = db.statements_kept() + read.map_or(0, |r| r.statements_kept());
         advance(&self.statements_kept, &self.statements_kept_seen, kept);
-        let (hits, misses) = cache.counts();
-        advance(&self.cache.get_or_create(&CacheLabel { result: "hit" }), &self.cache_seen[0], hits);
-        advance(&self.cache.get_or_create(&CacheLabel { result: "miss" }), &self.cache_seen[1], misses);
+        for (family, seen, (hits, misses)) in [
+            (&self.cache, &self.cache_seen, cache.counts()),
+            (&self.counts, &self.counts_seen, schema.counts().counts()),
+        ] {
+            advance(&family.get_or_create(&CacheLabel { result: "hit" }), &seen[0], hits);
+            advance(&family.get_or_create(&CacheLabel { result: "miss" }), &seen[1], misses);
+        }
         advance(&self.checks_reused, &self.checks_reused_seen, schema.checks_reused());
         advance(&self.reference_loads, &self.reference_loads_seen, schema.reference().loads());
         let mut text = String::new();

@@ -194,7 +194,7 @@ pub fn connect_read_pool(settings: &Settings) -> anyhow::Result<Option<Database>
     if read.backend() != Backend::from_url(&settings.database_url) {
         anyhow::bail!("DATABASE_READ_URL must be a replica of DATABASE_URL, on the same kind of database");
     }
-    Ok(Some(read))
+    Ok(Some(read.into_replica()))
 }
 
 /// A database URL with any password hidden, for logs and messages.
@@ -288,6 +288,7 @@ impl Application {
         // The cache follows the node's events: a change here, or announced by PostgreSQL, empties it.
         state.cache.follow(&state.events);
         state.schema.reference().follow(&state.events);
+        state.schema.counts().follow(&state.events);
         // The reference tables are read before the first request, so that it does not wait for them.
         match database.get() {
             Ok(mut conn) => {

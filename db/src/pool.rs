@@ -106,6 +106,8 @@ pub struct Database {
     permits: Arc<tokio::sync::Semaphore>,
     /// How long work waits for a permit (the pool's own wait for a connection).
     connection_timeout: Duration,
+    /// Whether this is a read replica's pool (`DATABASE_READ_URL`), whose data may lag the primary's.
+    replica: bool,
 }
 
 impl std::fmt::Debug for Database {
@@ -157,7 +159,19 @@ impl Database {
             manager,
             permits,
             connection_timeout: settings.connection_timeout,
+            replica: false,
         })
+    }
+
+    /// The same pool, marked as a read replica's: what is read from it may lag the primary.
+    pub fn into_replica(mut self) -> Database {
+        self.replica = true;
+        self
+    }
+
+    /// Whether this is a read replica's pool.
+    pub fn is_replica(&self) -> bool {
+        self.replica
     }
 
     /// How many SQL statements this pool's connections have run since it was built.

@@ -12,6 +12,7 @@ pub mod access;
 pub mod auth;
 pub mod checks;
 pub mod complaint;
+pub mod counts;
 pub mod early_warning;
 pub mod error;
 pub mod events;
@@ -66,6 +67,7 @@ pub struct AppSchema {
     timeout: std::time::Duration,
     limiter: Option<std::sync::Arc<ratelimit::RateLimiter>>,
     reference: std::sync::Arc<reference::ReferenceCache>,
+    counts: std::sync::Arc<counts::CountCache>,
 }
 
 impl AppSchema {
@@ -85,6 +87,18 @@ impl AppSchema {
     /// The copy of the reference tables in memory, which a node empties when data changes.
     pub fn reference(&self) -> &std::sync::Arc<reference::ReferenceCache> {
         &self.reference
+    }
+
+    /// The counts of recommendations in memory, which a node empties when data changes.
+    pub fn counts(&self) -> &std::sync::Arc<counts::CountCache> {
+        &self.counts
+    }
+
+    /// Data changed (a mutation ended on this node): what is kept in memory from the data goes, so that no caller,
+    /// and first of all the one who changed it, reads it as it was.
+    pub fn data_changed(&self) {
+        self.reference.invalidate();
+        self.counts.invalidate();
     }
 
     /// How many requests ran without the checks because the same request had passed them before.
@@ -186,6 +200,9 @@ pub struct Limits {
     /// How long the copy of the reference tables in memory serves before it is read anew (zero: no copy; see
     /// [`reference`]).
     pub reference_cache: std::time::Duration,
+    /// How long a count of recommendations kept in memory serves before it is computed anew (zero: none kept; see
+    /// [`counts`]).
+    pub count_cache: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -201,6 +218,7 @@ impl Default for Limits {
             rate_points: 200_000,
             rate_window: std::time::Duration::from_secs(60),
             reference_cache: std::time::Duration::from_secs(60),
+            count_cache: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -231,6 +249,7 @@ pub fn build(
     let ceiling = limits.depth.max(crate::limits::INTROSPECTION_DEPTH);
     let limiter = (limits.rate_points > 0)
         .then(|| std::sync::Arc::new(ratelimit::RateLimiter::new(limits.rate_points, limits.rate_window)));
+    let counts = std::sync::Arc::new(counts::CountCache::new(limits.count_cache));
     let checks = |no_introspection: bool| {
         checks::ChecksFactory::new(checks::Checks { document, no_introspection, rate_limit: limiter.clone() })
     };
@@ -251,6 +270,7 @@ pub fn build(
             .data(policy)
             .data(early_warning.clone())
             .data(events.clone())
+            .data(counts.clone())
             .limit_depth(ceiling)
             .limit_complexity(limits.complexity)
             .limit_recursive_depth(limits.recursive_depth)
@@ -275,6 +295,7 @@ pub fn build(
         .data(early_warning.clone())
         .data(events.clone())
         .data(complaint::Store(store))
+        .data(counts.clone())
         .limit_depth(ceiling)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
@@ -289,6 +310,7 @@ pub fn build(
         timeout: limits.timeout,
         limiter,
         reference: std::sync::Arc::new(reference::ReferenceCache::new(limits.reference_cache)),
+        counts,
     }
 }
 

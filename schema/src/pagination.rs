@@ -198,7 +198,11 @@ type CountUpToFn = dyn Fn(&mut DbConnection, i64) -> QueryResult<i64> + Send + S
 pub struct Counts {
     exact: Arc<CountFn>,
     up_to: Arc<CountUpToFn>,
+    /// What decides the counts, written out in full, when they may be kept in memory ([`crate::counts`]).
+    key: Option<Arc<KeyFn>>,
 }
+
+type KeyFn = dyn Fn() -> String + Send + Sync;
 
 impl Counts {
     /// `up_to(conn, n)` returns how many items match, but at most `n` (it may stop reading there).
@@ -206,7 +210,34 @@ impl Counts {
         exact: impl Fn(&mut DbConnection) -> QueryResult<i64> + Send + Sync + 'static,
         up_to: impl Fn(&mut DbConnection, i64) -> QueryResult<i64> + Send + Sync + 'static,
     ) -> Counts {
-        Counts { exact: Arc::new(exact), up_to: Arc::new(up_to) }
+        Counts { exact: Arc::new(exact), up_to: Arc::new(up_to), key: None }
+    }
+
+    /// Counts that are the same for every caller until data changes, and so may be kept in memory: `key` writes out
+    /// all that decides them (the resolved filter), and is called only when a count is asked for.
+    pub fn cached(mut self, key: impl Fn() -> String + Send + Sync + 'static) -> Counts {
+        self.key = Some(Arc::new(key));
+        self
+    }
+
+    /// A count: kept in memory under `key` when these counts may be, else computed.
+    async fn count(
+        &self,
+        ctx: &Context<'_>,
+        key: impl FnOnce(String) -> crate::counts::CountKey,
+        compute: impl FnOnce(&mut DbConnection) -> QueryResult<i64> + Send + 'static,
+    ) -> Result<i64, ApiError> {
+        let work = crate::types::query(ctx, compute);
+        match &self.key {
+            None => work.await,
+            Some(describe) => {
+                let one = |found| match found {
+                    crate::counts::Counted::One(n) => Some(n),
+                    crate::counts::Counted::Buckets(_) => None,
+                };
+                crate::counts::cached(ctx, key(describe()), one, |n| crate::counts::Counted::One(*n), work).await
+            }
+        }
     }
 }
 
@@ -227,7 +258,7 @@ impl Counts {
     /// items this reads every match (`countUpTo` does not).
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
         let count = self.exact.clone();
-        crate::types::query(ctx, move |c| count(c)).await
+        self.count(ctx, crate::counts::CountKey::Total, move |c| count(c)).await
     }
 
     /// How many items match the filters, counted up to `limit` and no further: exact up to the limit, and
@@ -242,7 +273,8 @@ impl Counts {
         }
         let limit = i64::from(limit);
         let count = self.up_to.clone();
-        let found = crate::types::query(ctx, move |c| count(c, limit + 1)).await?;
+        let found =
+            self.count(ctx, |key| crate::counts::CountKey::UpTo(key, limit), move |c| count(c, limit + 1)).await?;
         Ok(BoundedCount { count: found.min(limit), exact: found <= limit })
     }
 }

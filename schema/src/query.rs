@@ -6,6 +6,7 @@ use async_graphql::{Context, InputObject, Object, ID};
 use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, ResolutionFilter};
 
 use crate::auth;
+use crate::counts::{CountKey, Counted};
 use crate::error::ApiError;
 use crate::loaders::{MandateRelations, RecommendationRelations};
 use crate::node::{self, Node, MAX_NODES};
@@ -129,6 +130,44 @@ async fn filter_countries(ctx: &Context<'_>, f: &RecommendationFilter) -> Result
         }
     }
     Ok(ids)
+}
+
+/// `recommendationCounts` computed in the database: the buckets, with their labels when `labelled`.
+async fn count_recommendations(
+    ctx: &Context<'_>,
+    group_by: Vec<RecommendationDimension>,
+    dimensions: Vec<models::Dimension>,
+    labelled: bool,
+    filter: RecommendationFilter,
+) -> Result<Arc<Vec<RecommendationCount>>, ApiError> {
+    let countries = filter_countries(ctx, &filter).await?;
+    let (buckets, labels) = query(ctx, move |c| {
+        let filter = match resolve_filter(c, filter, countries)? {
+            Ok(filter) => filter,
+            Err(e) => return Ok(Err(e)),
+        };
+        let buckets = models::Recommendation::count_by(c, &filter, &dimensions)?;
+        let labels = Labels::load(c, if labelled { &dimensions } else { &[] })?;
+        Ok(Ok((buckets, labels)))
+    })
+    .await??;
+    Ok(Arc::new(
+        buckets
+            .into_iter()
+            .map(|bucket| RecommendationCount {
+                count: bucket.count,
+                values: group_by
+                    .iter()
+                    .zip(bucket.values)
+                    .map(|(dimension, key)| {
+                        let (label_en, label_zh) =
+                            key.as_deref().map(|k| labels.of((*dimension).into(), k)).unwrap_or_default();
+                        DimensionValue { dimension: *dimension, key, label_en, label_zh }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
 }
 
 /// The selections of a connection field's items: `nodes` and `edges.node`.
@@ -694,11 +733,12 @@ impl CoreQuery {
         .await??;
         prefetched.feed(crate::types::loaders(ctx)?).await;
         let exact = Arc::new(filter);
-        let bounded = exact.clone();
+        let (bounded, described) = (exact.clone(), exact.clone());
         let counts = Counts::new(
             move |c| models::Recommendation::count(c, &exact),
             move |c, limit| models::Recommendation::count_up_to(c, &bounded, limit),
-        );
+        )
+        .cached(move || format!("{described:?}"));
         Ok(connection(&page, rows, |r| (r.id, r.updated_at), Recommendation, counts))
     }
 
@@ -730,32 +770,20 @@ impl CoreQuery {
         let dimensions: Vec<models::Dimension> = group_by.iter().map(|d| (*d).into()).collect();
         // Labels cost a statement; read them only when a bucket's `label` is selected.
         let labelled = ctx.look_ahead().field("values").field("label").exists();
-        let countries = filter_countries(ctx, &filter).await?;
-        let (buckets, labels) = query(ctx, move |c| {
-            let filter = match resolve_filter(c, filter, countries)? {
-                Ok(filter) => filter,
-                Err(e) => return Ok(Err(e)),
-            };
-            let buckets = models::Recommendation::count_by(c, &filter, &dimensions)?;
-            let labels = Labels::load(c, if labelled { &dimensions } else { &[] })?;
-            Ok(Ok((buckets, labels)))
-        })
-        .await??;
-        Ok(buckets
-            .into_iter()
-            .map(|bucket| RecommendationCount {
-                count: bucket.count,
-                values: group_by
-                    .iter()
-                    .zip(bucket.values)
-                    .map(|(dimension, key)| {
-                        let (label_en, label_zh) =
-                            key.as_deref().map(|k| labels.of((*dimension).into(), k)).unwrap_or_default();
-                        DimensionValue { dimension: *dimension, key, label_en, label_zh }
-                    })
-                    .collect(),
-            })
-            .collect())
+        // The same counts for every caller until data changes (see [`crate::counts`]); keyed by all that decides them.
+        let key = CountKey::Buckets(format!("{group_by:?} {labelled} {filter:?}"));
+        let counted = crate::counts::cached(
+            ctx,
+            key,
+            |found| match found {
+                Counted::Buckets(buckets) => Some(buckets),
+                Counted::One(_) => None,
+            },
+            |buckets| Counted::Buckets(buckets.clone()),
+            count_recommendations(ctx, group_by, dimensions, labelled, filter),
+        )
+        .await?;
+        Ok(counted.as_ref().clone())
     }
 
     /// Country visits of the special procedures, as a cursor connection in a stable order.

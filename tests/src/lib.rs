@@ -246,6 +246,15 @@ impl TestApp {
         Self::spawn_with(settings, database).await
     }
 
+    /// Starts a server over a fresh database of `backend` that keeps no counts in memory
+    /// (`HRC_COUNT_CACHE_SECONDS=0`): for the tests of the statements a count costs in the database.
+    pub async fn spawn_without_count_cache(backend: Backend) -> TestApp {
+        let database = TestDatabase::create(backend).expect("the backend is configured");
+        let mut settings = test_settings(&database);
+        settings.limits.count_cache = Duration::ZERO;
+        Self::spawn_with(settings, database).await
+    }
+
     /// Starts a server with the given settings.
     pub async fn spawn_with(settings: Settings, database: TestDatabase) -> TestApp {
         let app = Application::build(&settings).expect("the server starts");
@@ -279,6 +288,22 @@ impl TestApp {
         let body: Value = response.json().await.expect("a JSON body");
         assert_errors_have_codes(&body);
         (status, body)
+    }
+
+    /// Announces on PostgreSQL's events channel that data changed, as another node or `hrc-api import` does.
+    pub async fn announce_change(&self) {
+        self.db
+            .run(|c| {
+                use diesel::RunQueryDsl;
+                let event = serde_json::to_string(&hrc_schema::events::Event::DataChanged { origin: 0 }).unwrap();
+                diesel::sql_query("SELECT pg_notify($1, $2)")
+                    .bind::<diesel::sql_types::Text, _>(hrc_schema::events::CHANNEL)
+                    .bind::<diesel::sql_types::Text, _>(event)
+                    .execute(c)?;
+                Ok(())
+            })
+            .await
+            .expect("the change is announced");
     }
 
     /// How many statements the server ran for one anonymous query, and its `data`; fails the test on any error.

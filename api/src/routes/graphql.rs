@@ -249,10 +249,10 @@ async fn execute_measured(
     };
     let mut response: Response = state.schema.execute(context, request, db).await;
     if operation == Some(OperationType::Mutation) {
-        // Data may have changed: no public answer computed before now may be served again, on any node, and the
-        // copy of the reference tables is read anew.
+        // Data may have changed: no public answer computed before now may be served again, on any node, and what
+        // the schema keeps in memory (the reference tables, the counts) is read anew.
         state.cache.invalidate();
-        state.schema.reference().invalidate();
+        state.schema.data_changed();
         state.events.publish(state.events.changed());
     }
     hrc_schema::error::ensure_codes(&mut response);

@@ -58,14 +58,14 @@ impl Executor for SocketExecutor {
     fn execute_stream(&self, request: Request, _session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
         let mutation = super::graphql::operation_type(&request.query, request.operation_name.as_deref())
             == Some(async_graphql::parser::types::OperationType::Mutation);
-        let (cache, events, reference) = (self.cache.clone(), self.events.clone(), self.schema.reference().clone());
+        let (cache, events, schema) = (self.cache.clone(), self.events.clone(), self.schema.clone());
         self.schema
             .execute_stream(self.context(), request, &self.db)
             .map(move |mut response| {
                 hrc_schema::error::ensure_codes(&mut response);
                 if mutation {
                     cache.invalidate();
-                    reference.invalidate();
+                    schema.data_changed();
                     events.publish(events.changed());
                 }
                 response

@@ -32,6 +32,7 @@ pub enum RecommendationDimension {
 }
 
 /// One dimension's value in a bucket.
+#[derive(Clone)]
 pub struct DimensionValue {
     pub dimension: RecommendationDimension,
     pub key: Option<String>,
@@ -65,6 +66,7 @@ impl DimensionValue {
 }
 
 /// How many recommendations share one combination of dimension values.
+#[derive(Clone)]
 pub struct RecommendationCount {
     pub values: Vec<DimensionValue>,
     pub count: i64,

@@ -5,6 +5,7 @@ mod auth;
 mod caching;
 mod communications;
 mod complaints;
+mod count_cache;
 mod demo;
 mod early_warning;
 mod errors;

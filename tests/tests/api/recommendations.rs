@@ -272,6 +272,8 @@ async fn statements_for(app: &TestApp, n: i64) -> (u64, Value) {
 }
 
 async fn a_page_of_100_recommendations_with_relations_costs_a_fixed_number_of_statements(app: TestApp) {
+    // The count is read from the database each time, as the first time a page is asked for.
+    let app = TestApp::spawn_without_count_cache(app.backend).await;
     let items: Vec<FakeRecommendation> = (0..110).map(|n| FakeRecommendation::numbered("NPL", n)).collect();
     insert_recommendations(&app.database.url, &items);
     let (small, body) = statements_for(&app, 10).await;
@@ -310,9 +312,9 @@ async fn a_country_named_in_several_fields_is_looked_up_once(app: TestApp) {
     assert_eq!(data["recommendations"]["nodes"].as_array().unwrap().len(), 3, "{data}");
     eprintln!("{}: {list} statements for the list, {counts} for the counts, {page} for the page", app.backend.name());
     // The country comes from the copy of the reference tables (read when the server started): it costs no statement,
-    // whichever fields name it.
+    // whichever fields name it. The counts, asked for just before, come from memory.
     assert_eq!((list, counts), (1, 1), "the page alone, the counts alone");
-    assert_eq!(page, list + counts, "the country costs nothing, whichever fields name it");
+    assert_eq!(page, list, "the country costs nothing, whichever fields name it");
 }
 
 /// `countUpTo` counts exactly up to its limit and says when there are more, with the same filters as `totalCount`.

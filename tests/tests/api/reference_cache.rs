@@ -144,17 +144,7 @@ async fn an_announced_change_empties_the_copy() {
         .unwrap();
     // Unannounced, the change waits for the copy's time to live: the copy is what is served.
     assert_eq!(app.query(NAME).await["country"]["name"], "Nepal", "the copy serves the country");
-    app.db
-        .run(|c| {
-            let event = serde_json::to_string(&hrc_schema::events::Event::DataChanged { origin: 0 }).unwrap();
-            diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<diesel::sql_types::Text, _>(hrc_schema::events::CHANNEL)
-                .bind::<diesel::sql_types::Text, _>(event)
-                .execute(c)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.announce_change().await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         let name = app.query(NAME).await["country"]["name"].clone();
