@@ -30,6 +30,11 @@ pub struct Visit {
     pub version: i32,
 }
 
+/// [`Visit`]'s columns in its fields' order, from a subquery `v`, for the hand-written statements that read whole visits
+/// by position.
+const VISIT_COLUMNS: &str = "v.id, v.key, v.mandate_id, v.country_id, v.status, v.requested_on, v.starts_on, \
+    v.ends_on, v.report_id, v.fictional, v.source, v.created_at, v.updated_at, v.version";
+
 /// A visit to record.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = visits)]
@@ -133,7 +138,29 @@ impl Visit {
         if mandate_ids.is_empty() || n == 0 {
             return Ok(Vec::new());
         }
+        if conn.backend() == crate::Backend::Postgres {
+            return Self::first_of_mandates_lateral(conn, mandate_ids, n);
+        }
         visits::table.filter(LatestOfMandates::new(mandate_ids, n)).select(Visit::as_select()).load(conn)
+    }
+
+    /// [`Visit::first_of_mandates`] on PostgreSQL: for each mandate, its first `n` visits read from the index
+    /// `visits_mandate_latest_idx` (a lateral join with a limit), where the window function sorted every visit of
+    /// every mandate asked for. SQLite has no lateral join and keeps the window function.
+    fn first_of_mandates_lateral(conn: &mut DbConnection, mandate_ids: &[i64], n: usize) -> QueryResult<Vec<Visit>> {
+        let mut w = SqlWhere::new();
+        let mandates: Vec<String> = mandate_ids
+            .iter()
+            .map(|id| format!("(CAST({} AS BIGINT))", w.placeholder(BindValue::BigInt(*id))))
+            .collect();
+        let limit = w.placeholder(BindValue::BigInt(i64::try_from(n).unwrap_or(i64::MAX)));
+        let text = format!(
+            "SELECT {VISIT_COLUMNS} FROM (VALUES {}) AS m(id) CROSS JOIN LATERAL (SELECT * FROM visits \
+             WHERE visits.mandate_id = m.id ORDER BY COALESCE(visits.starts_on, visits.requested_on) IS NULL, \
+             COALESCE(visits.starts_on, visits.requested_on) DESC, visits.id DESC LIMIT {limit}) v",
+            mandates.join(", ")
+        );
+        w.typed_query::<diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Visit, MultiBackend>>>(text).load(conn)
     }
 
     /// [`Visit::first_of_mandates`] with the visits' countries, read in the same statement (each country once).

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS visits_mandate_latest_idx;
