@@ -819,12 +819,24 @@ impl MandateRelations {
         if rows.is_empty() {
             return Ok(out);
         }
-        let snapshot = if self.visit_countries { reference.get_or_load(c)? } else { None };
+        let snapshot = if self.visit_countries || self.holders { reference.get_or_load(c)? } else { None };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         if self.holders {
-            let keys: Vec<_> = ids.iter().map(|id| HoldersOfMandate(*id)).collect();
-            let rows = hrc_db::models::MandateHolder::of_mandates(c, &ids)?;
-            out.holders = grouped(rows, |r| HoldersOfMandate(r.mandate_id), &keys);
+            // From the copy of the reference tables; a mandate it does not know (created since) from the database.
+            let mut unknown = Vec::new();
+            for id in &ids {
+                match snapshot.as_deref().and_then(|s| s.holders_of(*id)) {
+                    Some(holders) => {
+                        out.holders.insert(HoldersOfMandate(*id), holders.to_vec());
+                    }
+                    None => unknown.push(*id),
+                }
+            }
+            if !unknown.is_empty() {
+                let keys: Vec<_> = unknown.iter().map(|id| HoldersOfMandate(*id)).collect();
+                let rows = hrc_db::models::MandateHolder::of_mandates(c, &unknown)?;
+                out.holders.extend(grouped(rows, |r| HoldersOfMandate(r.mandate_id), &keys));
+            }
         }
         if self.all_visits || !self.first_visits.is_empty() {
             let most = self.first_visits.iter().copied().max().unwrap_or(0);

@@ -1,8 +1,8 @@
-//! The reference data in memory: countries, mechanisms, thesaurus terms and SDG targets.
+//! The reference data in memory: countries, mechanisms, thesaurus terms and SDG targets, and the mandates' holders.
 //!
 //! Nearly every page shows some of them beside its own rows (a recommendation's mechanism, themes and SDG targets; a
-//! visit's country), and they are small and seldom change: some 250 countries, a few dozen mechanisms, a thesaurus
-//! of a few hundred terms, 169 targets. Read from the database for each request, they were a statement each and a
+//! visit's country; a mandate's holders), and they are small and seldom change: some 250 countries, a few dozen
+//! mechanisms, a thesaurus of a few hundred terms, 169 targets, some eighty mandates and their holders. Read from the database for each request, they were a statement each and a
 //! good part of a page's decoding. Here they are read once, then served from memory until data changes:
 //!
 //! - a mutation on this node empties the cache before its answer is sent, so that a caller reads its own change;
@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use hrc_db::models::{Country, Mechanism, ReferenceRows, SdgTarget, ThesaurusTerm};
+use hrc_db::models::{Country, MandateHolder, Mechanism, ReferenceRows, SdgTarget, ThesaurusTerm};
 use hrc_db::DbConnection;
 
 /// A table larger than this is not copied (the copy would cost more memory than its reads save).
@@ -34,6 +34,8 @@ pub struct Snapshot {
     mechanisms: HashMap<i64, Arc<Mechanism>>,
     terms: HashMap<i64, Arc<ThesaurusTerm>>,
     sdg_targets: HashMap<i64, Arc<SdgTarget>>,
+    /// Each mandate's holders (none for a mandate that has none), in `MandateHolder::of_mandates`'s order.
+    holders: HashMap<i64, Vec<MandateHolder>>,
 }
 
 impl Snapshot {
@@ -44,7 +46,20 @@ impl Snapshot {
             mechanisms: rows.mechanisms.into_iter().map(|m| (m.id, Arc::new(m))).collect(),
             terms: rows.terms.into_iter().map(|t| (t.id, Arc::new(t))).collect(),
             sdg_targets: rows.sdg_targets.into_iter().map(|t| (t.id, Arc::new(t))).collect(),
+            holders: {
+                let mut holders: HashMap<i64, Vec<MandateHolder>> =
+                    rows.mandate_ids.into_iter().map(|id| (id, Vec::new())).collect();
+                for holder in rows.holders {
+                    holders.entry(holder.mandate_id).or_default().push(holder);
+                }
+                holders
+            },
         }
+    }
+
+    /// A mandate's holders; `None` for a mandate the copy does not know (one created since it was read).
+    pub fn holders_of(&self, mandate_id: i64) -> Option<&[MandateHolder]> {
+        self.holders.get(&mandate_id).map(Vec::as_slice)
     }
 
     pub fn country(&self, id: i64) -> Option<&Arc<Country>> {

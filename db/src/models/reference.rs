@@ -209,19 +209,23 @@ impl SdgTarget {
 }
 
 /// Every row of the small reference tables a page shows beside its own rows: countries, mechanisms, thesaurus terms
-/// and SDG targets, for a cache in memory. A few hundred rows each in the Council's data.
+/// and SDG targets, and the mandates' holders, for a cache in memory. A few hundred rows each in the Council's data.
 #[derive(Debug, Default)]
 pub struct ReferenceRows {
     pub countries: Vec<Country>,
     pub mechanisms: Vec<super::Mechanism>,
     pub terms: Vec<super::ThesaurusTerm>,
     pub sdg_targets: Vec<SdgTarget>,
+    /// The ids of every mandate, so that a mandate with no holder is told from one created since.
+    pub mandate_ids: Vec<i64>,
+    /// Every mandate's holders, in [`super::MandateHolder::of_mandates`]'s order.
+    pub holders: Vec<super::MandateHolder>,
 }
 
 impl ReferenceRows {
     /// Reads them all; `None` when a table holds more than `most` rows, which a cache in memory should not copy.
     pub fn load(conn: &mut DbConnection, most: usize) -> QueryResult<Option<ReferenceRows>> {
-        use crate::schema::{mechanisms, thesaurus_terms};
+        use crate::schema::{mandate_holders, mandates, mechanisms, thesaurus_terms};
         let limit = i64::try_from(most).unwrap_or(i64::MAX - 1) + 1;
         let rows = ReferenceRows {
             countries: countries::table.order(countries::id).limit(limit).select(Country::as_select()).load(conn)?,
@@ -240,9 +244,23 @@ impl ReferenceRows {
                 .limit(limit)
                 .select(SdgTarget::as_select())
                 .load(conn)?,
+            mandate_ids: mandates::table.order(mandates::id).limit(limit).select(mandates::id).load(conn)?,
+            holders: mandate_holders::table
+                .order((mandate_holders::mandate_id, mandate_holders::starts_on, mandate_holders::id))
+                .limit(limit)
+                .select(super::MandateHolder::as_select())
+                .load(conn)?,
         };
-        let largest =
-            [rows.countries.len(), rows.mechanisms.len(), rows.terms.len(), rows.sdg_targets.len()].into_iter().max();
+        let largest = [
+            rows.countries.len(),
+            rows.mechanisms.len(),
+            rows.terms.len(),
+            rows.sdg_targets.len(),
+            rows.mandate_ids.len(),
+            rows.holders.len(),
+        ]
+        .into_iter()
+        .max();
         Ok((largest.unwrap_or(0) <= most).then_some(rows))
     }
 }

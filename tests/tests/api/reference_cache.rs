@@ -119,7 +119,77 @@ async fn a_term_created_behind_the_server_s_back_is_found(app: TestApp) {
     assert!(themes.as_array().unwrap().iter().any(|t| t["name"] == "A theme made after the copy was read"), "{themes}");
 }
 
+const HOLDERS: &str = "{ mandates(first: 100) { nodes { key holders { key name role startsOn } } } }";
+
+fn holders_of<'a>(data: &'a Value, key: &str) -> &'a Vec<Value> {
+    let nodes = data["mandates"]["nodes"].as_array().unwrap_or_else(|| panic!("no mandates in {data}"));
+    let mandate = nodes.iter().find(|n| n["key"] == key).unwrap_or_else(|| panic!("no {key} in {data}"));
+    mandate["holders"].as_array().unwrap()
+}
+
+/// The mandates' holders come from the copy: one is added through the API and shown at once; a mandate created
+/// behind the server's back, which the copy does not know, has its holders read from the database.
+async fn a_mandate_s_holders_come_from_the_copy_and_a_new_one_is_shown_at_once(app: TestApp) {
+    let data = app.query(HOLDERS).await;
+    let key = data["mandates"]["nodes"][0]["key"].as_str().unwrap().to_owned();
+    let before = holders_of(&data, &key).len();
+    let token = app.token("officer-9", &["secretariat"], None);
+    let add = json!({
+        "query": "mutation($m: String!) { addMandateHolder(input: { mandate: $m, name: \"A Fictional Holder\", \
+                  role: SPECIAL_RAPPORTEUR, startsOn: \"2024-08-01\", source: \"the reference-cache test\" }) { key } }",
+        "variables": { "m": key },
+    });
+    let (_, body) = app.post(&add, Some(&token)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let data = app.query(HOLDERS).await;
+    let holders = holders_of(&data, &key);
+    assert_eq!(holders.len(), before + 1, "{data}");
+    assert!(holders.iter().any(|h| h["name"] == "A Fictional Holder"), "{data}");
+    // A mandate and its holder written behind the server's back, after the copy was read again.
+    app.db
+        .run(|c| {
+            use hrc_db::schema::{mandate_holders, mandates, mechanisms};
+            let now = chrono::Utc::now().naive_utc();
+            let mechanism: i64 =
+                mechanisms::table.filter(mechanisms::key.eq("special-procedures")).select(mechanisms::id).first(c)?;
+            let mandate: i64 = diesel::insert_into(mandates::table)
+                .values((
+                    mandates::key.eq("cache-test-mandate"),
+                    mandates::mechanism_id.eq(mechanism),
+                    mandates::scope.eq("THEMATIC"),
+                    mandates::form.eq("WORKING_GROUP"),
+                    mandates::name_en.eq("A fictional mandate"),
+                    mandates::status.eq("ACTIVE"),
+                    mandates::source.eq("test"),
+                    mandates::created_at.eq(now),
+                    mandates::updated_at.eq(now),
+                ))
+                .returning(mandates::id)
+                .get_result(c)?;
+            diesel::insert_into(mandate_holders::table)
+                .values((
+                    mandate_holders::key.eq("cache-test-holder"),
+                    mandate_holders::mandate_id.eq(mandate),
+                    mandate_holders::name.eq("Another Fictional Holder"),
+                    mandate_holders::role.eq("WORKING_GROUP_CHAIR"),
+                    mandate_holders::starts_on.eq(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
+                    mandate_holders::fictional.eq(true),
+                    mandate_holders::source.eq("test"),
+                    mandate_holders::created_at.eq(now),
+                    mandate_holders::updated_at.eq(now),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let data = app.query(HOLDERS).await;
+    let names: Vec<&Value> = holders_of(&data, "cache-test-mandate").iter().map(|h| &h["name"]).collect();
+    assert_eq!(names, [&json!("Another Fictional Holder")], "{data}");
+}
+
 on_both_backends!(
+    a_mandate_s_holders_come_from_the_copy_and_a_new_one_is_shown_at_once,
     relations_to_the_reference_tables_come_from_memory_and_agree_with_the_database,
     a_mutation_s_change_to_a_reference_row_is_read_back_at_once,
     a_term_created_behind_the_server_s_back_is_found,
