@@ -179,7 +179,7 @@ impl Metrics {
         );
         registry.register(
             "reference_cache_loads",
-            "Copies of the reference tables (countries, mechanisms, thesaurus, SDG targets) read into memory",
+            "Copies of the reference tables (countries, mechanisms, thesaurus, SDG targets, mandate holders) read into memory",
             reference_loads.clone(),
         );
         registry.register(

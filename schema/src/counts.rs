@@ -13,14 +13,16 @@
 //! - in any case a count is computed anew after its time to live (`HRC_COUNT_CACHE_SECONDS`), for the changes that
 //!   no event announces (on SQLite, another process's; a node that missed an event).
 //!
-//! A count computed while data changed (the generation moved during it) is used by its request but not kept.
+//! A count is kept under the generation of the data it was read in, which each change moves on: a count read while
+//! data changed is used by the requests that asked for it, and never found again. Concurrent requests for the same
+//! count wait for one computation.
 //! Recommendations are public data that every role reads alike, so a count is the same for every caller and the
 //! cache changes nothing in who sees what. Keys are the filters themselves, compared in full (not hashes of them).
 //!
 //! With a read replica (`DATABASE_READ_URL`), counts read from it are kept apart from counts read from the primary:
 //! a signed-in caller, who reads the primary so as to see its own writes at once, never gets a count from the
-//! replica, which may lag. And a count read from the replica is not kept within [`REPLICA_SETTLING`] of a change, so
-//! that one read before the replica replayed the change is not served for a whole time to live.
+//! replica, which may lag. And a count read from the replica within [`REPLICA_SETTLING`] of a change is not kept,
+//! so that one read before the replica replayed the change is not served for a whole time to live.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -53,11 +55,15 @@ pub enum Counted {
     Buckets(Arc<Vec<RecommendationCount>>),
 }
 
+/// Where a count was read and what was counted, in the generation of the data it was read in: a change moves the
+/// generation on, so that no count read before it is found again, however late its reading ends.
+type Slot = (u64, bool, CountKey);
+
 /// The process's counts, shared by its requests.
 pub struct CountCache {
-    /// By the database read (true: a read replica) and what was counted.
-    cache: Option<moka::sync::Cache<(bool, CountKey), Counted>>,
-    /// Moves on at each change: a count computed while it moved is used by its request but not kept.
+    /// By generation, database read (true: a read replica) and what was counted.
+    cache: Option<moka::future::Cache<Slot, Counted>>,
+    /// Moves on at each change.
     generation: AtomicU64,
     /// When the cache was made, and the last change, in milliseconds since then.
     started: Instant,
@@ -70,8 +76,8 @@ impl CountCache {
     /// A cache whose counts serve `ttl` at most; zero turns it off.
     pub fn new(ttl: Duration) -> CountCache {
         let cache = (!ttl.is_zero()).then(|| {
-            moka::sync::Cache::builder()
-                .weigher(|_: &(bool, CountKey), counted: &Counted| match counted {
+            moka::future::Cache::builder()
+                .weigher(|_: &Slot, counted: &Counted| match counted {
                     Counted::One(_) => 1,
                     Counted::Buckets(buckets) => u32::try_from(buckets.len()).unwrap_or(u32::MAX).max(1),
                 })
@@ -93,39 +99,39 @@ impl CountCache {
         self.cache.is_some()
     }
 
-    /// The count kept under `key` from the primary (`replica` false) or a read replica, counting the hit or the miss.
-    pub fn get(&self, replica: bool, key: CountKey) -> Option<Counted> {
-        let cache = self.cache.as_ref()?;
-        let found = cache.get(&(replica, key));
-        let counter = if found.is_some() { &self.hits } else { &self.misses };
+    /// The count under `key`, read on the primary (`replica` false) or a read replica: the one kept, else `compute`'s,
+    /// kept for the requests that follow. Requests that ask for the same count while it is computed wait for that one
+    /// computation rather than each starting their own (a cold cache under load would otherwise run the same count
+    /// once per waiting request). Read from a replica within [`REPLICA_SETTLING`] of a change, a count is computed and
+    /// not kept.
+    pub async fn get_or_compute(
+        &self,
+        replica: bool,
+        key: CountKey,
+        compute: impl std::future::Future<Output = Result<Counted, crate::error::ApiError>>,
+    ) -> Result<Counted, crate::error::ApiError> {
+        let Some(cache) = &self.cache else { return compute.await };
+        if replica && self.since_change() < REPLICA_SETTLING {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return compute.await;
+        }
+        let mut computed = false;
+        let counting = async {
+            computed = true;
+            compute.await
+        };
+        let found = cache.try_get_with((self.generation(), replica, key), counting).await;
+        let counter = if computed { &self.misses } else { &self.hits };
         counter.fetch_add(1, Ordering::Relaxed);
-        found
+        found.map_err(|e| (*e).clone())
     }
 
-    /// The generation now: a count computed from now on may be kept if it is still this after.
+    /// The generation now.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Keeps a count computed during `generation` on the primary (`replica` false) or a read replica, unless data
-    /// changed meanwhile or, read from a replica, changed too recently; whether it was kept.
-    pub fn insert(&self, generation: u64, replica: bool, key: CountKey, counted: Counted) -> bool {
-        let Some(cache) = &self.cache else { return false };
-        if self.generation() != generation || (replica && self.since_change() < REPLICA_SETTLING) {
-            return false;
-        }
-        let key = (replica, key);
-        cache.insert(key.clone(), counted);
-        // An invalidation between the check and the insert may have emptied the cache before this entry went in:
-        // take it out again.
-        if self.generation() != generation {
-            cache.invalidate(&key);
-            return false;
-        }
-        true
-    }
-
-    /// Data changed: every count goes, and one being computed now will not be kept.
+    /// Data changed: no count read before now is found again.
     pub fn invalidate(&self) {
         let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.changed_at.store(now.max(1), Ordering::Release);
@@ -161,82 +167,124 @@ impl std::fmt::Debug for CountCache {
     }
 }
 
-/// A count through the request's cache: the one kept under `key`, else `compute`'s on the database, kept unless data
-/// changed meanwhile. Without a cache (the complaint schema, the command line) it is computed.
-pub(crate) async fn cached<T: Send + 'static>(
+/// A count through the request's cache (see [`CountCache::get_or_compute`]); without one (the command line) it is
+/// computed.
+pub(crate) async fn cached<T>(
     ctx: &async_graphql::Context<'_>,
     key: CountKey,
     unwrap: impl Fn(Counted) -> Option<T>,
-    wrap: impl FnOnce(&T) -> Counted,
+    wrap: impl FnOnce(T) -> Counted,
     compute: impl std::future::Future<Output = Result<T, crate::error::ApiError>>,
 ) -> Result<T, crate::error::ApiError> {
     let Some(cache) = ctx.data_opt::<Arc<CountCache>>().filter(|c| c.enabled()) else { return compute.await };
     // The request's database: the primary, or a read replica for a public read.
     let replica = ctx.data_opt::<hrc_db::Database>().is_some_and(|db| db.is_replica());
-    if let Some(found) = cache.get(replica, key.clone()).and_then(unwrap) {
-        return Ok(found);
-    }
-    let generation = cache.generation();
-    let value = compute.await?;
-    cache.insert(generation, replica, key, wrap(&value));
-    Ok(value)
+    let counted = cache.get_or_compute(replica, key, async { compute.await.map(wrap) }).await?;
+    unwrap(counted).ok_or_else(|| {
+        tracing::error!("a count was kept under a key of another kind");
+        crate::error::ApiError::Internal
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ApiError;
 
-    #[test]
-    fn a_count_computed_during_a_change_is_not_kept() {
+    async fn one(n: i64) -> Result<Counted, ApiError> {
+        Ok(Counted::One(n))
+    }
+
+    async fn count(cache: &CountCache, replica: bool, key: &CountKey, n: i64) -> i64 {
+        match cache.get_or_compute(replica, key.clone(), one(n)).await {
+            Ok(Counted::One(n)) => n,
+            _ => panic!("not a count"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_count_is_kept_until_data_changes() {
         let cache = CountCache::new(Duration::from_secs(60));
         let key = CountKey::Total("filter".into());
-        let generation = cache.generation();
+        assert_eq!(count(&cache, false, &key, 3).await, 3);
+        assert_eq!(count(&cache, false, &key, 4).await, 3, "kept");
         cache.invalidate();
-        assert!(!cache.insert(generation, false, key.clone(), Counted::One(3)));
-        assert!(cache.get(false, key.clone()).is_none());
-        assert!(cache.insert(cache.generation(), false, key.clone(), Counted::One(4)));
-        assert!(matches!(cache.get(false, key.clone()), Some(Counted::One(4))));
-        cache.invalidate();
-        assert!(cache.get(false, key).is_none());
+        assert_eq!(count(&cache, false, &key, 5).await, 5, "computed anew after a change");
         assert_eq!(cache.counts(), (1, 2));
     }
 
-    #[test]
-    fn keys_differ_by_kind_filter_limit_and_database() {
-        let cache = CountCache::new(Duration::from_secs(60));
-        assert!(cache.insert(0, false, CountKey::UpTo("a".into(), 1001), Counted::One(1001)));
-        assert!(cache.get(false, CountKey::UpTo("a".into(), 11)).is_none());
-        assert!(cache.get(false, CountKey::Total("a".into())).is_none());
-        assert!(cache.get(false, CountKey::UpTo("b".into(), 1001)).is_none());
-        assert!(cache.get(true, CountKey::UpTo("a".into(), 1001)).is_none(), "the replica's counts are apart");
-        assert!(cache.get(false, CountKey::UpTo("a".into(), 1001)).is_some());
+    #[tokio::test]
+    async fn a_count_read_during_a_change_is_not_found_after_it() {
+        let cache = Arc::new(CountCache::new(Duration::from_secs(60)));
+        let key = CountKey::Total("filter".into());
+        let (started, finish) = (tokio::sync::Notify::new(), tokio::sync::Notify::new());
+        let slow = cache.get_or_compute(false, key.clone(), async {
+            started.notify_one();
+            finish.notified().await;
+            Ok(Counted::One(1))
+        });
+        let change = async {
+            started.notified().await;
+            cache.invalidate();
+            finish.notify_one();
+        };
+        let (old, ()) = tokio::join!(slow, change);
+        assert!(matches!(old, Ok(Counted::One(1))), "its own request gets it");
+        assert_eq!(count(&cache, false, &key, 2).await, 2, "read before the change: not found after it");
     }
 
-    #[test]
-    fn a_replica_s_count_is_not_kept_just_after_a_change() {
+    #[tokio::test]
+    async fn concurrent_requests_for_a_count_wait_for_one_computation() {
+        let cache = CountCache::new(Duration::from_secs(60));
+        let key = CountKey::UpTo("filter".into(), 1001);
+        let runs = AtomicU64::new(0);
+        let request = || {
+            cache.get_or_compute(false, key.clone(), async {
+                runs.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Ok(Counted::One(7))
+            })
+        };
+        let answers = futures_util::future::join_all((0..16).map(|_| request())).await;
+        assert!(answers.iter().all(|a| matches!(a, Ok(Counted::One(7)))));
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn keys_differ_by_kind_filter_limit_and_database() {
+        let cache = CountCache::new(Duration::from_secs(60));
+        assert_eq!(count(&cache, false, &CountKey::UpTo("a".into(), 1001), 1).await, 1);
+        assert_eq!(count(&cache, false, &CountKey::UpTo("a".into(), 11), 2).await, 2);
+        assert_eq!(count(&cache, false, &CountKey::Total("a".into()), 3).await, 3);
+        assert_eq!(count(&cache, false, &CountKey::UpTo("b".into(), 1001), 4).await, 4);
+        assert_eq!(count(&cache, true, &CountKey::UpTo("a".into(), 1001), 5).await, 5, "the replica's are apart");
+        assert_eq!(count(&cache, false, &CountKey::UpTo("a".into(), 1001), 6).await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_replica_s_count_is_not_kept_just_after_a_change() {
         let mut cache = CountCache::new(Duration::from_secs(60));
         // As if the server had started ten seconds ago.
         cache.started = Instant::now().checked_sub(Duration::from_secs(10)).expect("the clock is past ten seconds");
         let key = CountKey::Total("a".into());
-        // No change yet: kept.
-        assert!(cache.insert(0, true, key.clone(), Counted::One(1)));
         cache.invalidate();
-        let generation = cache.generation();
         // Just after a change, the replica may not have replayed it: not kept; the primary's is.
-        assert!(!cache.insert(generation, true, key.clone(), Counted::One(1)));
-        assert!(cache.insert(generation, false, key.clone(), Counted::One(2)));
-        assert!(cache.get(true, key.clone()).is_none());
+        assert_eq!(count(&cache, true, &key, 1).await, 1);
+        assert_eq!(count(&cache, true, &key, 2).await, 2, "not kept");
+        assert_eq!(count(&cache, false, &key, 3).await, 3);
+        assert_eq!(count(&cache, false, &key, 4).await, 3, "kept");
         // A change ten seconds old is past the settling time: the replica's counts are kept again.
         cache.changed_at.store(1, Ordering::Release);
-        assert!(cache.insert(generation, true, key.clone(), Counted::One(2)));
-        assert!(matches!(cache.get(true, key), Some(Counted::One(2))));
+        assert_eq!(count(&cache, true, &key, 5).await, 5);
+        assert_eq!(count(&cache, true, &key, 6).await, 5, "kept");
     }
 
-    #[test]
-    fn a_zero_time_to_live_turns_the_cache_off() {
+    #[tokio::test]
+    async fn a_zero_time_to_live_turns_the_cache_off() {
         let cache = CountCache::new(Duration::ZERO);
         assert!(!cache.enabled());
-        assert!(!cache.insert(0, false, CountKey::Total("a".into()), Counted::One(1)));
-        assert!(cache.get(false, CountKey::Total("a".into())).is_none());
+        let key = CountKey::Total("a".into());
+        assert_eq!(count(&cache, false, &key, 1).await, 1);
+        assert_eq!(count(&cache, false, &key, 2).await, 2);
     }
 }

@@ -235,7 +235,7 @@ impl Counts {
                     crate::counts::Counted::One(n) => Some(n),
                     crate::counts::Counted::Buckets(_) => None,
                 };
-                crate::counts::cached(ctx, key(describe()), one, |n| crate::counts::Counted::One(*n), work).await
+                crate::counts::cached(ctx, key(describe()), one, crate::counts::Counted::One, work).await
             }
         }
     }

@@ -779,7 +779,7 @@ impl CoreQuery {
                 Counted::Buckets(buckets) => Some(buckets),
                 Counted::One(_) => None,
             },
-            |buckets| Counted::Buckets(buckets.clone()),
+            Counted::Buckets,
             count_recommendations(ctx, group_by, dimensions, labelled, filter),
         )
         .await?;
