@@ -35,6 +35,12 @@ pub struct Visit {
 const VISIT_COLUMNS: &str = "v.id, v.key, v.mandate_id, v.country_id, v.status, v.requested_on, v.starts_on, \
     v.ends_on, v.report_id, v.fictional, v.source, v.created_at, v.updated_at, v.version";
 
+/// A mandate's visits latest first, as `Mandate.visits` lists them (by start date or, while unscheduled, request date;
+/// undated last; then by id), over visits `v`: the order of the index `visits_mandate_latest_idx`.
+const LATEST_FIRST: &str =
+    "COALESCE(v.starts_on, v.requested_on) IS NULL, COALESCE(v.starts_on, v.requested_on) DESC, \
+    v.id DESC";
+
 /// A visit to record.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = visits)]
@@ -155,9 +161,8 @@ impl Visit {
             .collect();
         let limit = w.placeholder(BindValue::BigInt(i64::try_from(n).unwrap_or(i64::MAX)));
         let text = format!(
-            "SELECT {VISIT_COLUMNS} FROM (VALUES {}) AS m(id) CROSS JOIN LATERAL (SELECT * FROM visits \
-             WHERE visits.mandate_id = m.id ORDER BY COALESCE(visits.starts_on, visits.requested_on) IS NULL, \
-             COALESCE(visits.starts_on, visits.requested_on) DESC, visits.id DESC LIMIT {limit}) v",
+            "SELECT {VISIT_COLUMNS} FROM (VALUES {}) AS m(id) CROSS JOIN LATERAL (SELECT * FROM visits v \
+             WHERE v.mandate_id = m.id ORDER BY {LATEST_FIRST} LIMIT {limit}) v",
             mandates.join(", ")
         );
         w.typed_query::<diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Visit, MultiBackend>>>(text).load(conn)
@@ -244,10 +249,10 @@ impl diesel::query_builder::QueryFragment<crate::connection::MultiBackend> for L
     ) -> QueryResult<()> {
         use diesel::sql_types::BigInt;
         out.push_sql(
-            "visits.id IN (SELECT ranked.id FROM (SELECT v.id, ROW_NUMBER() OVER (PARTITION BY v.mandate_id ORDER BY \
-             COALESCE(v.starts_on, v.requested_on) IS NULL, COALESCE(v.starts_on, v.requested_on) DESC, v.id DESC) \
-             AS place FROM visits v WHERE v.mandate_id IN (",
+            "visits.id IN (SELECT ranked.id FROM (SELECT v.id, ROW_NUMBER() OVER (PARTITION BY v.mandate_id ORDER BY ",
         );
+        out.push_sql(LATEST_FIRST);
+        out.push_sql(") AS place FROM visits v WHERE v.mandate_id IN (");
         for (i, id) in self.mandates.iter().enumerate() {
             if i > 0 {
                 out.push_sql(", ");
