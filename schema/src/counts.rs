@@ -169,20 +169,25 @@ impl std::fmt::Debug for CountCache {
 
 /// A count through the request's cache (see [`CountCache::get_or_compute`]); without one (the command line) it is
 /// computed.
-pub(crate) async fn cached<T>(
-    ctx: &async_graphql::Context<'_>,
+///
+/// Boxed: the cache's lookup is a future of some 20 kB, and unboxed it made every future that may count as large,
+/// up to the root query's, which each request allocates and moves for each root field (BENCHMARKS.md).
+pub(crate) fn cached<'a, T: Send + 'a>(
+    ctx: &'a async_graphql::Context<'_>,
     key: CountKey,
-    unwrap: impl Fn(Counted) -> Option<T>,
-    wrap: impl FnOnce(T) -> Counted,
-    compute: impl std::future::Future<Output = Result<T, crate::error::ApiError>>,
-) -> Result<T, crate::error::ApiError> {
-    let Some(cache) = ctx.data_opt::<Arc<CountCache>>().filter(|c| c.enabled()) else { return compute.await };
-    // The request's database: the primary, or a read replica for a public read.
-    let replica = ctx.data_opt::<hrc_db::Database>().is_some_and(|db| db.is_replica());
-    let counted = cache.get_or_compute(replica, key, async { compute.await.map(wrap) }).await?;
-    unwrap(counted).ok_or_else(|| {
-        tracing::error!("a count was kept under a key of another kind");
-        crate::error::ApiError::Internal
+    unwrap: impl Fn(Counted) -> Option<T> + Send + 'a,
+    wrap: impl FnOnce(T) -> Counted + Send + 'a,
+    compute: impl std::future::Future<Output = Result<T, crate::error::ApiError>> + Send + 'a,
+) -> futures_util::future::BoxFuture<'a, Result<T, crate::error::ApiError>> {
+    Box::pin(async move {
+        let Some(cache) = ctx.data_opt::<Arc<CountCache>>().filter(|c| c.enabled()) else { return compute.await };
+        // The request's database: the primary, or a read replica for a public read.
+        let replica = ctx.data_opt::<hrc_db::Database>().is_some_and(|db| db.is_replica());
+        let counted = cache.get_or_compute(replica, key, async { compute.await.map(wrap) }).await?;
+        unwrap(counted).ok_or_else(|| {
+            tracing::error!("a count was kept under a key of another kind");
+            crate::error::ApiError::Internal
+        })
     })
 }
 
