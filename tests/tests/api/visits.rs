@@ -114,11 +114,25 @@ async fn visits_are_counted_per_year_and_agree_with_the_list(app: TestApp) {
 }
 
 const MANDATE: &str = "fragment M on Mandate {
-    key name holders { name role } visits(first: 5) { key status startsOn country { isoCode } }
+    key name holders { name role }
+    visits(first: 5) {
+        id key status requestedOn startsOn endsOn followUpDueOn fictional version source createdAt updatedAt
+        country { isoCode }
+    }
+}";
+
+/// [`MANDATE`] with the visits' reports and mandates, which are read on trips of their own.
+const MANDATE_IN_FULL: &str = "fragment M on Mandate {
+    key name holders { name role }
+    visits(first: 5) {
+        id key status requestedOn startsOn endsOn followUpDueOn fictional version source createdAt updatedAt
+        report { symbol } mandate { key } country { isoCode }
+    }
 }";
 
 /// A page of mandates reads their holders, visits and the visits' countries on the trip that reads the page (the
-/// holders and the countries from the copy of the reference tables), and they are what each mandate's own lookup gives.
+/// holders and the countries from the copy of the reference tables), and they are what each mandate's own lookup gives,
+/// every field of every visit.
 async fn a_page_of_mandates_reads_holders_and_visits_on_its_own_trip(app: TestApp) {
     with_demo(&app).await;
     let (before, statements_before) = (app.db.trips(), app.db.statements_executed());
@@ -131,9 +145,21 @@ async fn a_page_of_mandates_reads_holders_and_visits_on_its_own_trip(app: TestAp
     eprintln!("{}: {trips} trips for {} mandates with holders and visits", app.backend.name(), nodes.len());
     assert_eq!(trips, 1, "the page, its holders, visits and their countries on one trip");
     assert_eq!(statements, 2, "the page and its visits (their countries and the holders are in memory)");
+    // The demo's visits have no reports: every visit is given one, so that its link is compared too.
+    app.db
+        .run(|c| {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("UPDATE visits SET report_id = (SELECT MIN(id) FROM reports)")?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let data = app.query(&format!("{{ mandates(first: 100) {{ nodes {{ ...M }} }} }} {MANDATE_IN_FULL}")).await;
+    let nodes = data["mandates"]["nodes"].as_array().unwrap();
+    assert!(nodes.iter().all(|n| n["visits"].as_array().unwrap().iter().all(|v| v["report"].is_object())), "{data}");
     for node in nodes {
         let key = node["key"].as_str().unwrap();
-        let one = app.query(&format!("{{ mandate(key: {key:?}) {{ ...M }} }} {MANDATE}")).await;
+        let one = app.query(&format!("{{ mandate(key: {key:?}) {{ ...M }} }} {MANDATE_IN_FULL}")).await;
         assert_eq!(&one["mandate"], node, "{key}: the page's relations differ from its own lookup");
     }
 }
