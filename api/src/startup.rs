@@ -292,7 +292,7 @@ impl Application {
         // The reference tables are read before the first request, so that it does not wait for them.
         match database.get() {
             Ok(mut conn) => {
-                if let Err(e) = state.schema.reference().get_or_load(&mut conn) {
+                if let Err(e) = state.schema.reference().get_or_load(database.is_replica(), &mut conn) {
                     tracing::warn!(error = %e, "the reference tables could not be read ahead; the first request will");
                 }
             }

@@ -13,7 +13,7 @@ use hrc_db::models::{
 use hrc_db::{Database, DbConnection, DbError};
 
 use crate::error::ApiError;
-use crate::reference::{ReferenceCache, Snapshot};
+use crate::reference::{Reference, ReferenceCache, Snapshot};
 
 /// The loaders of one request.
 pub type Loaders = DataLoader<DbLoader, HashMapCache>;
@@ -52,7 +52,8 @@ pub fn for_request(db: &Database, reference: &Arc<ReferenceCache>) -> Loaders {
             batch.await
         })
     };
-    DataLoader::with_cache(DbLoader { db: db.clone(), reference: reference.clone() }, spawn, HashMapCache::default())
+    let reference = Reference::new(reference.clone(), db.is_replica());
+    DataLoader::with_cache(DbLoader { db: db.clone(), reference }, spawn, HashMapCache::default())
         .delay(Duration::ZERO)
         .max_batch_size(1000)
 }
@@ -60,12 +61,13 @@ pub fn for_request(db: &Database, reference: &Arc<ReferenceCache>) -> Loaders {
 /// Loads related rows from the database in batches.
 pub struct DbLoader {
     db: Database,
-    reference: Arc<ReferenceCache>,
+    /// The copy of the reference tables read from the request's database.
+    reference: Reference,
 }
 
 impl DbLoader {
-    /// The copy of the reference tables in memory.
-    pub fn reference(&self) -> &Arc<ReferenceCache> {
+    /// The copy of the reference tables in memory, read from the request's database.
+    pub fn reference(&self) -> &Reference {
         &self.reference
     }
 
@@ -615,7 +617,7 @@ linked_loader!(
 
 /// The SDG targets of several recommendations, as links to the copy of the reference tables where there is one.
 fn sdg_targets_of(
-    reference: &ReferenceCache,
+    reference: &Reference,
     c: &mut DbConnection,
     ids: &[i64],
 ) -> hrc_db::QueryResult<Vec<(i64, Arc<SdgTarget>)>> {
@@ -625,7 +627,7 @@ fn sdg_targets_of(
 
 /// The thesaurus terms of several recommendations, as links to the copy of the reference tables where there is one.
 fn terms_of(
-    reference: &ReferenceCache,
+    reference: &Reference,
     c: &mut DbConnection,
     ids: &[i64],
 ) -> hrc_db::QueryResult<Vec<(i64, Arc<hrc_db::models::ThesaurusTerm>)>> {
@@ -726,7 +728,7 @@ impl RecommendationRelations {
         self,
         c: &mut DbConnection,
         rows: &[Recommendation],
-        reference: &ReferenceCache,
+        reference: &Reference,
     ) -> hrc_db::QueryResult<Prefetched> {
         let mut out = Prefetched::default();
         if rows.is_empty() || !(self.mechanism || self.countries || self.terms || self.sdg_targets) {
@@ -813,7 +815,7 @@ impl MandateRelations {
         self,
         c: &mut DbConnection,
         rows: &[Mandate],
-        reference: &ReferenceCache,
+        reference: &Reference,
     ) -> hrc_db::QueryResult<Prefetched> {
         let mut out = Prefetched::default();
         if rows.is_empty() {
@@ -823,15 +825,7 @@ impl MandateRelations {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         if self.holders {
             // From the copy of the reference tables; a mandate it does not know (created since) from the database.
-            let mut unknown = Vec::new();
-            for id in &ids {
-                match snapshot.as_deref().and_then(|s| s.holders_of(*id)) {
-                    Some(holders) => {
-                        out.holders.insert(HoldersOfMandate(*id), holders.to_vec());
-                    }
-                    None => unknown.push(*id),
-                }
-            }
+            let unknown = holders_in_memory(snapshot.as_deref(), &ids, &mut out);
             if !unknown.is_empty() {
                 let keys: Vec<_> = unknown.iter().map(|id| HoldersOfMandate(*id)).collect();
                 let rows = hrc_db::models::MandateHolder::of_mandates(c, &unknown)?;
@@ -874,6 +868,36 @@ impl MandateRelations {
         }
         Ok(out)
     }
+
+    /// The selected relations of `rows` when `snapshot` holds them all (no visits are selected, and it knows every
+    /// mandate's holders): no trip to the database.
+    pub fn read_in_memory(&self, snapshot: &Snapshot, rows: &[Mandate]) -> Option<Prefetched> {
+        if self.all_visits || !self.first_visits.is_empty() {
+            return None;
+        }
+        let mut out = Prefetched::default();
+        if self.holders {
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            if !holders_in_memory(Some(snapshot), &ids, &mut out).is_empty() {
+                return None;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Puts into `out` the holders `snapshot` knows of the mandates `ids`; the ids of those it does not know.
+fn holders_in_memory(snapshot: Option<&Snapshot>, ids: &[i64], out: &mut Prefetched) -> Vec<i64> {
+    let mut unknown = Vec::new();
+    for id in ids {
+        match snapshot.and_then(|s| s.holders_of(*id)) {
+            Some(holders) => {
+                out.holders.insert(HoldersOfMandate(*id), holders.to_vec());
+            }
+            None => unknown.push(*id),
+        }
+    }
+    unknown
 }
 
 /// The ids, each once, in ascending order.

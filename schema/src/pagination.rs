@@ -163,22 +163,39 @@ pub fn page_flags(request: &PageRequest, has_more: bool) -> (bool, bool) {
 
 type CountFn = dyn Fn(&mut DbConnection) -> QueryResult<i64> + Send + Sync;
 
-/// The `totalCount` of a connection, counted in the database only when a client asks for it.
-pub struct TotalCount(Arc<CountFn>);
+/// The `totalCount` of a connection, counted only when a client asks for it.
+pub struct TotalCount(Counting);
+
+enum Counting {
+    /// In the database.
+    Database(Arc<CountFn>),
+    /// Over rows in memory (a list paged from the copy of the reference tables).
+    Memory(Arc<dyn Fn() -> i64 + Send + Sync>),
+}
 
 impl TotalCount {
     pub fn new(count: impl Fn(&mut DbConnection) -> QueryResult<i64> + Send + Sync + 'static) -> TotalCount {
-        TotalCount(Arc::new(count))
+        TotalCount(Counting::Database(Arc::new(count)))
+    }
+
+    /// A count over rows in memory, with no trip to the database.
+    pub fn in_memory(count: impl Fn() -> i64 + Send + Sync + 'static) -> TotalCount {
+        TotalCount(Counting::Memory(Arc::new(count)))
     }
 }
 
-/// The `totalCount` of a connection, counted in the database only when a client asks for it.
+/// The `totalCount` of a connection, counted only when a client asks for it.
 #[Object]
 impl TotalCount {
     /// How many items match the filters, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
-        let count = self.0.clone();
-        crate::types::query(ctx, move |c| count(c)).await
+        match &self.0 {
+            Counting::Database(count) => {
+                let count = count.clone();
+                crate::types::query(ctx, move |c| count(c)).await
+            }
+            Counting::Memory(count) => Ok(count()),
+        }
     }
 }
 

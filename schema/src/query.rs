@@ -660,7 +660,40 @@ impl CoreQuery {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let iso = country.as_deref().map(|c| iso_code("country", c)).transpose()?;
         let relations = MandateRelations::selected(&page_nodes(ctx));
-        let reference = crate::types::loaders(ctx)?.loader().reference().clone();
+        let loaders = crate::types::loaders(ctx)?;
+        let reference = loaders.loader().reference().clone();
+        let filter_on = move |country_id| MandateFilter {
+            scope: scope.map(Into::into),
+            status: status.map(Into::into),
+            country_id,
+            prevention_dimension,
+            updated_since: updated_since.map(|t| t.0),
+        };
+        // The page from the copy of the mandates in memory, where there is one and it knows the country asked for:
+        // the database is read only for the visits, if they are asked for.
+        if let Some(snapshot) = reference.current() {
+            let country_id = match &iso {
+                Some(code) => snapshot.country_by_iso(code).map(|country| Some(country.id)),
+                None => Some(None),
+            };
+            if let Some(country_id) = country_id {
+                let filter = filter_on(country_id);
+                let rows = snapshot.mandates_page(&filter, &page);
+                let (rows, prefetched) = match relations.read_in_memory(&snapshot, &rows.rows) {
+                    Some(prefetched) => (rows, prefetched),
+                    None => {
+                        query(ctx, move |c| {
+                            let prefetched = relations.read(c, &rows.rows, &reference)?;
+                            Ok((rows, prefetched))
+                        })
+                        .await?
+                    }
+                };
+                prefetched.feed(loaders).await;
+                let count = TotalCount::in_memory(move || snapshot.count_mandates(&filter));
+                return Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mandate, count));
+            }
+        }
         let (filter, rows, prefetched) = query(ctx, move |c| {
             let country_id = match &iso {
                 Some(code) => match models::Country::by_iso3(c, code)? {
@@ -673,20 +706,14 @@ impl CoreQuery {
                 Ok(id) => id,
                 Err(code) => return Ok(Err(code)),
             };
-            let filter = MandateFilter {
-                scope: scope.map(Into::into),
-                status: status.map(Into::into),
-                country_id,
-                prevention_dimension,
-                updated_since: updated_since.map(|t| t.0),
-            };
+            let filter = filter_on(country_id);
             let rows = models::Mandate::page(c, &filter, &page)?;
             let prefetched = relations.read(c, &rows.rows, &reference)?;
             Ok(Ok((filter, rows, prefetched)))
         })
         .await?
         .map_err(|code| ApiError::bad_input("country", format!("there is no country {code:?}")))?;
-        prefetched.feed(crate::types::loaders(ctx)?).await;
+        prefetched.feed(loaders).await;
         let count = TotalCount::new(move |c| models::Mandate::count(c, &filter));
         Ok(connection(&page, rows, |r| (r.id, r.updated_at), Mandate, count))
     }

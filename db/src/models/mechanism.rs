@@ -175,6 +175,17 @@ fn mandates_filtered(filter: &MandateFilter) -> mandates::BoxedQuery<'static, Mu
     query
 }
 
+impl MandateFilter {
+    /// Whether `mandate` passes the filter: [`mandates_filtered`]'s conditions, for a copy of the table in memory.
+    pub fn matches(&self, mandate: &Mandate) -> bool {
+        self.scope.is_none_or(|scope| mandate.scope == scope.as_str())
+            && self.status.is_none_or(|status| mandate.status == status.as_str())
+            && self.country_id.is_none_or(|country| mandate.country_id == Some(country))
+            && self.prevention_dimension.is_none_or(|prevention| mandate.prevention_dimension == Some(prevention))
+            && self.updated_since.is_none_or(|since| mandate.updated_at >= since)
+    }
+}
+
 impl Mandate {
     super::page::keyed_list!(Mandate, mandates, MandateFilter, mandates_filtered);
     pub fn scope(&self) -> MandateScope {

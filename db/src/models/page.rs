@@ -61,6 +61,41 @@ impl<T> Page<T> {
     }
 }
 
+/// The page [`keyset_page!`] reads, taken instead from rows in memory (those that pass the list's filter): the same
+/// window, order and probe row, so that the two answer alike. `position` gives a row's `(updated_at, id)`.
+pub fn keyset_page_in_memory<'a, T: Clone + 'a>(
+    rows: impl IntoIterator<Item = &'a T>,
+    position: impl Fn(&T) -> (NaiveDateTime, i64),
+    page: &PageRequest,
+) -> Page<T> {
+    use std::cmp::Ordering;
+    let by_field = |a: (NaiveDateTime, i64), b: (NaiveDateTime, i64)| match page.order.field {
+        OrderField::Id => a.1.cmp(&b.1),
+        OrderField::UpdatedAt => a.cmp(&b),
+    };
+    // As the SQL: beyond (or short of) a cursor by `(updated_at, id)` when the list is sorted by `updated_at` and the
+    // cursor carries it, else by id alone.
+    let inside = |row: (NaiveDateTime, i64), cursor: Position, beyond: bool| {
+        let ordering = match (page.order.field, cursor.updated_at) {
+            (OrderField::UpdatedAt, Some(at)) => row.cmp(&(at, cursor.id)),
+            _ => row.1.cmp(&cursor.id),
+        };
+        ordering == if beyond != page.order.descending { Ordering::Greater } else { Ordering::Less }
+    };
+    let mut window: Vec<(&T, (NaiveDateTime, i64))> = rows
+        .into_iter()
+        .map(|row| (row, position(row)))
+        .filter(|(_, at)| {
+            page.after.is_none_or(|cursor| inside(*at, cursor, true))
+                && page.before.is_none_or(|cursor| inside(*at, cursor, false))
+        })
+        .collect();
+    let ascending = page.order.descending == page.from_end;
+    window.sort_unstable_by(|a, b| if ascending { by_field(a.1, b.1) } else { by_field(b.1, a.1) });
+    let probe = usize::try_from(page.limit.max(0)).unwrap_or(usize::MAX).saturating_add(1);
+    Page::from_probe(window.into_iter().take(probe).map(|(row, _)| row.clone()).collect(), page)
+}
+
 /// Fetches one keyset page of a boxed, filtered select over a table with `id` and `updated_at` columns: the window
 /// the cursors give, in the direction of travel, one row more than asked for to tell whether more remain.
 macro_rules! keyset_page {

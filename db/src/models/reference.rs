@@ -209,15 +209,15 @@ impl SdgTarget {
 }
 
 /// Every row of the small reference tables a page shows beside its own rows: countries, mechanisms, thesaurus terms
-/// and SDG targets, and the mandates' holders, for a cache in memory. A few hundred rows each in the Council's data.
+/// and SDG targets, and the mandates and their holders, for a cache in memory. A few hundred rows each in the Council's data.
 #[derive(Debug, Default)]
 pub struct ReferenceRows {
     pub countries: Vec<Country>,
     pub mechanisms: Vec<super::Mechanism>,
     pub terms: Vec<super::ThesaurusTerm>,
     pub sdg_targets: Vec<SdgTarget>,
-    /// The ids of every mandate, so that a mandate with no holder is told from one created since.
-    pub mandate_ids: Vec<i64>,
+    /// Every mandate, in id order.
+    pub mandates: Vec<super::Mandate>,
     /// Every mandate's holders, in [`super::MandateHolder::of_mandates`]'s order.
     pub holders: Vec<super::MandateHolder>,
 }
@@ -244,7 +244,11 @@ impl ReferenceRows {
                 .limit(limit)
                 .select(SdgTarget::as_select())
                 .load(conn)?,
-            mandate_ids: mandates::table.order(mandates::id).limit(limit).select(mandates::id).load(conn)?,
+            mandates: mandates::table
+                .order(mandates::id)
+                .limit(limit)
+                .select(super::Mandate::as_select())
+                .load(conn)?,
             holders: mandate_holders::table
                 .order((mandate_holders::mandate_id, mandate_holders::starts_on, mandate_holders::id))
                 .limit(limit)
@@ -256,7 +260,7 @@ impl ReferenceRows {
             rows.mechanisms.len(),
             rows.terms.len(),
             rows.sdg_targets.len(),
-            rows.mandate_ids.len(),
+            rows.mandates.len(),
             rows.holders.len(),
         ]
         .into_iter()

@@ -183,12 +183,172 @@ async fn a_mandate_s_holders_come_from_the_copy_and_a_new_one_is_shown_at_once(a
         })
         .await
         .unwrap();
+    // The copy does not know the mandate: its lookup, and its holders, come from the database.
+    let data = app.query("{ mandate(key: \"cache-test-mandate\") { holders { name } } }").await;
+    assert_eq!(data["mandate"]["holders"], json!([{ "name": "Another Fictional Holder" }]), "{data}");
+    // The list is paged from the copy, which learns of a mandate written behind the server's back (by no node, with
+    // no event) when it is read anew: after its time to live, or at the next change heard of, here a mutation.
+    let listed =
+        |data: &Value| data["mandates"]["nodes"].as_array().unwrap().iter().any(|n| n["key"] == "cache-test-mandate");
+    assert!(!listed(&app.query(HOLDERS).await), "served from the copy");
+    let version =
+        app.query("{ mechanism(key: \"special-procedures\") { version } }").await["mechanism"]["version"].clone();
+    let change = json!({
+        "query": "mutation($v: Int!) { updateMechanism(key: \"special-procedures\", expectedVersion: $v, \
+                  input: { descriptionEn: \"Changed by the reference-cache test.\" }) { version } }",
+        "variables": { "v": version },
+    });
+    let (_, body) = app.post(&change, Some(&token)).await;
+    assert!(body.get("errors").is_none(), "{body}");
     let data = app.query(HOLDERS).await;
     let names: Vec<&Value> = holders_of(&data, "cache-test-mandate").iter().map(|h| &h["name"]).collect();
     assert_eq!(names, [&json!("Another Fictional Holder")], "{data}");
 }
 
+/// Writes `n` fictional mandates behind the server's back, of every scope, status and prevention dimension, on three
+/// countries, with last changes that tie in fours and do not follow creation order.
+async fn write_mandates(app: &TestApp, n: usize) {
+    app.db
+        .run(move |c| {
+            use hrc_db::schema::{countries, mandates, mechanisms};
+            let mechanism: i64 =
+                mechanisms::table.filter(mechanisms::key.eq("special-procedures")).select(mechanisms::id).first(c)?;
+            let country_ids: Vec<i64> = countries::table
+                .filter(countries::iso3.eq_any(["BDI", "PRK", "NPL"]))
+                .order(countries::iso3)
+                .select(countries::id)
+                .load(c)?;
+            let base =
+                chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap().and_hms_micro_opt(12, 0, 0, 250_000).unwrap();
+            for i in 0..n {
+                let country = i % 2 == 1;
+                let changed = base + chrono::Duration::hours(i64::try_from((i * 7) % 4).unwrap());
+                diesel::insert_into(mandates::table)
+                    .values((
+                        mandates::key.eq(format!("order-test-mandate-{i:02}")),
+                        mandates::mechanism_id.eq(mechanism),
+                        mandates::scope.eq(if country { "COUNTRY" } else { "THEMATIC" }),
+                        mandates::form.eq("INDEPENDENT_EXPERT"),
+                        mandates::country_id.eq(country.then(|| country_ids[i % country_ids.len()])),
+                        mandates::name_en.eq(format!("A fictional mandate for the order test, {i}")),
+                        mandates::status.eq(if i % 3 == 0 { "DISCONTINUED" } else { "ACTIVE" }),
+                        mandates::prevention_dimension.eq([None, Some(true), Some(false)][i % 3]),
+                        mandates::source.eq("test"),
+                        mandates::created_at.eq(base),
+                        mandates::updated_at.eq(changed),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+/// Every page of a list of mandates, walked forwards from the start and backwards from the end in pages of three,
+/// each answer whole (errors included), from the server at `url`.
+async fn walk_mandates(app: &TestApp, url: &str, arguments: &str) -> Vec<Value> {
+    const SELECTION: &str = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } \
+                             edges { cursor node { key updatedAt scope status preventionDimension holders { name } } }";
+    let mut answers = Vec::new();
+    for forwards in [true, false] {
+        let mut cursor: Option<String> = None;
+        for _ in 0..20 {
+            let page = match (&cursor, forwards) {
+                (None, true) => "first: 3".to_owned(),
+                (None, false) => "last: 3".to_owned(),
+                (Some(c), true) => format!("first: 3, after: \"{c}\""),
+                (Some(c), false) => format!("last: 3, before: \"{c}\""),
+            };
+            let query = format!("{{ mandates({page}{arguments}) {{ {SELECTION} }} }}");
+            let response = app.client.post(url).json(&json!({ "query": query })).send().await.unwrap();
+            let body: Value = response.json().await.unwrap();
+            let info = body["data"]["mandates"]["pageInfo"].clone();
+            answers.push(body);
+            let (more, next) = if forwards {
+                (info["hasNextPage"] == true, &info["endCursor"])
+            } else {
+                (info["hasPreviousPage"] == true, &info["startCursor"])
+            };
+            match (more, next.as_str()) {
+                (true, Some(next)) => cursor = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+    }
+    answers
+}
+
+/// The list of mandates is paged from the copy in memory. A second server over the same database, without the copy,
+/// pages it in SQL: under every filter, order and direction, forwards and backwards, page by page, the two answer
+/// alike; with the copy warm, the page and its holders cost no statement, and the visits one.
+async fn the_list_of_mandates_from_the_copy_agrees_with_the_database(app: TestApp) {
+    write_mandates(&app, 14).await;
+    // A mutation on the node: the copy is read anew, with the mandates written behind its back.
+    let token = app.token("officer-9", &["secretariat"], None);
+    let version = app.query("{ mechanism(key: \"upr\") { version } }").await["mechanism"]["version"].clone();
+    let change = json!({
+        "query": "mutation($v: Int!) { updateMechanism(key: \"upr\", expectedVersion: $v, \
+                  input: { descriptionEn: \"Changed by the order test.\" }) { version } }",
+        "variables": { "v": version },
+    });
+    let (_, body) = app.post(&change, Some(&token)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let mut settings = app.settings.clone();
+    settings.limits.reference_cache = std::time::Duration::ZERO;
+    let plain = hrc_api::Application::build(&settings).expect("the server without the copy starts");
+    let plain_url = format!("http://127.0.0.1:{}/graphql", plain.port());
+    tokio::spawn(plain.run_until_stopped());
+    let url = app.url("/graphql");
+
+    let filters = [
+        "",
+        ", scope: THEMATIC",
+        ", scope: COUNTRY, status: ACTIVE",
+        ", status: DISCONTINUED",
+        ", country: \"BDI\"",
+        ", country: \"NPL\", preventionDimension: false",
+        ", preventionDimension: true",
+        ", updatedSince: \"2025-03-01T13:00:00.25Z\"",
+        ", updatedSince: \"2025-03-01T13:00:00.250001Z\"",
+        ", country: \"ZZZ\"",
+    ];
+    let orders = [
+        "",
+        ", orderBy: { field: ID, direction: DESC }",
+        ", orderBy: { field: UPDATED_AT }",
+        ", orderBy: { field: UPDATED_AT, direction: DESC }",
+    ];
+    let mut pages = 0;
+    for filter in filters {
+        for order in orders {
+            let arguments = format!("{filter}{order}");
+            let (cached, plain) =
+                (walk_mandates(&app, &url, &arguments).await, walk_mandates(&app, &plain_url, &arguments).await);
+            assert_eq!(cached, plain, "mandates({arguments}): the copy and the database differ");
+            pages += cached.len();
+            if filter.contains("ZZZ") {
+                assert_eq!(hrc_tests::first_code(&cached[0]), "BAD_USER_INPUT", "{}", cached[0]);
+            } else {
+                assert!(cached.iter().all(|a| a.get("errors").is_none()), "{cached:?}");
+            }
+        }
+    }
+    // The walks were not empty: all eighteen mandates (four of the seed) forwards in pages of three.
+    let all = walk_mandates(&app, &url, "").await;
+    assert_eq!(all[0]["data"]["mandates"]["totalCount"], 18, "{}", all[0]);
+    assert!(pages > 100, "{pages} pages compared");
+
+    let (statements, data) = app.statements_of("{ mandates(first: 100) { nodes { key holders { name } } } }").await;
+    assert_eq!(statements, 0, "the page and its holders from memory: {data}");
+    let (statements, data) = app
+        .statements_of("{ mandates(first: 100) { nodes { key visits(first: 5) { key country { isoCode } } } } }")
+        .await;
+    assert_eq!(statements, 1, "the visits alone from the database: {data}");
+}
+
 on_both_backends!(
+    the_list_of_mandates_from_the_copy_agrees_with_the_database,
     a_mandate_s_holders_come_from_the_copy_and_a_new_one_is_shown_at_once,
     relations_to_the_reference_tables_come_from_memory_and_agree_with_the_database,
     a_mutation_s_change_to_a_reference_row_is_read_back_at_once,
