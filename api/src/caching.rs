@@ -230,6 +230,9 @@ pub struct Cached {
 /// The cache of public responses.
 pub struct ResponseCache {
     cache: Option<moka::sync::Cache<u128, Arc<Cached>>>,
+    /// The process's random secret for the keys' hash: a key is a hash, not the request itself, and without a
+    /// secret anyone could search offline for a query whose key is another's, and have its answer served for it.
+    secret: [u8; SECRET_SIZE],
     generation: AtomicU64,
     pub max_age: u64,
     hits: AtomicU64,
@@ -245,8 +248,11 @@ impl ResponseCache {
                 .time_to_live(Duration::from_secs(settings.response_cache_seconds))
                 .build()
         });
+        let mut secret = [0u8; SECRET_SIZE];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
         ResponseCache {
             cache,
+            secret,
             generation: AtomicU64::new(0),
             max_age: settings.response_cache_seconds,
             hits: AtomicU64::new(0),
@@ -267,10 +273,10 @@ impl ResponseCache {
     }
 
     /// The key of a request: document, operation, variables and language.
-    pub fn key(request: &Request, lang: &str) -> u128 {
+    pub fn key(&self, request: &Request, lang: &str) -> u128 {
         let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
         let name = request.operation_name.as_deref().unwrap_or("");
-        hash_parts(&[request.query.as_bytes(), name.as_bytes(), &variables, lang.as_bytes()])
+        self.hash_parts(&[request.query.as_bytes(), name.as_bytes(), &variables, lang.as_bytes()])
     }
 
     /// The key of a `GET` by its URL: the raw query string and the language. A dashboard sends the same URL again and
@@ -278,8 +284,19 @@ impl ResponseCache {
     /// document and hashing its text. Only the URL and the language decide an anonymous `GET`'s answer (its
     /// `Accept` and `If-None-Match` shape the response when it is served, not the body kept). The leading byte keeps
     /// these keys apart from [`ResponseCache::key`]'s.
-    pub fn url_key(query_string: &str, lang: &str) -> u128 {
-        hash_parts(&[b"\x01GET", query_string.as_bytes(), lang.as_bytes()])
+    pub fn url_key(&self, query_string: &str, lang: &str) -> u128 {
+        self.hash_parts(&[b"\x01GET", query_string.as_bytes(), lang.as_bytes()])
+    }
+
+    /// The 128-bit hash of `parts` under the process's secret, each part followed by a NUL byte, so that no two
+    /// lists of parts run together alike.
+    fn hash_parts(&self, parts: &[&[u8]]) -> u128 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::with_secret(self.secret);
+        for part in parts {
+            hasher.update(part);
+            hasher.update(b"\x00");
+        }
+        hasher.digest128()
     }
 
     /// The answer kept under `key`, counting the hit or the miss.
@@ -332,15 +349,8 @@ impl ResponseCache {
     }
 }
 
-/// The 128-bit hash of `parts`, each followed by a NUL byte, so that no two lists of parts run together alike.
-fn hash_parts(parts: &[&[u8]]) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for part in parts {
-        hasher.update(part);
-        hasher.update(b"\x00");
-    }
-    hasher.digest128()
-}
+/// The size of an XXH3 secret (the crate's `DEFAULT_SECRET_SIZE`, which it does not export).
+const SECRET_SIZE: usize = 192;
 
 /// The ETag of a body.
 pub fn etag(body: &[u8]) -> String {
@@ -436,6 +446,20 @@ mod tests {
         assert!(!Arc::ptr_eq(&first, &other));
         assert!(matches!(other.document.operations, async_graphql::parser::types::DocumentOperations::Multiple(_)));
         assert_eq!(documents.len(), 2);
+    }
+
+    #[test]
+    fn a_request_s_key_is_the_same_in_one_process_and_kept_secret_across_them() {
+        let settings = Caching::default();
+        let (cache, other) = (ResponseCache::new(&settings), ResponseCache::new(&settings));
+        let request = Request::new("{ __typename }");
+        assert_eq!(cache.key(&request, "en"), cache.key(&request, "en"));
+        assert_ne!(cache.key(&request, "en"), cache.key(&request, "zh"));
+        assert_ne!(cache.key(&request, "en"), cache.key(&Request::new("{ __typename }").operation_name("Q"), "en"));
+        assert_ne!(cache.key(&request, "en"), cache.url_key("query=%7B__typename%7D", "en"));
+        // Another process's secret: its keys cannot be computed from outside.
+        assert_ne!(cache.key(&request, "en"), other.key(&request, "en"));
+        assert_ne!(cache.url_key("query=x", "en"), other.url_key("query=x", "en"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
-use crate::caching::{Cached, ResponseCache};
+use crate::caching::Cached;
 use crate::startup::AppState;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -198,12 +198,12 @@ async fn execute_measured(
     let anonymous = context.viewer.is_none();
     // Only a query's answer is ever cached, so a hit needs no parse to know it was one: it is served before the
     // document is read at all.
-    let mut key = (anonymous && state.cache.enabled()).then(|| ResponseCache::key(&request, served.code()));
+    let mut key = (anonymous && state.cache.enabled()).then(|| state.cache.key(&request, served.code()));
     let generation = state.cache.generation();
     if let Some(hit) = key.and_then(|key| state.cache.get(key)) {
         // Found by content, a GET is kept by its URL as well, for its next time.
         if let Some(req) = get {
-            state.cache.insert(generation, ResponseCache::url_key(req.query_string(), served.code()), hit.clone());
+            state.cache.insert(generation, state.cache.url_key(req.query_string(), served.code()), hit.clone());
         }
         return serve_hit(state, &context, &hit, format, &request_id, get);
     }
@@ -321,7 +321,7 @@ async fn execute_measured(
                     if let Some(req) = get {
                         state.cache.insert(
                             generation,
-                            ResponseCache::url_key(req.query_string(), served.code()),
+                            state.cache.url_key(req.query_string(), served.code()),
                             entry.clone(),
                         );
                     }
@@ -543,7 +543,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, request_id: Reque
     // asking for a page goes on to GraphiQL.)
     if state.cache.enabled() && !req.query_string().is_empty() && !req.headers().contains_key(header::AUTHORIZATION) {
         if let Some(format) = negotiate(&req).filter(|_| !wants_html(&req)) {
-            let key = ResponseCache::url_key(req.query_string(), language(&req).served().code());
+            let key = state.cache.url_key(req.query_string(), language(&req).served().code());
             if let Some(hit) = state.cache.find(key) {
                 let started = std::time::Instant::now();
                 let context = match authenticate(&req, &state, format) {
