@@ -209,7 +209,8 @@ impl SdgTarget {
 }
 
 /// Every row of the small reference tables a page shows beside its own rows: countries, mechanisms, thesaurus terms
-/// and SDG targets, and the mandates and their holders, for a cache in memory. A few hundred rows each in the Council's data.
+/// and SDG targets, and the mandates and their holders, for a cache in memory. A few hundred rows each in the
+/// Council's data.
 #[derive(Debug, Default)]
 pub struct ReferenceRows {
     pub countries: Vec<Country>,
