@@ -10,6 +10,17 @@ if body_file and body_file ~= "" then
   f:close()
 end
 
+-- The body is searched with libc's memmem through LuaJIT's FFI (wrk embeds LuaJIT). string.find stops at every
+-- '"' of the JSON and compares from there: on the 13 kB country page that cost wrk about 14 us a response, enough to
+-- make wrk, not the server, the bound on the cached workload (57k req/s, against 79k with memmem and 87k with no check
+-- at all, in one run).
+local ffi = require("ffi")
+ffi.cdef [[void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);]]
+
+local function contains(text, needle)
+  return ffi.C.memmem(text, #text, needle, #needle) ~= nil
+end
+
 local threads = {}
 
 function setup(thread)
@@ -22,17 +33,20 @@ function init(args)
   first_failure = ""
 end
 
-function request()
-  local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/graphql-response+json, application/json" }
-  return wrk.format(method, path, headers, body)
-end
+-- One request, the same each time: wrk writes it out once per thread, instead of calling Lua to format it anew for
+-- every request (which cost wrk about 1 us of CPU a request, taken from the server on two cores).
+wrk.method = method
+wrk.path = path
+wrk.body = body
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/graphql-response+json, application/json"
 
 function response(status, headers, text)
   responses = responses + 1
   local ok = status == 200 or (path == "/health/live" and status == 200)
   if ok and path ~= "/health/live" then
     -- A GraphQL answer must hold data and no error.
-    ok = text:find('"errors"', 1, true) == nil and text:find('"data"', 1, true) ~= nil
+    ok = not contains(text, '"errors"') and contains(text, '"data"')
   end
   if not ok then
     failures = failures + 1
