@@ -42,8 +42,27 @@ fn batch<K>(size: usize) {
     }
 }
 
+/// The loaders of one request, made when a field first asks for them: a request that loads nothing through them
+/// (`{ __typename }`, a count, a page read from memory) does not make and drop them.
+pub struct RequestLoaders {
+    db: Database,
+    reference: Arc<ReferenceCache>,
+    loaders: std::sync::OnceLock<Loaders>,
+}
+
+impl RequestLoaders {
+    pub fn new(db: &Database, reference: &Arc<ReferenceCache>) -> RequestLoaders {
+        RequestLoaders { db: db.clone(), reference: reference.clone(), loaders: std::sync::OnceLock::new() }
+    }
+
+    /// The request's loaders, made on the first call.
+    pub fn get(&self) -> &Loaders {
+        self.loaders.get_or_init(|| for_request(&self.db, &self.reference))
+    }
+}
+
 /// Makes the loaders for one request.
-pub fn for_request(db: &Database, reference: &Arc<ReferenceCache>) -> Loaders {
+fn for_request(db: &Database, reference: &Arc<ReferenceCache>) -> Loaders {
     let spawn = |batch: futures_util::future::BoxFuture<'static, ()>| {
         tokio::spawn(async move {
             for _ in 0..BATCH_YIELDS {

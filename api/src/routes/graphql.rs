@@ -17,6 +17,10 @@ use crate::startup::AppState;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+/// The header naming a request as the logs do; made once, not parsed from text with each response.
+const X_REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+const X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
+const VARY_VALUE: HeaderValue = HeaderValue::from_static("Accept-Language, Authorization");
 
 /// The media type the client accepts for the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,18 +47,21 @@ fn negotiate(req: &HttpRequest) -> Option<Format> {
     };
     let mut json = false;
     for item in accept.split(',') {
-        let media = item.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let q_zero = item
-            .split(';')
-            .skip(1)
-            .any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
+        let (media, params) = item.split_once(';').unwrap_or((item, ""));
+        let media = media.trim();
+        let q_zero = !params.is_empty()
+            && params
+                .split(';')
+                .any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
         if q_zero {
             continue;
         }
-        match media.as_str() {
-            GRAPHQL_RESPONSE_JSON => return Some(Format::GraphqlResponse),
-            JSON | "application/*" | "*/*" => json = true,
-            _ => {}
+        // Media types are compared without regard to case, and without a lowercase copy of each.
+        if media.eq_ignore_ascii_case(GRAPHQL_RESPONSE_JSON) {
+            return Some(Format::GraphqlResponse);
+        }
+        if [JSON, "application/*", "*/*"].iter().any(|m| media.eq_ignore_ascii_case(m)) {
+            json = true;
         }
     }
     json.then_some(Format::Json)
@@ -74,8 +81,26 @@ fn error(status: StatusCode, format: Format, code: &str, message: &str) -> HttpR
 /// `X-Forwarded-For` are not read: a client could send any value there and get a fresh budget with each. (Behind a
 /// reverse proxy every anonymous caller shares the proxy's budget; trusting a named proxy's header is for later.)
 pub(crate) fn client_key(req: &HttpRequest) -> String {
-    match req.peer_addr() {
-        Some(peer) => format!("ip:{}", peer.ip()),
+    match req.peer_addr().map(|peer| peer.ip()) {
+        // Written digit by digit: the formatting machinery cost more than the rest of the key's work together.
+        Some(std::net::IpAddr::V4(ip)) => {
+            let mut key = String::with_capacity(18);
+            key.push_str("ip:");
+            for (i, octet) in ip.octets().into_iter().enumerate() {
+                if i > 0 {
+                    key.push('.');
+                }
+                if octet >= 100 {
+                    key.push(char::from(b'0' + octet / 100));
+                }
+                if octet >= 10 {
+                    key.push(char::from(b'0' + octet / 10 % 10));
+                }
+                key.push(char::from(b'0' + octet % 10));
+            }
+            key
+        }
+        Some(ip) => format!("ip:{ip}"),
         None => "ip:unknown".to_owned(),
     }
 }
@@ -227,7 +252,9 @@ async fn execute_measured(
         return response;
     }
     let name = request.operation_name.clone();
-    context.request_id = request_id.to_string();
+    // Written out once, for the schema (the audit log) and for the response's header.
+    let request_id_text = request_id.to_string();
+    context.request_id = request_id_text.clone();
     let budget = context.budget.clone();
     // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
     // and their own writes read back at once), to the primary.
@@ -326,7 +353,7 @@ async fn execute_measured(
                         );
                     }
                 }
-                let mut answer = cached_response(&entry, format, &request_id, get, state.cache.max_age, "miss");
+                let mut answer = cached_response(&entry, format, request_id_text, get, state.cache.max_age, "miss");
                 add_rate_limit_headers(&mut answer, &budget, status);
                 return answer;
             }
@@ -339,9 +366,9 @@ async fn execute_measured(
             response
                 .content_type(format.content_type())
                 .insert_header((header::CONTENT_LANGUAGE, served.code()))
-                .insert_header((header::VARY, "Accept-Language, Authorization"))
+                .insert_header((header::VARY, VARY_VALUE))
                 // The id the application log and the confidential audit log name this request by.
-                .insert_header(("x-request-id", request_id.to_string()))
+                .insert_header((X_REQUEST_ID, request_id_text))
                 .body(body)
         }
         Err(e) => {
@@ -364,7 +391,7 @@ fn serve_hit(
     let charged = state.schema.charge(context, hit.cost);
     let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
     let mut answer = if charged {
-        cached_response(hit, format, request_id, get, state.cache.max_age, "hit")
+        cached_response(hit, format, request_id.to_string(), get, state.cache.max_age, "hit")
     } else {
         error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
     };
@@ -389,7 +416,7 @@ fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::rateli
 fn cached_response(
     entry: &Cached,
     format: Format,
-    request_id: &RequestId,
+    request_id: String,
     get: Option<&HttpRequest>,
     max_age: u64,
     outcome: &'static str,
@@ -399,9 +426,9 @@ fn cached_response(
     response
         .insert_header((header::ETAG, entry.etag.clone()))
         .insert_header((header::CONTENT_LANGUAGE, entry.content_language))
-        .insert_header((header::VARY, "Accept-Language, Authorization"))
-        .insert_header(("x-request-id", request_id.to_string()))
-        .insert_header(("x-cache", outcome));
+        .insert_header((header::VARY, VARY_VALUE))
+        .insert_header((X_REQUEST_ID, request_id))
+        .insert_header((X_CACHE, outcome));
     if get.is_some() {
         response.insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")));
     }
@@ -426,12 +453,12 @@ pub async fn post(
             "accept application/json or application/graphql-response+json",
         );
     };
-    let media = req
+    let json = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-    if media.as_deref() != Some(JSON) {
+        .is_some_and(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON));
+    if !json {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format,
@@ -625,4 +652,22 @@ pub async fn method_not_allowed() -> HttpResponse {
     let mut response = error(StatusCode::METHOD_NOT_ALLOWED, Format::Json, code::METHOD_NOT_ALLOWED, "use GET or POST");
     response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::client_key;
+
+    #[test]
+    fn the_client_key_writes_the_peer_address_as_display_does() {
+        for peer in ["0.0.0.0:1", "10.0.12.255:80", "127.0.0.1:9", "192.168.100.7:443", "[::1]:8080", "[2001:db8::7]:1"]
+        {
+            let peer: std::net::SocketAddr = peer.parse().unwrap();
+            let req = TestRequest::default().peer_addr(peer).to_http_request();
+            assert_eq!(client_key(&req), format!("ip:{}", peer.ip()));
+        }
+        assert_eq!(client_key(&TestRequest::default().to_http_request()), "ip:unknown");
+    }
 }

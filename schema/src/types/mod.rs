@@ -16,11 +16,11 @@ use async_graphql::Context;
 use hrc_db::Database;
 
 use crate::error::ApiError;
-use crate::loaders::Loaders;
+use crate::loaders::{Loaders, RequestLoaders};
 
 /// The request's loaders.
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
-    ctx.data::<Loaders>().map_err(|_| {
+    ctx.data::<RequestLoaders>().map(RequestLoaders::get).map_err(|_| {
         tracing::error!("request has no loaders");
         ApiError::Internal
     })

@@ -171,8 +171,32 @@ async fn variables_of_the_wrong_type_are_refused_with_a_code(app: TestApp) {
     assert!(code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT", "{body}");
 }
 
+async fn accept_and_content_type_are_read_without_regard_to_case_and_with_their_weights(app: TestApp) {
+    let bad = || json!({ "query": "{ nope }" }).to_string().into_bytes();
+    // The response type asked for in capitals is the response type: a request error is a 400.
+    let (status, body) = send(&app, "application/json", bad(), Some("APPLICATION/GRAPHQL-RESPONSE+JSON")).await;
+    assert_eq!((status, first_code(&body)), (StatusCode::BAD_REQUEST, "GRAPHQL_VALIDATION_FAILED".to_owned()));
+    // Refused with q=0, it is not picked: plain JSON, where every GraphQL response is a 200.
+    let accept = "application/graphql-response+json; charset=utf-8; q=0, Application/Json;q=0.5";
+    let (status, body) = send(&app, "application/json", bad(), Some(accept)).await;
+    assert_eq!((status, first_code(&body)), (StatusCode::OK, "GRAPHQL_VALIDATION_FAILED".to_owned()));
+    // A weight other than 0 does not refuse it.
+    let (status, _) = send(&app, "application/json", bad(), Some("application/graphql-response+json;q=0.9")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Neither type acceptable: 406, in JSON.
+    let (status, body) = send(&app, "application/json", bad(), Some("text/html, application/json;q=0")).await;
+    assert_eq!((status, first_code(&body)), (StatusCode::NOT_ACCEPTABLE, "BAD_REQUEST".to_owned()));
+    // The body's type, in capitals and with a parameter, is still JSON; another type is refused with 415.
+    let good = json!({ "query": "{ __typename }" }).to_string().into_bytes();
+    let (status, body) = send(&app, "Application/JSON; charset=utf-8", good.clone(), None).await;
+    assert_eq!((status, &body["data"]["__typename"]), (StatusCode::OK, &json!("Query")), "{body}");
+    let (status, body) = send(&app, "text/plain", good, None).await;
+    assert_eq!((status, first_code(&body)), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "BAD_REQUEST".to_owned()));
+}
+
 on_both_backends!(
     unknown_fields_and_syntax_errors_are_named_with_codes,
+    accept_and_content_type_are_read_without_regard_to_case_and_with_their_weights,
     request_errors_get_4xx_for_clients_of_the_graphql_response_type,
     a_request_that_never_ran_has_no_data_entry,
     malformed_bodies_are_refused_with_400,
