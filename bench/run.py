@@ -273,16 +273,15 @@ def main():
     for r in results:
         print(f"| {r['workload']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
               f"{r['failures'] + r['socket_errors']} | {r['statements_per_request']:.2f} | {r['peak_rss_mb']:.0f} |")
-    ours_by_name = {r["workload"]: r for r in results}
-    ceiling = ours_by_name.get("plaintext", {}).get("rps")
-    shares = [f"{w} {ours_by_name[w]['rps'] / ceiling:.0%}" for w in ("typename", "cached") if w in ours_by_name]
+    ours = {r["workload"]: r for r in results}
+    ceiling = ours.get("plaintext", {}).get("rps")
+    shares = [f"{w} {ours[w]['rps'] / ceiling:.0%}" for w in ("typename", "cached") if w in ours]
     if ceiling and shares:
         print(f"\nshare of the plaintext ceiling (targets: typename 60%, cached 50%): {', '.join(shares)}")
     if theirs:
         print("\nPostGraphile 5 (Amber), same database, same wrk settings; ratio = our req/s over theirs")
         print("| workload | req/s | p50 ms | p99 ms | failures | peak RSS MB | ratio | our p99 / theirs |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        ours = {r["workload"]: r for r in results}
         for w, r in theirs.items():
             o = ours.get(w)
             ratio = f"{o['rps'] / r['rps']:.2f}x" if o and r["rps"] else ""
