@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use actix_web::http::header::HeaderValue;
 use actix_web::web::Bytes;
 use async_graphql::{Request, Value};
 use hrc_db::Database;
@@ -229,12 +230,13 @@ pub struct Cached {
 
 /// The cache of public responses.
 pub struct ResponseCache {
-    cache: Option<moka::sync::Cache<u128, Arc<Cached>>>,
+    cache: Option<moka::sync::Cache<u128, Arc<Cached>, KeyHasher>>,
     /// The process's random secret for the keys' hash: a key is a hash, not the request itself, and without a
     /// secret anyone could search offline for a query whose key is another's, and have its answer served for it.
     secret: [u8; SECRET_SIZE],
     generation: AtomicU64,
-    pub max_age: u64,
+    /// `Cache-Control` of a public answer to a `GET`: `public, max-age=` the time an answer is kept (written once).
+    pub cache_control: HeaderValue,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -246,7 +248,7 @@ impl ResponseCache {
                 .weigher(|_: &u128, v: &Arc<Cached>| u32::try_from(v.body.len() + 128).unwrap_or(u32::MAX))
                 .max_capacity(settings.response_cache_mb * 1024 * 1024)
                 .time_to_live(Duration::from_secs(settings.response_cache_seconds))
-                .build()
+                .build_with_hasher(KeyHasher::default())
         });
         let mut secret = [0u8; SECRET_SIZE];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
@@ -254,7 +256,9 @@ impl ResponseCache {
             cache,
             secret,
             generation: AtomicU64::new(0),
-            max_age: settings.response_cache_seconds,
+            // Digits make a valid header value; were it not one, no cache would keep the answer.
+            cache_control: HeaderValue::try_from(format!("public, max-age={}", settings.response_cache_seconds))
+                .unwrap_or(HeaderValue::from_static("no-store")),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -349,6 +353,10 @@ impl ResponseCache {
     }
 }
 
+/// The hasher of the caches keyed by a 128-bit hash: foldhash, randomly seeded per process. moka's default, std's
+/// SipHash, cost about two thousand instructions a lookup on `{ __typename }`, to hash a key that is a hash already.
+pub type KeyHasher = foldhash::fast::RandomState;
+
 /// The size of an XXH3 secret (the crate's `DEFAULT_SECRET_SIZE`, which it does not export).
 const SECRET_SIZE: usize = 192;
 
@@ -374,7 +382,7 @@ pub fn not_modified(req: &actix_web::HttpRequest, etag: &str) -> bool {
 /// written inline (a complaint's text in a mutation, say); those are parsed and dropped, never held in memory after
 /// their request, so no later request can learn from a cache hit's speed that someone sent them.
 pub struct Documents {
-    cache: moka::sync::Cache<u128, Arc<ParsedDocument>>,
+    cache: moka::sync::Cache<u128, Arc<ParsedDocument>, KeyHasher>,
     /// Longer documents are not parsed here: the document limits refuse them before any parse.
     max_text: usize,
 }
@@ -395,7 +403,7 @@ impl Documents {
             cache: moka::sync::Cache::builder()
                 .weigher(|_: &u128, v: &Arc<ParsedDocument>| u32::try_from(v.text.len() + 64).unwrap_or(u32::MAX))
                 .max_capacity(MAX_DOCUMENT_BYTES)
-                .build(),
+                .build_with_hasher(KeyHasher::default()),
             max_text,
         }
     }

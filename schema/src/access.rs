@@ -230,7 +230,7 @@ pub fn may_see_type(ctx: &async_graphql::Context<'_>, type_name: &str) -> bool {
     match NODE_TYPES.iter().find(|(name, _)| *name == type_name).map(|(_, access)| *access) {
         Some(Access::Public) => true,
         Some(Access::Roles(allowed)) => {
-            ctx.data_opt::<Viewer>().is_some_and(|viewer| allowed.iter().any(|role| viewer.has(*role)))
+            crate::viewer(ctx).is_some_and(|viewer| allowed.iter().any(|role| viewer.has(*role)))
         }
         None => false,
     }
@@ -245,7 +245,7 @@ pub fn rule(path: &str) -> Option<&'static Rule> {
 /// `FORBIDDEN` for a caller without one, and `FORBIDDEN` for a path the table does not list.
 pub fn guard<'a>(ctx: &async_graphql::Context<'a>, path: &str) -> Result<Option<&'a Viewer>, ApiError> {
     match rule(path).map(|r| r.access) {
-        Some(Access::Public) => Ok(ctx.data_opt::<Viewer>()),
+        Some(Access::Public) => Ok(crate::viewer(ctx)),
         Some(Access::Roles(allowed)) => crate::auth::require(ctx, allowed).map(Some),
         None => {
             tracing::error!(path, "a resolver asked for a path the access table does not list; refused");

@@ -11,7 +11,6 @@
 //! next time, the same request is charged that complexity and runs unchecked. async-graphql's own limits (depth,
 //! complexity, recursion, introspection where it is disabled) stay on both copies.
 
-use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -21,7 +20,10 @@ use async_graphql::{Request, ServerError, ServerResult, ValidationResult, Variab
 
 use crate::error;
 use crate::limits::DocumentLimits;
-use crate::ratelimit::{BudgetSlot, RateKey, RateLimiter};
+use crate::ratelimit::RateLimiter;
+
+/// The size of an XXH3 secret (the crate's `DEFAULT_SECRET_SIZE`, which it does not export).
+const SECRET_SIZE: usize = 192;
 
 /// The checks of one schema.
 #[derive(Debug, Clone)]
@@ -76,8 +78,9 @@ impl Extension for Checks {
         if let Some(seen) = ctx.data_opt::<Seen>() {
             seen.0.store(result.complexity, Ordering::Relaxed);
         }
+        let request = ctx.data_opt::<crate::RequestData>();
         if let (Some(limiter), Some(key), Some(slot)) =
-            (&self.rate_limit, ctx.data_opt::<RateKey>(), ctx.data_opt::<BudgetSlot>())
+            (&self.rate_limit, request.and_then(|r| r.rate_key.as_ref()), request.map(|r| &r.budget))
         {
             limiter.charge_request(key, slot, result.complexity)?;
         }
@@ -114,8 +117,10 @@ impl Default for Seen {
 /// Each part is preceded by its length, so that no two different requests write the same bytes. Only a passing
 /// request is kept: one that failed a check is checked again each time.
 pub struct Passed {
-    keys: [std::hash::RandomState; 2],
-    cache: moka::sync::Cache<u128, usize>,
+    /// The process's random XXH3 secret: without it, anyone could search offline for a request whose key is that of
+    /// one that passed, and have it run unchecked.
+    secret: [u8; SECRET_SIZE],
+    cache: moka::sync::Cache<u128, usize, foldhash::fast::RandomState>,
     reused: AtomicU64,
 }
 
@@ -123,8 +128,15 @@ impl Passed {
     /// Keeps up to `capacity` requests, the least used leaving first.
     pub fn new(capacity: u64) -> Passed {
         Passed {
-            keys: [std::hash::RandomState::new(), std::hash::RandomState::new()],
-            cache: moka::sync::Cache::new(capacity),
+            secret: {
+                let mut secret = [0u8; SECRET_SIZE];
+                rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+                secret
+            },
+            // The keys are hashes already: foldhash, not moka's default SipHash, finds them.
+            cache: moka::sync::Cache::builder()
+                .max_capacity(capacity)
+                .build_with_hasher(foldhash::fast::RandomState::default()),
             reused: AtomicU64::new(0),
         }
     }
@@ -134,16 +146,15 @@ impl Passed {
     pub fn key(&self, schema: u8, request: &Request) -> Option<u128> {
         let variables = serde_json::to_vec(&request.variables).ok()?;
         let name = request.operation_name.as_deref().unwrap_or("").as_bytes();
-        let [high, low] = self.keys.each_ref().map(|keys| {
-            let mut hasher = keys.build_hasher();
-            hasher.write_u8(schema);
-            for part in [request.query.as_bytes(), name, &variables] {
-                hasher.write_u64(part.len() as u64);
-                hasher.write(part);
-            }
-            hasher.finish()
-        });
-        Some((u128::from(high) << 64) | u128::from(low))
+        // XXH3 under the secret, not std's SipHash twice over for 128 bits: a country page's document is a kilobyte,
+        // hashed on every request.
+        let mut hasher = xxhash_rust::xxh3::Xxh3::with_secret(self.secret);
+        hasher.update(&[schema]);
+        for part in [request.query.as_bytes(), name, &variables] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        Some(hasher.digest128())
     }
 
     /// The complexity of the request kept under `key`, counting the reuse.

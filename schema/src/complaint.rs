@@ -26,19 +26,18 @@ use crate::pagination::{page_flags, Cursor, ListOrder, PageArgs};
 use crate::scalars::{Date, DateTime};
 use crate::types::reference::Country;
 use crate::types::{loaders, query};
-use crate::RequestId;
 
 /// The confidential store's pool: data of the complaint schema only.
 pub struct Store(pub ConfidentialStore);
 
 /// Whether the caller is complaint-procedure staff (a working group member or the secretariat).
 pub fn for_complaint_staff(ctx: &Context<'_>) -> bool {
-    ctx.data_opt::<Viewer>().is_some_and(|v| v.has(Role::ComplaintWg) || v.has(Role::ComplaintSecretariat))
+    crate::viewer(ctx).is_some_and(|v| v.has(Role::ComplaintWg) || v.has(Role::ComplaintSecretariat))
 }
 
 /// Whether the caller is the complaint procedure's secretariat.
 pub fn for_complaint_secretariat(ctx: &Context<'_>) -> bool {
-    ctx.data_opt::<Viewer>().is_some_and(|v| v.has(Role::ComplaintSecretariat))
+    crate::viewer(ctx).is_some_and(|v| v.has(Role::ComplaintSecretariat))
 }
 
 /// Whether a caller with these roles is served the complaint schema.
@@ -55,7 +54,7 @@ fn audit_of(ctx: &Context<'_>, viewer: &Viewer) -> Audit {
     Audit {
         actor: viewer.subject.clone(),
         roles: viewer.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
-        request_id: ctx.data_opt::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+        request_id: crate::RequestData::of(ctx).map(|d| d.request_id.0.clone()).unwrap_or_default(),
     }
 }
 
@@ -1176,7 +1175,7 @@ pub struct ComplaintProcedureRecord {
 impl ComplaintProcedureRecord {
     /// Figures published about the procedure, each with its source.
     async fn figures(&self, ctx: &Context<'_>) -> Vec<ComplaintPublicFigure> {
-        let zh = ctx.data_opt::<crate::Lang>().is_some_and(|l| l.served() == crate::Lang::Zh);
+        let zh = crate::RequestData::of(ctx).is_some_and(|d| d.lang.served() == crate::Lang::Zh);
         self.figures
             .iter()
             .map(|f| ComplaintPublicFigure {

@@ -182,7 +182,7 @@ pub(crate) fn cached<'a, T: Send + 'a>(
     Box::pin(async move {
         let Some(cache) = ctx.data_opt::<Arc<CountCache>>().filter(|c| c.enabled()) else { return compute.await };
         // The request's database: the primary, or a read replica for a public read.
-        let replica = ctx.data_opt::<hrc_db::Database>().is_some_and(|db| db.is_replica());
+        let replica = crate::RequestData::of(ctx).is_some_and(|d| d.db.is_replica());
         let counted = cache.get_or_compute(replica, key, async { compute.await.map(wrap) }).await?;
         unwrap(counted).ok_or_else(|| {
             tracing::error!("a count was kept under a key of another kind");

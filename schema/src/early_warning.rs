@@ -142,7 +142,7 @@ fn scope(viewer: &Viewer) -> Option<SignalScope> {
 
 /// The scope of the caller, for `node(id:)`.
 pub(crate) fn node_scope(ctx: &Context<'_>) -> Option<SignalScope> {
-    ctx.data_opt::<Viewer>().and_then(scope)
+    crate::viewer(ctx).and_then(scope)
 }
 
 fn signal_error(e: WorkflowError) -> ApiError {

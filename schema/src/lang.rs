@@ -69,7 +69,7 @@ impl Lang {
 
     /// The language of a field: its `lang` argument, else the request's.
     pub fn resolve(ctx: &Context<'_>, arg: Option<Lang>) -> Lang {
-        arg.or_else(|| ctx.data_opt::<Lang>().copied()).unwrap_or_default()
+        arg.or_else(|| crate::RequestData::of(ctx).map(|d| d.lang)).unwrap_or_default()
     }
 }
 

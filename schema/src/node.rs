@@ -118,8 +118,7 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
                 .map(|r| Node::EarlyWarningSignal(crate::early_warning::EarlyWarningSignal(r)))
         }
         "HorizonBriefing" => {
-            let scheduled =
-                ctx.data_opt::<crate::auth::Viewer>().is_some_and(|v| v.has(crate::auth::Role::Secretariat));
+            let scheduled = crate::viewer(ctx).is_some_and(|v| v.has(crate::auth::Role::Secretariat));
             query(ctx, move |c| hrc_db::models::early_warning::Briefing::by_key(c, &key, scheduled))
                 .await?
                 .map(|r| Node::HorizonBriefing(crate::early_warning::HorizonBriefing(r)))

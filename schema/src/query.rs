@@ -5,7 +5,6 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object, ID};
 use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, ResolutionFilter};
 
-use crate::auth;
 use crate::counts::{CountKey, Counted};
 use crate::error::ApiError;
 use crate::loaders::{MandateRelations, RecommendationRelations};
@@ -438,7 +437,7 @@ impl CoreQuery {
 
     /// The caller, as its bearer token says; null for an anonymous caller.
     async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
-        ctx.data_opt::<auth::Viewer>().cloned().map(Viewer)
+        crate::viewer(ctx).cloned().map(Viewer)
     }
 
     /// The five UN regional groups.

@@ -145,6 +145,6 @@ impl RateLimitQuery {
     /// The caller's rate-limit budget after this request (null where no limit is set).
     async fn rate_limit(&self, ctx: &async_graphql::Context<'_>) -> Result<Option<RateLimitInfo>, crate::ApiError> {
         crate::access::guard(ctx, "Query.rateLimit")?;
-        Ok(ctx.data_opt::<BudgetSlot>().and_then(BudgetSlot::get).map(RateLimitInfo::from))
+        Ok(crate::RequestData::of(ctx).and_then(|d| d.budget.get()).map(RateLimitInfo::from))
     }
 }

@@ -32,10 +32,14 @@ enum Format {
 }
 
 impl Format {
-    fn content_type(self) -> &'static str {
+    /// Made once: a header value built from a `&str` at each response is checked byte by byte and copied.
+    fn content_type(self) -> HeaderValue {
+        const GRAPHQL_RESPONSE: HeaderValue =
+            HeaderValue::from_static("application/graphql-response+json; charset=utf-8");
+        const JSON: HeaderValue = HeaderValue::from_static("application/json; charset=utf-8");
         match self {
-            Format::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
-            Format::Json => "application/json; charset=utf-8",
+            Format::GraphqlResponse => GRAPHQL_RESPONSE,
+            Format::Json => JSON,
         }
     }
 }
@@ -353,7 +357,8 @@ async fn execute_measured(
                         );
                     }
                 }
-                let mut answer = cached_response(&entry, format, request_id_text, get, state.cache.max_age, "miss");
+                let mut answer =
+                    cached_response(&entry, format, request_id_text, get, &state.cache.cache_control, "miss");
                 add_rate_limit_headers(&mut answer, &budget, status);
                 return answer;
             }
@@ -364,8 +369,8 @@ async fn execute_measured(
                 response.insert_header((header::CACHE_CONTROL, "private, no-store"));
             }
             response
-                .content_type(format.content_type())
-                .insert_header((header::CONTENT_LANGUAGE, served.code()))
+                .insert_header((header::CONTENT_TYPE, format.content_type()))
+                .insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static(served.code())))
                 .insert_header((header::VARY, VARY_VALUE))
                 // The id the application log and the confidential audit log name this request by.
                 .insert_header((X_REQUEST_ID, request_id_text))
@@ -391,7 +396,7 @@ fn serve_hit(
     let charged = state.schema.charge(context, hit.cost);
     let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
     let mut answer = if charged {
-        cached_response(hit, format, request_id.to_string(), get, state.cache.max_age, "hit")
+        cached_response(hit, format, request_id.to_string(), get, &state.cache.cache_control, "hit")
     } else {
         error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
     };
@@ -418,24 +423,24 @@ fn cached_response(
     format: Format,
     request_id: String,
     get: Option<&HttpRequest>,
-    max_age: u64,
+    cache_control: &HeaderValue,
     outcome: &'static str,
 ) -> HttpResponse {
     let fresh = get.is_some_and(|req| crate::caching::not_modified(req, &entry.etag));
     let mut response = HttpResponse::build(if fresh { StatusCode::NOT_MODIFIED } else { StatusCode::OK });
     response
         .insert_header((header::ETAG, entry.etag.clone()))
-        .insert_header((header::CONTENT_LANGUAGE, entry.content_language))
+        .insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static(entry.content_language)))
         .insert_header((header::VARY, VARY_VALUE))
         .insert_header((X_REQUEST_ID, request_id))
         .insert_header((X_CACHE, outcome));
     if get.is_some() {
-        response.insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")));
+        response.insert_header((header::CACHE_CONTROL, cache_control.clone()));
     }
     if fresh {
         return response.finish();
     }
-    response.content_type(format.content_type()).body(entry.body.clone())
+    response.insert_header((header::CONTENT_TYPE, format.content_type())).body(entry.body.clone())
 }
 
 /// `POST /graphql` with `Content-Type: application/json`.

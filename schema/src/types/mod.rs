@@ -16,11 +16,11 @@ use async_graphql::Context;
 use hrc_db::Database;
 
 use crate::error::ApiError;
-use crate::loaders::{Loaders, RequestLoaders};
+use crate::loaders::Loaders;
 
 /// The request's loaders.
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
-    ctx.data::<RequestLoaders>().map(RequestLoaders::get).map_err(|_| {
+    crate::RequestData::of(ctx).map(|d| d.loaders.get()).ok_or_else(|| {
         tracing::error!("request has no loaders");
         ApiError::Internal
     })
@@ -28,7 +28,7 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
 
 /// The database, for root queries.
 pub(crate) fn database<'a>(ctx: &Context<'a>) -> Result<&'a Database, ApiError> {
-    ctx.data::<Database>().map_err(|_| {
+    crate::RequestData::of(ctx).map(|d| &d.db).or_else(|| ctx.data_opt::<Database>()).ok_or_else(|| {
         tracing::error!("schema has no database");
         ApiError::Internal
     })
