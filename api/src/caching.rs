@@ -222,7 +222,7 @@ pub struct Cached {
     pub body: Bytes,
     /// The rate-limit points the answer cost when it ran: a hit is charged as much.
     pub cost: u64,
-    pub etag: String,
+    pub etag: HeaderValue,
     pub content_language: &'static str,
     /// The operation name the request gave, for the metrics of a hit found by its URL (which reads no parameter).
     pub operation_name: Option<String>,

@@ -341,7 +341,9 @@ async fn execute_measured(
                 let body = actix_web::web::Bytes::from(body);
                 let entry = std::sync::Arc::new(Cached {
                     cost: budget.get().map_or(1, |b| b.cost),
-                    etag: crate::caching::etag(&body),
+                    // Made a header value once, for every hit.
+                    etag: HeaderValue::try_from(crate::caching::etag(&body))
+                        .unwrap_or(HeaderValue::from_static("\"\"")),
                     body,
                     content_language: served.code(),
                     operation_name: name,
@@ -426,7 +428,7 @@ fn cached_response(
     cache_control: &HeaderValue,
     outcome: &'static str,
 ) -> HttpResponse {
-    let fresh = get.is_some_and(|req| crate::caching::not_modified(req, &entry.etag));
+    let fresh = get.is_some_and(|req| crate::caching::not_modified(req, entry.etag.to_str().unwrap_or_default()));
     let mut response = HttpResponse::build(if fresh { StatusCode::NOT_MODIFIED } else { StatusCode::OK });
     response
         .insert_header((header::ETAG, entry.etag.clone()))
@@ -542,11 +544,11 @@ struct GetParams {
     extensions: Option<String>,
 }
 
+/// Whether `Accept` names `text/html`, in any case (read in place: every `GET` asks, a cached one too).
 fn wants_html(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.to_ascii_lowercase().contains("text/html"))
+        .is_some_and(|v| v.as_bytes().windows(9).any(|w| w.eq_ignore_ascii_case(b"text/html")))
 }
 
 /// The type of the operation a GET would run, if the document parses.
@@ -663,7 +665,17 @@ pub async fn method_not_allowed() -> HttpResponse {
 mod tests {
     use actix_web::test::TestRequest;
 
-    use super::client_key;
+    use super::{client_key, wants_html};
+
+    #[test]
+    fn a_browser_is_known_by_text_html_in_accept_in_any_case() {
+        let accept = |value: &str| TestRequest::default().insert_header(("accept", value)).to_http_request();
+        assert!(wants_html(&accept("text/html,application/xhtml+xml,*/*;q=0.8")));
+        assert!(wants_html(&accept("application/json, TEXT/HTML")));
+        assert!(!wants_html(&accept("application/graphql-response+json, application/json")));
+        assert!(!wants_html(&accept("text/htm")));
+        assert!(!wants_html(&TestRequest::default().to_http_request()));
+    }
 
     #[test]
     fn the_client_key_writes_the_peer_address_as_display_does() {
