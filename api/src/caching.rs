@@ -233,7 +233,7 @@ pub struct ResponseCache {
     cache: Option<moka::sync::Cache<u128, Arc<Cached>, KeyHasher>>,
     /// The process's random secret for the keys' hash: a key is a hash, not the request itself, and without a
     /// secret anyone could search offline for a query whose key is another's, and have its answer served for it.
-    secret: [u8; SECRET_SIZE],
+    secret: [u8; hrc_schema::checks::SECRET_SIZE],
     generation: AtomicU64,
     /// `Cache-Control` of a public answer to a `GET`: `public, max-age=` the time an answer is kept (written once).
     pub cache_control: HeaderValue,
@@ -250,11 +250,9 @@ impl ResponseCache {
                 .time_to_live(Duration::from_secs(settings.response_cache_seconds))
                 .build_with_hasher(KeyHasher::default())
         });
-        let mut secret = [0u8; SECRET_SIZE];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
         ResponseCache {
             cache,
-            secret,
+            secret: hrc_schema::checks::random_secret(),
             generation: AtomicU64::new(0),
             // Digits make a valid header value; were it not one, no cache would keep the answer.
             cache_control: HeaderValue::try_from(format!("public, max-age={}", settings.response_cache_seconds))
@@ -356,9 +354,6 @@ impl ResponseCache {
 /// The hasher of the caches keyed by a 128-bit hash: foldhash, randomly seeded per process. moka's default, std's
 /// SipHash, cost about two thousand instructions a lookup on `{ __typename }`, to hash a key that is a hash already.
 pub type KeyHasher = foldhash::fast::RandomState;
-
-/// The size of an XXH3 secret (the crate's `DEFAULT_SECRET_SIZE`, which it does not export).
-const SECRET_SIZE: usize = 192;
 
 /// The ETag of a body.
 pub fn etag(body: &[u8]) -> String {

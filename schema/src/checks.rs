@@ -23,7 +23,14 @@ use crate::limits::DocumentLimits;
 use crate::ratelimit::RateLimiter;
 
 /// The size of an XXH3 secret (the crate's `DEFAULT_SECRET_SIZE`, which it does not export).
-const SECRET_SIZE: usize = 192;
+pub const SECRET_SIZE: usize = 192;
+
+/// A random XXH3 secret, for a process's keyed hashes (here, and the response cache's keys).
+pub fn random_secret() -> [u8; SECRET_SIZE] {
+    let mut secret = [0u8; SECRET_SIZE];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+    secret
+}
 
 /// The checks of one schema.
 #[derive(Debug, Clone)]
@@ -128,11 +135,7 @@ impl Passed {
     /// Keeps up to `capacity` requests, the least used leaving first.
     pub fn new(capacity: u64) -> Passed {
         Passed {
-            secret: {
-                let mut secret = [0u8; SECRET_SIZE];
-                rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
-                secret
-            },
+            secret: random_secret(),
             // The keys are hashes already: foldhash, not moka's default SipHash, finds them.
             cache: moka::sync::Cache::builder()
                 .max_capacity(capacity)
