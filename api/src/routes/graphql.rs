@@ -20,6 +20,8 @@ const JSON: &str = "application/json";
 /// The header naming a request as the logs do; made once, not parsed from text with each response.
 const X_REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 const X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
+/// Sent with the answers to `GET`s, which a cache may keep; a cache keeps no answer to a `POST` (it has no explicit
+/// freshness and no `Content-Location`), so those go without it.
 const VARY_VALUE: HeaderValue = HeaderValue::from_static("Accept-Language, Authorization");
 
 /// The media type the client accepts for the response.
@@ -151,26 +153,121 @@ fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<R
     }
 }
 
-/// The caller's rate-limit budget after the request, in the response headers (and, when refused, `Retry-After`).
+/// The rate-limit headers' names, made once (a name given as text is parsed and checked with every response).
+const X_RATELIMIT_LIMIT: header::HeaderName = header::HeaderName::from_static("x-ratelimit-limit");
+const X_RATELIMIT_REMAINING: header::HeaderName = header::HeaderName::from_static("x-ratelimit-remaining");
+const X_RATELIMIT_COST: header::HeaderName = header::HeaderName::from_static("x-ratelimit-cost");
+const X_RATELIMIT_RESET: header::HeaderName = header::HeaderName::from_static("x-ratelimit-reset");
+
+/// The caller's rate-limit budget after the request, as response headers (and, when refused, `Retry-After`); none
+/// when no budget was charged. The numbers are written as header values directly, not through a `String`.
+fn rate_limit_header_pairs(
+    budget: &hrc_schema::ratelimit::BudgetSlot,
+    status: StatusCode,
+) -> impl Iterator<Item = (header::HeaderName, HeaderValue)> {
+    let budget = budget.get();
+    let reset = budget.map(|b| b.reset_at.and_utc().timestamp());
+    let retry_after = reset.filter(|_| status == StatusCode::TOO_MANY_REQUESTS).map(|reset| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        (header::RETRY_AFTER, HeaderValue::from((reset - now).max(1)))
+    });
+    budget
+        .into_iter()
+        .zip(reset)
+        .flat_map(|(b, reset)| {
+            [
+                (X_RATELIMIT_LIMIT, numbers::remembered(numbers::LIMIT, b.limit)),
+                (X_RATELIMIT_REMAINING, HeaderValue::from(b.remaining)),
+                (X_RATELIMIT_COST, numbers::small(b.cost)),
+                (X_RATELIMIT_RESET, numbers::remembered(numbers::RESET, u64::try_from(reset).unwrap_or_default())),
+            ]
+        })
+        .chain(retry_after)
+}
+
+/// Numbers as header values without writing each anew: a header value written from a number is a buffer allocated,
+/// filled and frozen, and the rate-limit headers were four of them with every response (2,000 instructions).
+mod numbers {
+    use std::cell::RefCell;
+    use std::sync::LazyLock;
+
+    use actix_web::http::header::HeaderValue;
+
+    /// The numbers kept written out once: costs, which are queries' complexities, are mostly below this.
+    const SMALL: u64 = 1024;
+
+    static TABLE: LazyLock<Vec<HeaderValue>> = LazyLock::new(|| {
+        // Made once a process and kept for its life: a static value is cloned by copying, with no count to keep.
+        (0..SMALL).map(|n| HeaderValue::from_static(Box::leak(n.to_string().into_boxed_str()))).collect()
+    });
+
+    /// `n`, from the table when it is small.
+    pub(super) fn small(n: u64) -> HeaderValue {
+        usize::try_from(n).ok().and_then(|i| TABLE.get(i)).cloned().unwrap_or_else(|| HeaderValue::from(n))
+    }
+
+    /// The slots of [`remembered`]: the limit (the same for every request) and a window's reset time (the same for
+    /// every request of the window).
+    pub(super) const LIMIT: usize = 0;
+    pub(super) const RESET: usize = 1;
+
+    thread_local! {
+        static LAST: RefCell<[Option<(u64, HeaderValue)>; 2]> = const { RefCell::new([None, None]) };
+    }
+
+    /// `n`, as the same slot on this thread last wrote it if it is the same number.
+    pub(super) fn remembered(slot: usize, n: u64) -> HeaderValue {
+        LAST.with_borrow_mut(|last| match &last[slot] {
+            Some((m, value)) if *m == n => value.clone(),
+            _ => {
+                let value = HeaderValue::from(n);
+                last[slot] = Some((n, value.clone()));
+                value
+            }
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn every_number_is_written_as_itself_whichever_way_it_is_made() {
+            for n in [0, 1, 9, 10, 99, 100, 1023, 1024, 1025, 200_000, u64::MAX] {
+                assert_eq!(small(n), n.to_string().as_str(), "{n}");
+                for slot in [LIMIT, RESET] {
+                    assert_eq!(remembered(slot, n), n.to_string().as_str(), "{n}, first");
+                    assert_eq!(remembered(slot, n), n.to_string().as_str(), "{n}, remembered");
+                }
+            }
+            // A slot that changes number writes the new one, and another slot keeps its own.
+            assert_eq!(remembered(LIMIT, 7), "7");
+            assert_eq!(remembered(RESET, 1_800_000_000), "1800000000");
+            assert_eq!(remembered(LIMIT, 8), "8");
+            assert_eq!(remembered(RESET, 1_800_000_000), "1800000000");
+        }
+    }
+}
+
+/// The caller's rate-limit budget after the request, in the headers of a response being built.
 pub(crate) fn rate_limit_headers(
     response: &mut actix_web::HttpResponseBuilder,
     budget: &hrc_schema::ratelimit::BudgetSlot,
     status: StatusCode,
 ) {
-    let Some(b) = budget.get() else { return };
-    response
-        .insert_header(("x-ratelimit-limit", b.limit.to_string()))
-        .insert_header(("x-ratelimit-remaining", b.remaining.to_string()))
-        .insert_header(("x-ratelimit-cost", b.cost.to_string()))
-        .insert_header(("x-ratelimit-reset", b.reset_at.and_utc().timestamp().to_string()));
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
-        let wait = (b.reset_at.and_utc().timestamp() - now).max(1);
-        response.insert_header((header::RETRY_AFTER, wait.to_string()));
+    for pair in rate_limit_header_pairs(budget, status) {
+        response.insert_header(pair);
     }
+}
+
+/// The request's id as the `X-Request-Id` header value: the text the logs show, written without the formatting
+/// machinery.
+fn request_id_header(request_id: &RequestId) -> HeaderValue {
+    let mut text = uuid::Uuid::encode_buffer();
+    HeaderValue::from_str(request_id.hyphenated().encode_lower(&mut text)).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// Runs a request through the schema and turns the result into an HTTP response.
@@ -257,8 +354,8 @@ async fn execute_measured(
     }
     let name = request.operation_name.clone();
     // Written out once, for the schema (the audit log) and for the response's header.
-    let request_id_text = request_id.to_string();
-    context.request_id = request_id_text.clone();
+    let mut text = uuid::Uuid::encode_buffer();
+    context.request_id = request_id.hyphenated().encode_lower(&mut text).to_owned();
     let budget = context.budget.clone();
     // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
     // and their own writes read back at once), to the primary.
@@ -359,8 +456,7 @@ async fn execute_measured(
                         );
                     }
                 }
-                let mut answer =
-                    cached_response(&entry, format, request_id_text, get, &state.cache.cache_control, "miss");
+                let mut answer = cached_response(&entry, format, &request_id, get, &state.cache.cache_control, "miss");
                 add_rate_limit_headers(&mut answer, &budget, status);
                 return answer;
             }
@@ -368,14 +464,17 @@ async fn execute_measured(
             rate_limit_headers(&mut response, &budget, status);
             if !anonymous {
                 // A caller's own answer: no cache anywhere keeps it.
-                response.insert_header((header::CACHE_CONTROL, "private, no-store"));
+                response.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")));
             }
             response
                 .insert_header((header::CONTENT_TYPE, format.content_type()))
-                .insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static(served.code())))
-                .insert_header((header::VARY, VARY_VALUE))
+                .insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static(served.code())));
+            if get.is_some() {
+                response.insert_header((header::VARY, VARY_VALUE));
+            }
+            response
                 // The id the application log and the confidential audit log name this request by.
-                .insert_header((X_REQUEST_ID, request_id_text))
+                .insert_header((X_REQUEST_ID, request_id_header(&request_id)))
                 .body(body)
         }
         Err(e) => {
@@ -398,7 +497,7 @@ fn serve_hit(
     let charged = state.schema.charge(context, hit.cost);
     let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
     let mut answer = if charged {
-        cached_response(hit, format, request_id.to_string(), get, &state.cache.cache_control, "hit")
+        cached_response(hit, format, request_id, get, &state.cache.cache_control, "hit")
     } else {
         error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
     };
@@ -408,13 +507,9 @@ fn serve_hit(
 
 /// Adds the rate-limit headers of `budget` to a response already built (nothing when no budget was charged).
 fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::ratelimit::BudgetSlot, status: StatusCode) {
-    if budget.get().is_none() {
-        return;
-    }
-    let mut headers = HttpResponse::build(status);
-    rate_limit_headers(&mut headers, budget, status);
-    for (name, value) in headers.finish().headers() {
-        answer.headers_mut().insert(name.clone(), value.clone());
+    let headers = answer.headers_mut();
+    for (name, value) in rate_limit_header_pairs(budget, status) {
+        headers.insert(name, value);
     }
 }
 
@@ -423,7 +518,7 @@ fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::rateli
 fn cached_response(
     entry: &Cached,
     format: Format,
-    request_id: String,
+    request_id: &RequestId,
     get: Option<&HttpRequest>,
     cache_control: &HeaderValue,
     outcome: &'static str,
@@ -433,11 +528,12 @@ fn cached_response(
     response
         .insert_header((header::ETAG, entry.etag.clone()))
         .insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static(entry.content_language)))
-        .insert_header((header::VARY, VARY_VALUE))
-        .insert_header((X_REQUEST_ID, request_id))
-        .insert_header((X_CACHE, outcome));
+        .insert_header((X_REQUEST_ID, request_id_header(request_id)))
+        .insert_header((X_CACHE, HeaderValue::from_static(outcome)));
     if get.is_some() {
-        response.insert_header((header::CACHE_CONTROL, cache_control.clone()));
+        response
+            .insert_header((header::CACHE_CONTROL, cache_control.clone()))
+            .insert_header((header::VARY, VARY_VALUE));
     }
     if fresh {
         return response.finish();
@@ -491,16 +587,13 @@ pub async fn post(
     if declared.is_some_and(|n| n > limit) {
         return too_large();
     }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let Ok(chunk) = chunk else {
-            return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the request body could not be read");
-        };
-        if body.len() + chunk.len() > limit {
-            return too_large();
+    let body = match read_body(&mut payload, limit).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return too_large(),
+        Err(BodyError::Unreadable) => {
+            return error(StatusCode::BAD_REQUEST, format, code::BAD_REQUEST, "the request body could not be read")
         }
-        body.extend_from_slice(&chunk);
-    }
+    };
     // A well-formed request is read straight into one. Any other body is read again as JSON, to say what is wrong
     // with it.
     let request = match serde_json::from_slice::<Request>(&body) {
@@ -511,6 +604,32 @@ pub async fn post(
         },
     };
     execute(&state, context, request, format, request_id, None).await
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+/// Reads a request body of at most `limit` bytes. A body that arrives in one chunk, as a small request's does, is
+/// kept as it came, not copied into a buffer of its own.
+async fn read_body(payload: &mut web::Payload, limit: usize) -> Result<web::Bytes, BodyError> {
+    let mut whole: Option<web::Bytes> = None;
+    let mut joined = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
+        if whole.as_ref().map_or(0, |b| b.len()) + joined.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        match whole.take() {
+            None if joined.is_empty() => whole = Some(chunk),
+            first => {
+                joined.extend_from_slice(&first.unwrap_or_default());
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(whole.unwrap_or_else(|| joined.freeze()))
 }
 
 /// A `POST` body that is not a request with a query, read as JSON: the request it still is (a persisted query by

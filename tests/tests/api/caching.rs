@@ -34,6 +34,7 @@ async fn a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag(
     assert!(first.get("errors").is_none(), "{first}");
     assert_eq!(headers["x-cache"], "miss");
     assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
+    assert_eq!(headers[header::VARY], "Accept-Language, Authorization", "a cache keeps one answer per language");
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
 
     let (status, headers, second) = get(&app, &[("query", QUERY)], &[]).await;
@@ -60,7 +61,14 @@ async fn a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag(
         assert!(!headers.contains_key("x-cache"));
         assert!(!headers.contains_key(header::ETAG));
         assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
+        assert_eq!(headers[header::VARY], "Accept-Language, Authorization");
     }
+    // The same over POST, which no HTTP cache keeps: no Vary, and no Cache-Control for the public's answer.
+    let posted = app.client.post(app.url("/graphql")).json(&json!({ "query": QUERY })).send().await.unwrap();
+    assert_eq!(posted.status(), StatusCode::OK);
+    assert_eq!(posted.headers()["x-cache"], "hit", "found by content, whichever method asked first");
+    assert!(!posted.headers().contains_key(header::VARY), "{:?}", posted.headers());
+    assert!(!posted.headers().contains_key(header::CACHE_CONTROL), "{:?}", posted.headers());
     // An answer with errors is not kept.
     for _ in 0..2 {
         let (_, headers, body) = get(&app, &[("query", r#"{ country(isoCode: "1") { name } }"#)], &[]).await;

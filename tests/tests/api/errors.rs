@@ -78,6 +78,70 @@ async fn an_oversized_body_is_refused_with_413(app: TestApp) {
     assert_eq!(first_code(&body), "PAYLOAD_TOO_LARGE");
 }
 
+/// Sends `parts` as the chunks of a chunked `POST /graphql` (no `Content-Length`), pausing between them so that each
+/// arrives on its own, and returns the status and the body.
+async fn post_in_chunks(app: &TestApp, parts: &[&str], end: bool) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for part in parts {
+        stream.write_all(format!("{:x}\r\n{part}\r\n", part.len()).as_bytes()).await.unwrap();
+        stream.flush().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // A body past the limit is answered (413) without its end.
+    if end {
+        stream.write_all(b"0\r\n\r\n").await.unwrap();
+    }
+    // Read up to the end of the answer, as its length gives it: after a 413 the server may keep the connection open
+    // for the rest of the body, which never comes.
+    let mut response = Vec::new();
+    let read = async {
+        let mut buffer = [0u8; 16 * 1024];
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap_or(0);
+            response.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&response).into_owned();
+            if n == 0 || answer_is_whole(&text) {
+                return text;
+            }
+        }
+    };
+    let text = tokio::time::timeout(std::time::Duration::from_secs(20), read).await.expect("an answer in time");
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+/// Whether `text` holds a whole HTTP answer with a `Content-Length`.
+fn answer_is_whole(text: &str) -> bool {
+    let Some((head, body)) = text.split_once("\r\n\r\n") else { return false };
+    let length = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse::<usize>().ok());
+    length.is_some_and(|length| body.len() >= length)
+}
+
+async fn a_body_in_several_chunks_is_read_whole_and_its_limit_holds(app: TestApp) {
+    let (status, body) = post_in_chunks(&app, &[r#"{"query": "{ regional"#, r#"Groups { code } }"}"#], true).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["regionalGroups"].as_array().is_some_and(|g| !g.is_empty()), "{body}");
+    let (status, body) = post_in_chunks(&app, &[r#"{"query": "{ __typename }"}"#], true).await;
+    assert_eq!((status, &body["data"]["__typename"]), (200, &json!("Query")), "{body}");
+    // Over the limit, with no Content-Length to refuse it by: refused once the chunks pass it.
+    let padding = " ".repeat(app.settings.max_body_bytes / 2 + 1);
+    let (first, second) = (format!(r#"{{"query": "{{ __typename }}{padding}"#), format!(r#"{padding}"}}"#));
+    let (status, body) = post_in_chunks(&app, &[&first, &second], false).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(first_code(&body), "PAYLOAD_TOO_LARGE");
+}
+
 async fn mutations_over_get_and_other_methods_are_refused_with_405(app: TestApp) {
     let response = app.client.get(app.url("/graphql")).query(&[("query", "mutation { x }")]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -201,6 +265,7 @@ on_both_backends!(
     a_request_that_never_ran_has_no_data_entry,
     malformed_bodies_are_refused_with_400,
     an_oversized_body_is_refused_with_413,
+    a_body_in_several_chunks_is_read_whole_and_its_limit_holds,
     mutations_over_get_and_other_methods_are_refused_with_405,
     queries_past_the_depth_limit_are_refused_before_running,
     the_depth_limit_counts_data_and_lets_the_standard_introspection_query_through,

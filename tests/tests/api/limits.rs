@@ -103,9 +103,19 @@ async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
             break response;
         }
         assert_eq!(response.status(), 200);
-        let header = response.headers()["x-ratelimit-remaining"].to_str().unwrap().to_owned();
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+        let (limit, left, cost, reset) = (
+            header("x-ratelimit-limit"),
+            header("x-ratelimit-remaining"),
+            header("x-ratelimit-cost"),
+            header("x-ratelimit-reset"),
+        );
         let body: serde_json::Value = response.json().await.unwrap();
-        assert_eq!(body["data"]["rateLimit"]["remaining"].to_string(), header, "{body}");
+        assert_eq!(body["data"]["rateLimit"]["remaining"].to_string(), left, "{body}");
+        assert_eq!(body["data"]["rateLimit"]["cost"].to_string(), cost, "{body}");
+        assert_eq!(limit, "100");
+        let reset_at = chrono::DateTime::parse_from_rfc3339(body["data"]["rateLimit"]["resetAt"].as_str().unwrap());
+        assert_eq!(reset_at.unwrap().timestamp().to_string(), reset, "the reset header is resetAt in Unix seconds");
         assert_eq!(body["data"]["rateLimit"]["limit"], 100);
         remaining.push(body["data"]["rateLimit"]["remaining"].as_i64().unwrap());
         assert!(remaining.len() <= 100, "never refused");
@@ -114,7 +124,9 @@ async fn each_caller_has_a_budget_of_points_and_is_refused_beyond_it() {
     assert!(cost > 1, "the cost is the query's complexity: {cost}");
     assert_eq!(remaining.len() as i64, 100 / cost, "{remaining:?}");
     assert!(remaining.windows(2).all(|w| w[0] - w[1] == cost), "{remaining:?}");
-    assert!(refused.headers().get("retry-after").is_some());
+    let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&wait), "Retry-After within the window: {wait}");
+    assert_eq!(refused.headers()["x-ratelimit-remaining"].to_str().unwrap(), remaining.last().unwrap().to_string());
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(first_code(&body), "RATE_LIMITED", "{body}");
     assert!(body["data"].is_null(), "nothing ran: {body}");
