@@ -17,9 +17,8 @@
 //!
 //! Labels carry no request content: route patterns, operation names, error codes, loader names.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -76,6 +75,21 @@ struct CacheLabel {
 #[derive(Debug, Clone)]
 pub struct ErrorCode(pub String);
 
+/// HTTP's methods, as labels; any other is `OTHER`.
+const STANDARD_METHODS: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+
+/// A route's series: its latency, and its request counters by method and status (a few each).
+struct RouteSeries {
+    seconds: Histogram,
+    counters: Vec<(&'static str, u16, Counter)>,
+}
+
+impl RouteSeries {
+    fn counter(&self, method: &str, status: u16) -> Option<&Counter> {
+        self.counters.iter().find(|(m, s, _)| *m == method && *s == status).map(|(_, _, counter)| counter)
+    }
+}
+
 /// Distinct operation names kept as labels; later ones count as `other`.
 const MAX_OPERATIONS: usize = 200;
 
@@ -103,7 +117,14 @@ pub struct Metrics {
     http: Family<HttpLabels, Counter>,
     http_seconds: Family<RouteLabel, Histogram, fn() -> Histogram>,
     operations: Family<OperationLabel, Histogram, fn() -> Histogram>,
-    operation_names: Mutex<HashSet<String>>,
+    /// Handles on the series already made, found without building a label set (two `String`s) and hashing it
+    /// with SipHash under the family's lock at each request: by route pattern, its latency and its counters by
+    /// method and status.
+    routes: RwLock<foldhash::HashMap<String, RouteSeries>>,
+    /// By operation name (at most [`MAX_OPERATIONS`]), and for the unnamed and the rest.
+    operation_series: RwLock<foldhash::HashMap<String, Histogram>>,
+    anonymous: OnceLock<Histogram>,
+    other_operations: OnceLock<Histogram>,
     errors: Family<CodeLabel, Counter>,
     pool_connections: Family<PoolLabels, Gauge>,
     pool_max: Family<PoolLabel, Gauge>,
@@ -203,7 +224,10 @@ impl Metrics {
             http,
             http_seconds,
             operations,
-            operation_names: Mutex::default(),
+            routes: RwLock::default(),
+            operation_series: RwLock::default(),
+            anonymous: OnceLock::new(),
+            other_operations: OnceLock::new(),
             errors,
             pool_connections,
             pool_max,
@@ -225,29 +249,60 @@ impl Metrics {
 
     /// One HTTP request done.
     pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
-        let route = route.to_owned();
-        self.http.get_or_create(&HttpLabels { method: method.to_owned(), route: route.clone(), status }).inc();
-        self.http_seconds.get_or_create(&RouteLabel { route }).observe(took.as_secs_f64());
+        // A method outside HTTP's own is counted as `OTHER`: a client may send any token there, and each would
+        // otherwise make a series of its own.
+        let method = STANDARD_METHODS.iter().copied().find(|m| *m == method).unwrap_or("OTHER");
+        let seconds = took.as_secs_f64();
+        {
+            let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(series) = routes.get(route) {
+                if let Some(counter) = series.counter(method, status) {
+                    counter.inc();
+                    series.seconds.observe(seconds);
+                    return;
+                }
+            }
+        }
+        let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
+        let series = routes.entry(route.to_owned()).or_insert_with(|| RouteSeries {
+            seconds: self.http_seconds.get_or_create(&RouteLabel { route: route.to_owned() }).clone(),
+            counters: Vec::new(),
+        });
+        let counter = match series.counter(method, status) {
+            Some(counter) => counter.clone(),
+            None => {
+                let labels = HttpLabels { method: method.to_owned(), route: route.to_owned(), status };
+                let counter = self.http.get_or_create(&labels).clone();
+                series.counters.push((method, status, counter.clone()));
+                counter
+            }
+        };
+        counter.inc();
+        series.seconds.observe(seconds);
     }
 
     /// One GraphQL request done, under its operation name.
     pub fn operation(&self, name: Option<&str>, took: Duration) {
-        let name = match name {
+        let seconds = took.as_secs_f64();
+        let series = |name: &str| self.operations.get_or_create(&OperationLabel { operation: name.to_owned() }).clone();
+        let histogram = match name {
+            None => self.anonymous.get_or_init(|| series("anonymous")),
             Some(name) if is_name(name) => {
-                let mut names = self.operation_names.lock().unwrap_or_else(|e| e.into_inner());
-                if names.contains(name) {
-                    name.to_owned()
-                } else if names.len() < MAX_OPERATIONS {
-                    names.insert(name.to_owned());
-                    name.to_owned()
-                } else {
-                    "other".to_owned()
+                if let Some(histogram) = self.operation_series.read().unwrap_or_else(|e| e.into_inner()).get(name) {
+                    histogram.observe(seconds);
+                    return;
                 }
+                let mut named = self.operation_series.write().unwrap_or_else(|e| e.into_inner());
+                if named.len() < MAX_OPERATIONS || named.contains_key(name) {
+                    named.entry(name.to_owned()).or_insert_with(|| series(name)).observe(seconds);
+                    return;
+                }
+                drop(named);
+                self.other_operations.get_or_init(|| series("other"))
             }
-            Some(_) => "other".to_owned(),
-            None => "anonymous".to_owned(),
+            Some(_) => self.other_operations.get_or_init(|| series("other")),
         };
-        self.operations.get_or_create(&OperationLabel { operation: name }).observe(took.as_secs_f64());
+        histogram.observe(seconds);
     }
 
     /// One GraphQL error, by its code.

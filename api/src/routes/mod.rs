@@ -62,11 +62,11 @@ pub async fn measure(
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
     let state = request.app_data::<web::Data<crate::startup::AppState>>().cloned();
-    let method = request.method().as_str().to_owned();
+    let method = request.method().clone();
     let response = next.call(request).await?;
     if let Some(state) = state {
         let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
-        state.metrics.request(&method, &route, response.status().as_u16(), started.elapsed());
+        state.metrics.request(method.as_str(), &route, response.status().as_u16(), started.elapsed());
         if let Some(code) = response.response().extensions().get::<crate::metrics::ErrorCode>() {
             state.metrics.error(&code.0);
         }

@@ -37,6 +37,14 @@ async fn metrics_count_requests_operations_errors_batches_and_pools(app: TestApp
     assert_eq!(unknown["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
     let rest = app.client.get(app.url("/api/v1/mandates/TWFuZGF0ZTpub3QtYS1tYW5kYXRl")).send().await.unwrap();
     assert_eq!(rest.status(), StatusCode::NOT_FOUND);
+    for _ in 0..2 {
+        let (status, body) = app.post(&json!({ "query": "{ __typename }" }), None).await;
+        assert_eq!((status, &body["data"]["__typename"]), (StatusCode::OK, &json!("Query")), "{body}");
+    }
+    // A method of the client's own making is counted, but not under its own name.
+    let frob = reqwest::Method::from_bytes(b"FROB").unwrap();
+    let odd = app.client.request(frob, app.url("/graphql")).send().await.unwrap();
+    assert_eq!(odd.status(), StatusCode::METHOD_NOT_ALLOWED);
 
     let text = scrape(&app).await;
     let grown = |prefix: &str| sample(&text, prefix).unwrap_or(0.0) - sample(&before, prefix).unwrap_or(0.0);
@@ -45,6 +53,13 @@ async fn metrics_count_requests_operations_errors_batches_and_pools(app: TestApp
         3.0,
         "three requests under their operation name:\n{text}"
     );
+    assert_eq!(
+        grown("hrc_graphql_operation_duration_seconds_count{operation=\"anonymous\"}"),
+        4.0,
+        "unnamed requests under `anonymous`: the two that ran and the two refused:\n{text}"
+    );
+    assert_eq!(grown("hrc_http_requests_total{method=\"OTHER\",route=\"/graphql\",status=\"405\"}"), 1.0, "{text}");
+    assert!(!text.contains("FROB"), "a method outside HTTP's own is no label:\n{text}");
     assert_eq!(grown("hrc_graphql_errors_total{code=\"GRAPHQL_PARSE_FAILED\"}"), 1.0, "{text}");
     assert_eq!(grown("hrc_graphql_errors_total{code=\"GRAPHQL_VALIDATION_FAILED\"}"), 1.0, "{text}");
     assert!(grown("hrc_graphql_errors_total{code=\"NOT_FOUND\"}") >= 1.0, "REST refusals count too:\n{text}");
