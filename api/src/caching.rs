@@ -276,7 +276,7 @@ impl ResponseCache {
 
     /// The key of a request: document, operation, variables and language.
     pub fn key(&self, request: &Request, lang: &str) -> u128 {
-        let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
+        let variables = hrc_schema::checks::written_variables(&request.variables).unwrap_or_default();
         let name = request.operation_name.as_deref().unwrap_or("");
         self.hash_parts(&[request.query.as_bytes(), name.as_bytes(), &variables, lang.as_bytes()])
     }
@@ -382,6 +382,13 @@ pub struct Documents {
     max_text: usize,
 }
 
+thread_local! {
+    /// The documents this thread found last, looked at before the shared cache. A parse depends on the text alone,
+    /// so they are good for every cache on the thread; like the shared cache, they hold only anonymous documents.
+    static RECENT_DOCUMENTS: std::cell::RefCell<hrc_schema::recent::Recent<Arc<ParsedDocument>>> =
+        const { std::cell::RefCell::new(hrc_schema::recent::Recent::new()) };
+}
+
 /// A document's text and its parse.
 pub struct ParsedDocument {
     text: String,
@@ -415,12 +422,20 @@ impl Documents {
             return Some(Arc::new(ParsedDocument { text: String::new(), document }));
         }
         let key = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
-        if let Some(found) = self.cache.get(&key).filter(|found| found.text == text) {
+        let recent = RECENT_DOCUMENTS.with_borrow(|recent| recent.get(key));
+        if let Some(found) = recent.filter(|found| found.text == text) {
             return Some(found);
         }
-        let document = async_graphql::parser::parse_query(text).ok()?;
-        let parsed = Arc::new(ParsedDocument { text: text.to_owned(), document });
-        self.cache.insert(key, parsed.clone());
+        let parsed = match self.cache.get(&key).filter(|found| found.text == text) {
+            Some(found) => found,
+            None => {
+                let document = async_graphql::parser::parse_query(text).ok()?;
+                let parsed = Arc::new(ParsedDocument { text: text.to_owned(), document });
+                self.cache.insert(key, parsed.clone());
+                parsed
+            }
+        };
+        RECENT_DOCUMENTS.with_borrow_mut(|recent| recent.put(key, parsed.clone()));
         Some(parsed)
     }
 

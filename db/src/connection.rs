@@ -90,7 +90,8 @@ fn now_millis() -> i64 {
 /// benchmarks can see how many statements a request costs.
 #[derive(Debug, Clone)]
 pub struct Manager {
-    url: String,
+    /// Shared, not copied: the manager is cloned with the database handle, for every request.
+    url: Arc<str>,
     statements: Arc<AtomicU64>,
     /// Statements prepared to be kept (diesel's statement cache), one per text and connection.
     kept: Arc<AtomicU64>,
@@ -107,7 +108,7 @@ pub struct Manager {
 impl Manager {
     pub fn new(url: impl Into<String>, statements: Arc<AtomicU64>) -> Self {
         Manager {
-            url: url.into(),
+            url: Arc::from(url.into()),
             statements,
             kept: Arc::default(),
             pg_init: None,

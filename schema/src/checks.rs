@@ -89,7 +89,7 @@ impl Extension for Checks {
         if let (Some(limiter), Some(key), Some(slot)) =
             (&self.rate_limit, request.and_then(|r| r.rate_key.as_ref()), request.map(|r| &r.budget))
         {
-            limiter.charge_request(key, slot, result.complexity)?;
+            limiter.charge_request(&key.0, slot, result.complexity)?;
         }
         Ok(result)
     }
@@ -116,13 +116,27 @@ impl Default for Seen {
     }
 }
 
+/// A request's variables written out as JSON, for a key: none (most requests) without a buffer to write them in.
+pub fn written_variables(variables: &async_graphql::Variables) -> Option<std::borrow::Cow<'static, [u8]>> {
+    if variables.is_empty() {
+        return Some(std::borrow::Cow::Borrowed(b"{}"));
+    }
+    serde_json::to_vec(variables).ok().map(std::borrow::Cow::Owned)
+}
+
+thread_local! {
+    /// The requests this thread found passed last (a passed request stays passed: the schema and limits are fixed).
+    static RECENT: std::cell::RefCell<crate::recent::Recent<usize>> =
+        const { std::cell::RefCell::new(crate::recent::Recent::new()) };
+}
+
 /// The requests seen to pass every check, each with its complexity.
 ///
-/// The key is 128 bits of keyed SipHash (two hashers, each with its own key drawn when the process starts): a
-/// function made so that nobody without the keys can make two requests share one, which a fast non-keyed hash does
-/// not promise. A shared key would let a request over our limits run unchecked in the place of one that passed.
-/// Each part is preceded by its length, so that no two different requests write the same bytes. Only a passing
-/// request is kept: one that failed a check is checked again each time.
+/// The key is 128 bits of XXH3 under a secret drawn when the process starts: nobody without the secret can make two
+/// requests share one, which a hash without a secret does not promise. A shared key would let a request over our
+/// limits run unchecked in the place of one that passed. Each part is preceded by its length, so that no two
+/// different requests write the same bytes. Only a passing request is kept: one that failed a check is checked again
+/// each time.
 pub struct Passed {
     /// The process's random XXH3 secret: without it, anyone could search offline for a request whose key is that of
     /// one that passed, and have it run unchecked.
@@ -147,7 +161,7 @@ impl Passed {
     /// The key of `request` on the schema numbered `schema`; `None` (never reused) if its variables cannot be
     /// written out.
     pub fn key(&self, schema: u8, request: &Request) -> Option<u128> {
-        let variables = serde_json::to_vec(&request.variables).ok()?;
+        let variables = written_variables(&request.variables)?;
         let name = request.operation_name.as_deref().unwrap_or("").as_bytes();
         // XXH3 under the secret, not std's SipHash twice over for 128 bits: a country page's document is a kilobyte,
         // hashed on every request.
@@ -160,9 +174,17 @@ impl Passed {
         Some(hasher.digest128())
     }
 
-    /// The complexity of the request kept under `key`, counting the reuse.
+    /// The complexity of the request kept under `key`, counting the reuse. A key is this instance's alone (its
+    /// secret's), so the thread's recent keys, shared by every instance on the thread, cannot mix two up.
     pub fn get(&self, key: u128) -> Option<usize> {
-        let found = self.cache.get(&key)?;
+        let found = match RECENT.with_borrow(|recent| recent.get(key)) {
+            Some(found) => found,
+            None => {
+                let found = self.cache.get(&key)?;
+                RECENT.with_borrow_mut(|recent| recent.put(key, found));
+                found
+            }
+        };
         self.reused.fetch_add(1, Ordering::Relaxed);
         Some(found)
     }
@@ -197,7 +219,12 @@ mod tests {
         assert_ne!(key(0, &base), key(0, &request("query Q($n: Int) { a }", None, 1)), "and the operation's name");
         // The same bytes split otherwise between document and name are another request.
         assert_ne!(key(0, &request("{ aQ", None, 1)), key(0, &request("{ a", Some("Q"), 1)));
-        // Another process (another pair of keys) gives the same request another key.
+        // No variables are written as serde_json writes an empty object.
+        assert_eq!(
+            written_variables(&Variables::default()).unwrap().as_ref(),
+            serde_json::to_vec(&Variables::default()).unwrap().as_slice()
+        );
+        // Another process (another secret) gives the same request another key.
         assert_ne!(key(0, &base), Passed::new(8).key(0, &base).unwrap());
     }
 }

@@ -26,6 +26,7 @@ pub mod node;
 pub mod pagination;
 pub mod query;
 pub mod ratelimit;
+pub mod recent;
 pub mod reference;
 pub mod reprisal;
 pub mod roster;
@@ -115,8 +116,7 @@ impl AppSchema {
         let key = if confidential { None } else { self.passed.key(u8::from(anonymous), &request) };
         let known = key.and_then(|key| self.passed.get(key));
         if let (Some(complexity), Some(limiter), false) = (known, &self.limiter, context.rate_key.is_empty()) {
-            let rate_key = ratelimit::RateKey(context.rate_key.clone());
-            if let Err(errors) = limiter.charge_request(&rate_key, &context.budget, complexity) {
+            if let Err(errors) = limiter.charge_request(&context.rate_key, &context.budget, complexity) {
                 return Response::from_errors(errors);
             }
         }

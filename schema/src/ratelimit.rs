@@ -6,7 +6,6 @@
 //! A fixed window per caller, in memory: governor (GCRA) does not report the points remaining, which the headers and
 //! the query need, and a counter per caller is all this takes. Each API node counts its own callers.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,7 +47,8 @@ impl BudgetSlot {
 pub struct RateLimiter {
     points: u64,
     window: Duration,
-    windows: Mutex<HashMap<String, Window>>,
+    /// Keyed by caller, hashed by foldhash under a random seed (SipHash cost more than the rest of a charge).
+    windows: Mutex<foldhash::HashMap<String, Window>>,
 }
 
 /// A caller's current window: when it started (monotonic, and as wall time for `resetAt`) and the points spent.
@@ -56,38 +56,46 @@ type Window = (Instant, chrono::DateTime<chrono::Utc>, u64);
 
 impl RateLimiter {
     pub fn new(points: u64, window: Duration) -> RateLimiter {
-        RateLimiter { points, window, windows: Mutex::new(HashMap::new()) }
+        RateLimiter { points, window, windows: Mutex::default() }
     }
 
     /// Charges `cost` to `key`: the budget after it, or (over budget, nothing charged) the budget as it stands.
     pub fn charge(&self, key: &str, cost: u64) -> Result<Budget, Budget> {
         let now = Instant::now();
-        let wall = chrono::Utc::now();
         let Ok(mut windows) = self.windows.lock() else {
             // A poisoned lock means a panic elsewhere; do not lock every caller out because of it.
+            let wall = chrono::Utc::now();
             return Ok(Budget { limit: self.points, cost, remaining: self.points, reset_at: wall.naive_utc() });
         };
         if windows.len() > 100_000 {
             windows.retain(|_, (start, _, _)| now.duration_since(*start) < self.window);
         }
-        let entry = windows.entry(key.to_owned()).or_insert((now, wall, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, wall, 0);
+        // A caller seen before is found by the key as it is: only a new caller's key is copied, and the wall clock
+        // is read only when a window starts.
+        let (points, window) = (self.points, self.window);
+        let spend = |entry: &mut Window| {
+            if now.duration_since(entry.0) >= window {
+                *entry = (now, chrono::Utc::now(), 0);
+            }
+            let reset_at = (entry.1 + window).naive_utc();
+            if entry.2 + cost > points {
+                return Err(Budget { limit: points, cost, remaining: points - entry.2, reset_at });
+            }
+            entry.2 += cost;
+            Ok(Budget { limit: points, cost, remaining: points - entry.2, reset_at })
+        };
+        match windows.get_mut(key) {
+            Some(entry) => spend(entry),
+            None => spend(windows.entry(key.to_owned()).or_insert((now, chrono::Utc::now(), 0))),
         }
-        let reset_at = (entry.1 + self.window).naive_utc();
-        if entry.2 + cost > self.points {
-            return Err(Budget { limit: self.points, cost, remaining: self.points - entry.2, reset_at });
-        }
-        entry.2 += cost;
-        Ok(Budget { limit: self.points, cost, remaining: self.points - entry.2, reset_at })
     }
 }
 
 impl RateLimiter {
     /// Charges a validated request its complexity (at least 1 point) to its caller, and leaves the budget in the
     /// request's slot; over budget, the request is refused with `RATE_LIMITED`.
-    pub fn charge_request(&self, key: &RateKey, slot: &BudgetSlot, complexity: usize) -> Result<(), Vec<ServerError>> {
-        let charged = self.charge(&key.0, (complexity as u64).max(1));
+    pub fn charge_request(&self, key: &str, slot: &BudgetSlot, complexity: usize) -> Result<(), Vec<ServerError>> {
+        let charged = self.charge(key, (complexity as u64).max(1));
         let budget = match charged {
             Ok(budget) | Err(budget) => budget,
         };
