@@ -116,7 +116,7 @@ impl Default for Seen {
     }
 }
 
-/// A request's variables written out as JSON, for a key: none (most requests) without a buffer to write them in.
+/// A request's variables written out as JSON, for a key; when there are none (most requests), with no buffer made.
 pub fn written_variables(variables: &async_graphql::Variables) -> Option<std::borrow::Cow<'static, [u8]>> {
     if variables.is_empty() {
         return Some(std::borrow::Cow::Borrowed(b"{}"));
