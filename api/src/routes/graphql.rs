@@ -165,27 +165,24 @@ fn rate_limit_header_pairs(
     budget: &hrc_schema::ratelimit::BudgetSlot,
     status: StatusCode,
 ) -> impl Iterator<Item = (header::HeaderName, HeaderValue)> {
-    let budget = budget.get();
-    let reset = budget.map(|b| b.reset_at.and_utc().timestamp());
-    let retry_after = reset.filter(|_| status == StatusCode::TOO_MANY_REQUESTS).map(|reset| {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
-        (header::RETRY_AFTER, HeaderValue::from((reset - now).max(1)))
-    });
-    budget
+    budget.get().into_iter().flat_map(move |b| {
+        let reset = b.reset_at.and_utc().timestamp();
+        let retry_after = (status == StatusCode::TOO_MANY_REQUESTS).then(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or_default();
+            (header::RETRY_AFTER, HeaderValue::from((reset - now).max(1)))
+        });
+        [
+            (X_RATELIMIT_LIMIT, numbers::remembered(numbers::LIMIT, b.limit)),
+            (X_RATELIMIT_REMAINING, HeaderValue::from(b.remaining)),
+            (X_RATELIMIT_COST, numbers::small(b.cost)),
+            (X_RATELIMIT_RESET, numbers::remembered(numbers::RESET, u64::try_from(reset).unwrap_or_default())),
+        ]
         .into_iter()
-        .zip(reset)
-        .flat_map(|(b, reset)| {
-            [
-                (X_RATELIMIT_LIMIT, numbers::remembered(numbers::LIMIT, b.limit)),
-                (X_RATELIMIT_REMAINING, HeaderValue::from(b.remaining)),
-                (X_RATELIMIT_COST, numbers::small(b.cost)),
-                (X_RATELIMIT_RESET, numbers::remembered(numbers::RESET, u64::try_from(reset).unwrap_or_default())),
-            ]
-        })
         .chain(retry_after)
+    })
 }
 
 /// Numbers as header values without writing each anew: a header value written from a number is a buffer allocated,
@@ -354,8 +351,8 @@ async fn execute_measured(
     }
     let name = request.operation_name.clone();
     // Written out once, for the schema (the audit log) and for the response's header.
-    let mut text = uuid::Uuid::encode_buffer();
-    context.request_id = request_id.hyphenated().encode_lower(&mut text).to_owned();
+    let request_id_value = request_id_header(&request_id);
+    context.request_id = request_id_value.to_str().unwrap_or_default().to_owned();
     let budget = context.budget.clone();
     // Public reads go to the read replica, if there is one; writes, and signed-in callers' reads (restricted data,
     // and their own writes read back at once), to the primary.
@@ -456,7 +453,8 @@ async fn execute_measured(
                         );
                     }
                 }
-                let mut answer = cached_response(&entry, format, &request_id, get, &state.cache.cache_control, "miss");
+                let mut answer =
+                    cached_response(&entry, format, request_id_value, get, &state.cache.cache_control, "miss");
                 add_rate_limit_headers(&mut answer, &budget, status);
                 return answer;
             }
@@ -474,7 +472,7 @@ async fn execute_measured(
             }
             response
                 // The id the application log and the confidential audit log name this request by.
-                .insert_header((X_REQUEST_ID, request_id_header(&request_id)))
+                .insert_header((X_REQUEST_ID, request_id_value))
                 .body(body)
         }
         Err(e) => {
@@ -497,7 +495,7 @@ fn serve_hit(
     let charged = state.schema.charge(context, hit.cost);
     let status = if charged { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
     let mut answer = if charged {
-        cached_response(hit, format, request_id, get, &state.cache.cache_control, "hit")
+        cached_response(hit, format, request_id_header(request_id), get, &state.cache.cache_control, "hit")
     } else {
         error(status, format, code::RATE_LIMITED, "rate limit reached: wait for the window to reset")
     };
@@ -518,7 +516,7 @@ fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::rateli
 fn cached_response(
     entry: &Cached,
     format: Format,
-    request_id: &RequestId,
+    request_id: HeaderValue,
     get: Option<&HttpRequest>,
     cache_control: &HeaderValue,
     outcome: &'static str,
@@ -528,7 +526,7 @@ fn cached_response(
     response
         .insert_header((header::ETAG, entry.etag.clone()))
         .insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static(entry.content_language)))
-        .insert_header((X_REQUEST_ID, request_id_header(request_id)))
+        .insert_header((X_REQUEST_ID, request_id))
         .insert_header((X_CACHE, HeaderValue::from_static(outcome)));
     if get.is_some() {
         response
@@ -621,13 +619,14 @@ async fn read_body(payload: &mut web::Payload, limit: usize) -> Result<web::Byte
         if whole.as_ref().map_or(0, |b| b.len()) + joined.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
-        match whole.take() {
-            None if joined.is_empty() => whole = Some(chunk),
-            first => {
-                joined.extend_from_slice(&first.unwrap_or_default());
-                joined.extend_from_slice(&chunk);
-            }
+        if whole.is_none() && joined.is_empty() {
+            whole = Some(chunk);
+            continue;
         }
+        if let Some(first) = whole.take() {
+            joined.extend_from_slice(&first);
+        }
+        joined.extend_from_slice(&chunk);
     }
     Ok(whole.unwrap_or_else(|| joined.freeze()))
 }

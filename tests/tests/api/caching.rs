@@ -69,6 +69,7 @@ async fn a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag(
     assert_eq!(posted.headers()["x-cache"], "hit", "found by content, whichever method asked first");
     assert!(!posted.headers().contains_key(header::VARY), "{:?}", posted.headers());
     assert!(!posted.headers().contains_key(header::CACHE_CONTROL), "{:?}", posted.headers());
+    assert_eq!(posted.json::<Value>().await.unwrap(), first, "the GET's answer");
     // An answer with errors is not kept.
     for _ in 0..2 {
         let (_, headers, body) = get(&app, &[("query", r#"{ country(isoCode: "1") { name } }"#)], &[]).await;
