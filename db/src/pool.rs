@@ -90,14 +90,21 @@ impl Default for PoolSettings {
     }
 }
 
-/// A pool of connections to one database, cheap to clone.
+/// A pool of connections to one database, cheap to clone: one count on one shared allocation, not one on each of its
+/// parts (a request clones the handle, and each count is a cache line the workers' cores pass back and forth).
 #[derive(Clone)]
 pub struct Database {
+    shared: Arc<Shared>,
+    /// Whether this is a read replica's pool (`DATABASE_READ_URL`), whose data may lag the primary's.
+    replica: bool,
+}
+
+struct Shared {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
     statements: Arc<AtomicU64>,
     /// How many times work went to a blocking thread ([`Database::run`]): each trip costs two thread handoffs.
-    trips: Arc<AtomicU64>,
+    trips: AtomicU64,
     /// A handle on the pool's manager (its state is shared), to mark connections suspect.
     manager: Manager,
     /// One permit per connection: work waits for one here, on the async side, before it takes a blocking thread.
@@ -106,13 +113,11 @@ pub struct Database {
     permits: Arc<tokio::sync::Semaphore>,
     /// How long work waits for a permit (the pool's own wait for a connection).
     connection_timeout: Duration,
-    /// Whether this is a read replica's pool (`DATABASE_READ_URL`), whose data may lag the primary's.
-    replica: bool,
 }
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database").field("backend", &self.backend).finish()
+        f.debug_struct("Database").field("backend", &self.shared.backend).finish()
     }
 }
 
@@ -152,13 +157,15 @@ impl Database {
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
         let permits = Arc::new(tokio::sync::Semaphore::new(max_size as usize));
         Ok(Database {
-            pool,
-            backend,
-            statements,
-            trips: Arc::new(AtomicU64::new(0)),
-            manager,
-            permits,
-            connection_timeout: settings.connection_timeout,
+            shared: Arc::new(Shared {
+                pool,
+                backend,
+                statements,
+                trips: AtomicU64::new(0),
+                manager,
+                permits,
+                connection_timeout: settings.connection_timeout,
+            }),
             replica: false,
         })
     }
@@ -176,34 +183,34 @@ impl Database {
 
     /// How many SQL statements this pool's connections have run since it was built.
     pub fn statements_executed(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
+        self.shared.statements.load(Ordering::Relaxed)
     }
 
     /// How many statements this pool's connections have prepared to keep for reuse (see
     /// [`Manager::statements_kept`]).
     pub fn statements_kept(&self) -> u64 {
-        self.manager.statements_kept()
+        self.shared.manager.statements_kept()
     }
 
     /// How many times work has gone to a blocking thread through [`Database::run`] since the pool was built.
     pub fn trips(&self) -> u64 {
-        self.trips.load(Ordering::Relaxed)
+        self.shared.trips.load(Ordering::Relaxed)
     }
 
     /// The pool's connections now: (open, idle, most it may open).
     pub fn pool_state(&self) -> (u32, u32, u32) {
-        let state = self.pool.state();
-        (state.connections, state.idle_connections, self.pool.max_size())
+        let state = self.shared.pool.state();
+        (state.connections, state.idle_connections, self.shared.pool.max_size())
     }
 
     /// The backend behind this pool.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.shared.backend
     }
 
     /// A connection for synchronous callers (command-line tools, start-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
-        self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
+        self.shared.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
     /// Runs blocking diesel work on tokio's blocking pool, off the async workers.
@@ -212,21 +219,22 @@ impl Database {
         F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
         T: Send + 'static,
     {
-        self.trips.fetch_add(1, Ordering::Relaxed);
-        let pool = self.pool.clone();
-        let manager = self.manager.clone();
-        let permit = match tokio::time::timeout(self.connection_timeout, self.permits.clone().acquire_owned()).await {
+        self.shared.trips.fetch_add(1, Ordering::Relaxed);
+        let shared = self.shared.clone();
+        let permit = match tokio::time::timeout(shared.connection_timeout, shared.permits.clone().acquire_owned()).await
+        {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(DbError::Unavailable("the pool is closed".into())),
             Err(_) => {
                 return Err(DbError::Unavailable(format!(
                     "no connection was free within {} ms",
-                    self.connection_timeout.as_millis()
+                    shared.connection_timeout.as_millis()
                 )))
             }
         };
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
+            let (pool, manager) = (&shared.pool, &shared.manager);
             let mut conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
             // While connections are suspect, skip the dead ones (each is discarded as it goes back to the pool).
             let mut tries = pool.max_size();

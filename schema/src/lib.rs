@@ -355,7 +355,7 @@ impl RequestContext {
             lang: self.lang,
             request_id: RequestId(self.request_id),
             budget: self.budget,
-            loaders: loaders::RequestLoaders::new(db, reference),
+            loaders: loaders::RequestLoaders::new(reference),
             db: db.clone(),
             // An empty key charges nobody: the later pages of an export, whose first page was charged.
             rate_key: (!self.rate_key.is_empty()).then_some(ratelimit::RateKey(self.rate_key)),

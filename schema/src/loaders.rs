@@ -45,19 +45,18 @@ fn batch<K>(size: usize) {
 /// The loaders of one request, made when a field first asks for them: a request that loads nothing through them
 /// (`{ __typename }`, a count, a page read from memory) does not make and drop them.
 pub struct RequestLoaders {
-    db: Database,
     reference: Arc<ReferenceCache>,
     loaders: std::sync::OnceLock<Loaders>,
 }
 
 impl RequestLoaders {
-    pub fn new(db: &Database, reference: &Arc<ReferenceCache>) -> RequestLoaders {
-        RequestLoaders { db: db.clone(), reference: reference.clone(), loaders: std::sync::OnceLock::new() }
+    pub fn new(reference: &Arc<ReferenceCache>) -> RequestLoaders {
+        RequestLoaders { reference: reference.clone(), loaders: std::sync::OnceLock::new() }
     }
 
-    /// The request's loaders, made on the first call.
-    pub fn get(&self) -> &Loaders {
-        self.loaders.get_or_init(|| for_request(&self.db, &self.reference))
+    /// The request's loaders over `db` (the request's database, which its data holds), made on the first call.
+    pub fn get(&self, db: &Database) -> &Loaders {
+        self.loaders.get_or_init(|| for_request(db, &self.reference))
     }
 }
 

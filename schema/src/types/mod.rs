@@ -20,7 +20,7 @@ use crate::loaders::Loaders;
 
 /// The request's loaders.
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
-    crate::RequestData::of(ctx).map(|d| d.loaders.get()).ok_or_else(|| {
+    crate::RequestData::of(ctx).map(|d| d.loaders.get(&d.db)).ok_or_else(|| {
         tracing::error!("request has no loaders");
         ApiError::Internal
     })
