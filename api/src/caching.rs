@@ -226,6 +226,42 @@ pub struct Cached {
     pub content_language: &'static str,
     /// The operation name the request gave, for the metrics of a hit found by its URL (which reads no parameter).
     pub operation_name: Option<String>,
+    /// When the answer was computed: a thread's copy of it serves no longer than the cache keeps it.
+    pub made: Instant,
+}
+
+impl Cached {
+    /// A copy whose body and ETag are this thread's own, so that serving it counts references on no cache line that
+    /// another worker writes.
+    fn thread_copy(&self) -> Cached {
+        Cached {
+            body: Bytes::copy_from_slice(&self.body),
+            cost: self.cost,
+            etag: HeaderValue::from_bytes(self.etag.as_bytes()).unwrap_or_else(|_| self.etag.clone()),
+            content_language: self.content_language,
+            operation_name: self.operation_name.clone(),
+            made: self.made,
+        }
+    }
+}
+
+/// An answer a thread found in the cache, with what decides whether it still stands: the generation it was found in,
+/// and when the cache itself lets it go.
+struct ThreadCopy {
+    generation: u64,
+    expires: Instant,
+    answer: Arc<Cached>,
+    /// Whether `answer` is this thread's own copy ([`Cached::thread_copy`]) rather than the cache's.
+    own: bool,
+}
+
+thread_local! {
+    /// The answers this thread found last, looked at before the shared cache, and copied for the thread when found a
+    /// second time. A dashboard's few URLs come again and again; found in moka, each hit wrote to the entry's access
+    /// record and to the answer's and body's reference counts, cache lines that every worker writes. A key is its cache's alone (its secret's), so one thread's
+    /// copies of two caches' answers cannot mix up.
+    static ANSWERS: std::cell::RefCell<hrc_schema::recent::Recent<std::rc::Rc<ThreadCopy>>> =
+        const { std::cell::RefCell::new(hrc_schema::recent::Recent::new()) };
 }
 
 /// The cache of public responses.
@@ -235,10 +271,14 @@ pub struct ResponseCache {
     /// secret anyone could search offline for a query whose key is another's, and have its answer served for it.
     secret: [u8; hrc_schema::checks::SECRET_SIZE],
     generation: AtomicU64,
-    /// `Cache-Control` of a public answer to a `GET`: `public, max-age=` the time an answer is kept (written once).
+    /// `Cache-Control` of a public answer to a `GET`: `public, max-age=` the time an answer is kept (written once,
+    /// and kept for the process's life: a static value is cloned without a reference count that every worker
+    /// writes).
     pub cache_control: HeaderValue,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    /// How long an answer is kept.
+    ttl: Duration,
+    hits: hrc_schema::sharded::Counter,
+    misses: hrc_schema::sharded::Counter,
 }
 
 impl ResponseCache {
@@ -254,11 +294,13 @@ impl ResponseCache {
             cache,
             secret: hrc_schema::checks::random_secret(),
             generation: AtomicU64::new(0),
-            // Digits make a valid header value; were it not one, no cache would keep the answer.
-            cache_control: HeaderValue::try_from(format!("public, max-age={}", settings.response_cache_seconds))
-                .unwrap_or(HeaderValue::from_static("no-store")),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
+            // Digits make a valid header value.
+            cache_control: HeaderValue::from_static(Box::leak(
+                format!("public, max-age={}", settings.response_cache_seconds).into_boxed_str(),
+            )),
+            ttl: Duration::from_secs(settings.response_cache_seconds),
+            hits: hrc_schema::sharded::Counter::new(),
+            misses: hrc_schema::sharded::Counter::new(),
         }
     }
 
@@ -305,7 +347,7 @@ impl ResponseCache {
     pub fn get(&self, key: u128) -> Option<Arc<Cached>> {
         let found = self.find(key);
         if found.is_none() && self.enabled() {
-            self.misses.fetch_add(1, Ordering::Relaxed);
+            self.misses.inc();
         }
         found
     }
@@ -313,8 +355,27 @@ impl ResponseCache {
     /// The answer kept under `key`, counting a hit but not a miss: for a first look (by a `GET`'s URL) that a
     /// second one follows when it misses.
     pub fn find(&self, key: u128) -> Option<Arc<Cached>> {
-        let found = self.cache.as_ref()?.get(&key)?;
-        self.hits.fetch_add(1, Ordering::Relaxed);
+        let cache = self.cache.as_ref()?;
+        // Read before the look in the cache: a copy of an entry found there after data changed then carries the
+        // generation before the change, and is never served.
+        let generation = self.generation();
+        let copy = ANSWERS.with_borrow(|answers| answers.get(key));
+        if let Some(copy) = copy.filter(|copy| copy.generation == generation && Instant::now() < copy.expires) {
+            self.hits.inc();
+            if copy.own {
+                return Some(copy.answer.clone());
+            }
+            // Found here a second time: worth a copy of its own. (One found only once, among many answers, is not
+            // copied: its body may be large.)
+            let answer = Arc::new(copy.answer.thread_copy());
+            let own = ThreadCopy { answer: answer.clone(), own: true, ..*copy };
+            ANSWERS.with_borrow_mut(|answers| answers.put(key, std::rc::Rc::new(own)));
+            return Some(answer);
+        }
+        let found = cache.get(&key)?;
+        self.hits.inc();
+        let copy = ThreadCopy { generation, expires: found.made + self.ttl, answer: found.clone(), own: false };
+        ANSWERS.with_borrow_mut(|answers| answers.put(key, std::rc::Rc::new(copy)));
         Some(found)
     }
 
@@ -347,7 +408,7 @@ impl ResponseCache {
 
     /// Hits and misses so far.
     pub fn counts(&self) -> (u64, u64) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+        (self.hits.get(), self.misses.get())
     }
 }
 

@@ -11,7 +11,7 @@
 //! next time, the same request is charged that complexity and runs unchecked. async-graphql's own limits (depth,
 //! complexity, recursion, introspection where it is disabled) stay on both copies.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation};
@@ -142,7 +142,7 @@ pub struct Passed {
     /// one that passed, and have it run unchecked.
     secret: [u8; SECRET_SIZE],
     cache: moka::sync::Cache<u128, usize, foldhash::fast::RandomState>,
-    reused: AtomicU64,
+    reused: crate::sharded::Counter,
 }
 
 impl Passed {
@@ -154,7 +154,7 @@ impl Passed {
             cache: moka::sync::Cache::builder()
                 .max_capacity(capacity)
                 .build_with_hasher(foldhash::fast::RandomState::default()),
-            reused: AtomicU64::new(0),
+            reused: crate::sharded::Counter::new(),
         }
     }
 
@@ -185,7 +185,7 @@ impl Passed {
                 found
             }
         };
-        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.reused.inc();
         Some(found)
     }
 
@@ -195,7 +195,7 @@ impl Passed {
 
     /// How many requests ran unchecked because they had passed before.
     pub fn reused(&self) -> u64 {
-        self.reused.load(Ordering::Relaxed)
+        self.reused.get()
     }
 }
 

@@ -31,6 +31,7 @@ pub mod reference;
 pub mod reprisal;
 pub mod roster;
 pub mod scalars;
+pub mod sharded;
 pub mod types;
 pub mod writes;
 

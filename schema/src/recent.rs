@@ -2,9 +2,10 @@
 //!
 //! A dashboard sends the same few requests again and again. Finding one of them in a moka cache costs its
 //! bookkeeping (the clock, the access record, the frequency sketch): about 500 instructions, twice a request for
-//! `{ __typename }`. A look here costs a few comparisons. It suits only caches whose entries never go stale (a
-//! document's parse, a request's passed checks), since nothing here is ever invalidated: an entry leaves only when a
-//! newer one takes its place.
+//! `{ __typename }`. A look here costs a few comparisons. Nothing here is ever invalidated: an entry leaves only when a
+//! newer one takes its place. So it suits caches whose entries never go stale (a document's parse, a request's passed
+//! checks), or entries kept with what decides whether they still stand, checked at each look (the response cache's
+//! answers, with their generation and expiry).
 
 /// How many entries each thread keeps.
 const ENTRIES: usize = 4;

@@ -441,6 +441,7 @@ async fn execute_measured(
                     body,
                     content_language: served.code(),
                     operation_name: name,
+                    made: std::time::Instant::now(),
                 });
                 if let Some(key) = key {
                     state.cache.insert(generation, key, entry.clone());

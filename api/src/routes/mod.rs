@@ -61,12 +61,13 @@ pub async fn measure(
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
-    let state = request.app_data::<web::Data<crate::startup::AppState>>().cloned();
-    let method = request.method().clone();
     let response = next.call(request).await?;
-    if let Some(state) = state {
-        let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
-        state.metrics.request(method.as_str(), &route, response.status().as_u16(), started.elapsed());
+    // The state is borrowed from the request the response carries, not cloned before the call: its count is a cache
+    // line every worker writes.
+    let request = response.request();
+    if let Some(state) = request.app_data::<web::Data<crate::startup::AppState>>() {
+        let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        state.metrics.request(request.method().as_str(), &route, response.status().as_u16(), started.elapsed());
         if let Some(code) = response.response().extensions().get::<crate::metrics::ErrorCode>() {
             state.metrics.error(&code.0);
         }

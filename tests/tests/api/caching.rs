@@ -93,13 +93,43 @@ async fn change_a_mandate(app: &TestApp) {
 async fn a_change_empties_the_cache_at_once(app: TestApp) {
     let app = TestApp::spawn_cached(app.backend).await;
     let (_, _, before) = get(&app, &[("query", QUERY)], &[]).await;
-    let (_, headers, _) = get(&app, &[("query", QUERY)], &[]).await;
-    assert_eq!(headers["x-cache"], "hit");
+    // Hits enough for the workers' own copies of the answer to be made and served.
+    for _ in 0..4 {
+        let (_, headers, body) = get(&app, &[("query", QUERY)], &[]).await;
+        assert_eq!(headers["x-cache"], "hit");
+        assert_eq!(body, before);
+    }
     change_a_mandate(&app).await;
     let (_, headers, after) = get(&app, &[("query", QUERY)], &[]).await;
     assert_eq!(headers["x-cache"], "miss", "the change emptied the cache");
     assert_ne!(after, before);
     assert!(after.to_string().contains("2029-06-30"), "{after}");
+    // No worker serves its copy from before the change, and the new answer is kept in its place.
+    for _ in 0..4 {
+        let (_, headers, body) = get(&app, &[("query", QUERY)], &[]).await;
+        assert_eq!(headers["x-cache"], "hit");
+        assert_eq!(body, after);
+    }
+}
+
+async fn an_answer_is_kept_no_longer_than_its_time(app: TestApp) {
+    let database = TestDatabase::create(app.backend).expect("the backend is configured");
+    let mut settings = test_settings(&database);
+    settings.caching = Default::default();
+    settings.caching.response_cache_seconds = 1;
+    let app = TestApp::spawn_with(settings, database).await;
+    let (_, headers, first) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "miss");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=1");
+    for _ in 0..4 {
+        let (_, headers, body) = get(&app, &[("query", QUERY)], &[]).await;
+        assert_eq!(headers["x-cache"], "hit");
+        assert_eq!(body, first);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    let (_, headers, again) = get(&app, &[("query", QUERY)], &[]).await;
+    assert_eq!(headers["x-cache"], "miss", "a second on, neither the cache nor a worker's copy serves the answer");
+    assert_eq!(again, first);
 }
 
 async fn persisted_queries_run_by_their_hash(app: TestApp) {
@@ -285,6 +315,7 @@ on_both_backends!(
     a_get_is_found_by_its_url_and_shares_its_answer_with_the_same_query_sent_otherwise,
     a_repeated_public_get_is_answered_from_the_cache_and_304_with_its_etag,
     a_change_empties_the_cache_at_once,
+    an_answer_is_kept_no_longer_than_its_time,
     persisted_queries_run_by_their_hash,
     a_cached_answer_is_charged_to_the_callers_budget,
     in_allow_list_mode_only_registered_documents_run,
