@@ -214,13 +214,13 @@ def measure_interleaved(names, base, pid, work, args):
     for workload in names:
         warm_up(workload, base, work, args)
     rounds = {workload: [] for workload in names}
-    before = {workload: 0 for workload in names}
+    ran = {workload: 0 for workload in names}
     seconds = max(1, round(args.seconds / args.rounds))
     for _ in range(args.rounds):
         for workload in names:
             start = statements(base)
             result = wrk_run(workload, base, work, args, seconds)
-            before[workload] += statements(base) - start
+            ran[workload] += statements(base) - start
             rounds[workload].append(result)
     results = []
     for workload in names:
@@ -238,7 +238,7 @@ def measure_interleaved(names, base, pid, work, args):
             "socket_errors": sum(r["socket_errors"] for r in each),
             "first_failure": next((r["first_failure"] for r in each if r["first_failure"]), ""),
             "rounds_rps": [round(r["rps"]) for r in each],
-            "statements_per_request": before[workload] / max(requests, 1),
+            "statements_per_request": ran[workload] / max(requests, 1),
             "peak_rss_mb": peak_rss_mb(pid),
             "workload": workload,
         }

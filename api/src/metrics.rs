@@ -370,10 +370,15 @@ impl Metrics {
         let histogram = match name {
             None => self.anonymous.get_or_init(|| series("anonymous")),
             Some(name) if is_name(name) => {
-                let known = with_handles(self.instance, |handles| {
-                    handles.operations.get(name).map(|histogram| histogram.observe_duration(took)).is_some()
+                // Observed where it is found: a clone of the handle would count references on a shared line.
+                let observed = with_handles(self.instance, |handles| match handles.operations.get(name) {
+                    Some(histogram) => {
+                        histogram.observe_duration(took);
+                        true
+                    }
+                    None => false,
                 });
-                if known {
+                if observed {
                     return;
                 }
                 let mut named = self.operation_series.write().unwrap_or_else(|e| e.into_inner());

@@ -119,11 +119,6 @@ impl Histogram {
         shard.sum.fetch_add(value, Ordering::Relaxed);
     }
 
-    /// The bucket bounds, lowest first.
-    pub fn bounds(&self) -> &[u64] {
-        &self.bounds
-    }
-
     /// The sum and the buckets now, over every shard.
     pub fn snapshot(&self) -> Snapshot {
         let mut buckets = vec![0; self.bounds.len() + 1];
