@@ -17,8 +17,8 @@ use hrc_db::confidential::{self as store, Audit, ConfidentialStore, WorkflowErro
 use hrc_db::models::{self, WriteError};
 use hrc_db::DbConnection;
 
-use crate::access::{guard, guard_caller};
-use crate::auth::{Role, Viewer};
+use crate::access::{guard, guard_caller, guard_caller_scope};
+use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::ids;
 use crate::loaders::CountryByIso;
@@ -30,24 +30,16 @@ use crate::types::{loaders, query};
 /// The confidential store's pool: data of the complaint schema only.
 pub struct Store(pub ConfidentialStore);
 
-/// Whether the caller is complaint-procedure staff (a working group member or the secretariat).
+/// Whether the caller may see what complaint-procedure staff see: the table's rule for the communications (for the
+/// `visible` predicates of the staff's types and fields).
 pub fn for_complaint_staff(ctx: &Context<'_>) -> bool {
-    crate::viewer(ctx).is_some_and(|v| v.has(Role::ComplaintWg) || v.has(Role::ComplaintSecretariat))
+    crate::access::allows(ctx, "Query.complaintCommunications")
 }
 
-/// Whether the caller is the complaint procedure's secretariat.
+/// Whether the caller may see what the complaint procedure's secretariat alone sees: the table's rule for authors'
+/// identities (for the `visible` predicates of the secretariat's types and fields).
 pub fn for_complaint_secretariat(ctx: &Context<'_>) -> bool {
-    crate::viewer(ctx).is_some_and(|v| v.has(Role::ComplaintSecretariat))
-}
-
-/// Whether a caller with these roles is served the complaint schema.
-pub fn sees_complaint_schema(viewer: Option<&Viewer>) -> bool {
-    viewer.is_some_and(|v| v.has(Role::ComplaintWg) || v.has(Role::ComplaintSecretariat) || v.has(Role::CouncilBureau))
-}
-
-/// Whether the caller sees only the situations referred to the Council (the Bureau, without a complaint role).
-fn referred_only(viewer: &Viewer) -> bool {
-    !(viewer.has(Role::ComplaintWg) || viewer.has(Role::ComplaintSecretariat))
+    crate::access::allows(ctx, "ComplaintCommunication.author")
 }
 
 fn audit_of(ctx: &Context<'_>, viewer: &Viewer) -> Audit {
@@ -97,14 +89,15 @@ async fn run<T: Send + 'static>(
     expected_version: Option<i32>,
     work: impl FnOnce(&mut DbConnection, &Audit, bool) -> Result<T, WorkflowError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let viewer = guard_caller(ctx, path)?;
+    let (viewer, scope) = guard_caller_scope(ctx, path)?;
     let Ok(Store(pool)) = ctx.data::<Store>() else {
         // Only the complaint schema holds the store; a resolver reached without it is refused (deny by default).
         tracing::error!(path, "a confidential resolver ran without the confidential store; refused");
         return Err(ApiError::Forbidden);
     };
     let audit = audit_of(ctx, viewer);
-    let referred = referred_only(viewer);
+    // Rows the table does not give whole are the situations referred to the Council (the Bureau's).
+    let referred = !scope.is_all();
     let outcome = pool.database().run(move |c| Ok(work(c, &audit, referred))).await;
     match outcome {
         Ok(result) => result.map_err(|e| store_error(what, expected_version, e)),

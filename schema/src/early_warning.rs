@@ -12,8 +12,8 @@ use hrc_db::models::early_warning::{
 };
 use hrc_db::models::{self, WorkflowError};
 
-use crate::access::{guard, guard_caller};
-use crate::auth::{Role, Viewer};
+use crate::access::{guard_caller, guard_caller_scope, guard_scope, Scope};
+use crate::auth::Viewer;
 use crate::error::{workflow_error, ApiError};
 use crate::ids;
 use crate::lang::{pick, Lang};
@@ -129,20 +129,13 @@ fn trend(count: i64, previous: i64) -> Trend {
     }
 }
 
-/// What of the signals a caller sees: `None` for a caller with no business in early warning.
-fn scope(viewer: &Viewer) -> Option<SignalScope> {
-    if viewer.has(Role::Secretariat) {
-        Some(SignalScope::All)
-    } else if viewer.has(Role::CouncilBureau) {
-        Some(SignalScope::Verified)
+/// The signals of a scope the access table gave, as the store's filter: every one, or the verified ones.
+pub(crate) fn signal_scope(scope: Scope) -> SignalScope {
+    if scope.is_all() {
+        SignalScope::All
     } else {
-        None
+        SignalScope::Verified
     }
-}
-
-/// The scope of the caller, for `node(id:)`.
-pub(crate) fn node_scope(ctx: &Context<'_>) -> Option<SignalScope> {
-    crate::viewer(ctx).and_then(scope)
 }
 
 fn signal_error(e: WorkflowError) -> ApiError {
@@ -579,8 +572,7 @@ impl EarlyWarningQuery {
             EarlyWarningSignalFilter,
         >,
     ) -> Result<ListConnection<EarlyWarningSignal>, ApiError> {
-        let viewer = guard_caller(ctx, "Query.earlyWarningSignals")?;
-        let scope = scope(viewer).ok_or(ApiError::Forbidden)?;
+        let scope = signal_scope(guard_caller_scope(ctx, "Query.earlyWarningSignals")?.1);
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let f = filter.unwrap_or_default();
         if let (Some(from), Some(to)) = (&f.observed_from, &f.observed_to) {
@@ -622,8 +614,7 @@ impl EarlyWarningQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Its ID.")] id: ID,
     ) -> Result<Option<EarlyWarningSignal>, ApiError> {
-        let viewer = guard_caller(ctx, "Query.earlyWarningSignal")?;
-        let scope = scope(viewer).ok_or(ApiError::Forbidden)?;
+        let scope = signal_scope(guard_caller_scope(ctx, "Query.earlyWarningSignal")?.1);
         let Ok(key) = signal_key("id", &id) else { return Ok(None) };
         Ok(query(ctx, move |c| Row::by_key(c, &key, scope)).await?.map(EarlyWarningSignal))
     }
@@ -748,7 +739,7 @@ impl EarlyWarningQuery {
         #[graphql(desc = "Sort order; default: by id, ascending.")] order_by: Option<ListOrder>,
         #[graphql(desc = "Which briefings; all when absent.")] filter: Option<HorizonBriefingFilter>,
     ) -> Result<ListConnection<HorizonBriefing>, ApiError> {
-        let include_scheduled = guard(ctx, "Query.horizonBriefings")?.is_some_and(|v| v.has(Role::Secretariat));
+        let include_scheduled = guard_scope(ctx, "Query.horizonBriefings")?.1.is_all();
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let f = filter.unwrap_or_default();
         if let Some(year) = f.year.filter(|y| !(2006..=2100).contains(y)) {
@@ -787,7 +778,7 @@ impl EarlyWarningQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Its ID.")] id: ID,
     ) -> Result<Option<HorizonBriefing>, ApiError> {
-        let include_scheduled = guard(ctx, "Query.horizonBriefing")?.is_some_and(|v| v.has(Role::Secretariat));
+        let include_scheduled = guard_scope(ctx, "Query.horizonBriefing")?.1.is_all();
         let Ok(key) = briefing_key("id", &id) else { return Ok(None) };
         Ok(query(ctx, move |c| BriefingRow::by_key(c, &key, include_scheduled)).await?.map(HorizonBriefing))
     }

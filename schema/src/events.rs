@@ -18,8 +18,7 @@ use hrc_db::{Backend, Database};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use crate::access::guard_caller;
-use crate::auth::Role;
+use crate::access::{guard_caller_scope, Rows};
 use crate::error::ApiError;
 use crate::loaders::CountryId;
 use crate::scalars::DateTime;
@@ -361,12 +360,11 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this fund's requests (its key).")] fund: Option<String>,
     ) -> Result<impl Stream<Item = FundRequestChange>, ApiError> {
-        let viewer = guard_caller(ctx, "Subscription.fundRequestEvents")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "Subscription.fundRequestEvents")?;
         let events = ctx.data::<Events>().map_err(|_| ApiError::Internal)?;
-        let all = viewer.has(Role::FundSecretariat);
-        let submitted =
-            viewer.has(Role::FundCommittee) || viewer.has(Role::Secretariat) || viewer.has(Role::CouncilBureau);
-        let own = match (&viewer.country, viewer.has(Role::StateFocalPoint)) {
+        let all = scope.is_all();
+        let submitted = scope.includes(Rows::Submitted);
+        let own = match (&viewer.country, !all && scope.includes(Rows::OwnState)) {
             (Some(code), true) => {
                 let code = code.clone();
                 crate::types::query(ctx, move |c| hrc_db::models::Country::by_iso3(c, &code)).await?.map(|c| c.id)
@@ -391,9 +389,9 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this country's signals (ISO 3166-1 alpha-3 code).")] country: Option<String>,
     ) -> Result<impl Stream<Item = EarlyWarningSignalChange>, ApiError> {
-        let viewer = guard_caller(ctx, "Subscription.earlyWarningSignalEvents")?.clone();
+        let scope = guard_caller_scope(ctx, "Subscription.earlyWarningSignalEvents")?.1;
         let events = ctx.data::<Events>().map_err(|_| ApiError::Internal)?;
-        let all = viewer.has(Role::Secretariat);
+        let (all, verified_ones) = (scope.is_all(), scope.includes(Rows::Verified));
         let country_id = match country {
             None => None,
             Some(code) => {
@@ -404,7 +402,7 @@ impl SubscriptionRoot {
         let verified = hrc_db::models::early_warning::SignalStatus::Verified.as_str();
         let stream = tokio_stream_of(receiver).filter_map(move |event| {
             let Event::EarlyWarning(event) = event else { return std::future::ready(None) };
-            let visible = all || event.status == verified;
+            let visible = all || (verified_ones && event.status == verified);
             let wanted = country_id.is_none_or(|id| id == event.country_id);
             std::future::ready((visible && wanted).then_some(EarlyWarningSignalChange(event)))
         });

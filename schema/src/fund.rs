@@ -17,8 +17,8 @@ use hrc_db::models::fund::{
 use hrc_db::models::{self, Page};
 use rust_decimal::Decimal;
 
-use crate::access::{guard, guard_caller};
-use crate::auth::{Role, Viewer};
+use crate::access::{guard, guard_caller, guard_caller_scope, Rows, Scope};
+use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::ids;
 use crate::lang::{pick, Lang};
@@ -93,20 +93,26 @@ mod tests {
     }
 }
 
-/// What a caller sees of requests.
-fn scope(c: &mut hrc_db::DbConnection, viewer: &Viewer) -> hrc_db::QueryResult<Option<RequestScope>> {
-    if viewer.has(Role::FundSecretariat) {
+/// The requests the table lets a caller see of `path`, as the store's filter; `None` for none at all (a State's
+/// focal point whose token names no State we know).
+fn request_scope(
+    c: &mut hrc_db::DbConnection,
+    viewer: &Viewer,
+    scope: Scope,
+) -> hrc_db::QueryResult<Option<RequestScope>> {
+    if scope.is_all() {
         return Ok(Some(RequestScope::All));
     }
-    if viewer.has(Role::FundCommittee) || viewer.has(Role::Secretariat) || viewer.has(Role::CouncilBureau) {
-        return Ok(Some(RequestScope::Submitted));
-    }
-    if viewer.has(Role::StateFocalPoint) {
-        if let Some(code) = &viewer.country {
-            return Ok(models::Country::by_iso3(c, code)?.map(|country| RequestScope::Country(country.id)));
-        }
-    }
-    Ok(None)
+    let own = match (&viewer.country, scope.includes(Rows::OwnState)) {
+        (Some(code), true) => models::Country::by_iso3(c, code)?.map(|country| country.id),
+        _ => None,
+    };
+    Ok(match (scope.includes(Rows::Submitted), own) {
+        (true, Some(id)) => Some(RequestScope::SubmittedOrCountry(id)),
+        (true, None) => Some(RequestScope::Submitted),
+        (false, Some(id)) => Some(RequestScope::Country(id)),
+        (false, None) => None,
+    })
 }
 
 fn fund_error(e: FundError) -> ApiError {
@@ -452,11 +458,13 @@ impl FundRequest {
     /// The committee's reviews: the fund's secretariat sees them all; a committee member sees them once it has
     /// submitted its own (blind review), and nothing before; nobody else, the requesting State included.
     async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<FundReview>, ApiError> {
-        let viewer = guard_caller(ctx, "FundRequest.reviews")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "FundRequest.reviews")?;
+        let viewer = viewer.clone();
         let request = self.0.clone();
         let rows = query(ctx, move |c| {
             let reviews = Review::of_request(c, request.id)?;
-            if viewer.has(Role::FundSecretariat) {
+            // Every row: the fund's secretariat. The committee's are blind: a member's own review opens the others.
+            if scope.is_all() {
                 return Ok(reviews);
             }
             let Some(code) = &viewer.country else { return Ok(Vec::new()) };
@@ -796,11 +804,12 @@ impl FundQuery {
         #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<ListOrder>,
         #[graphql(desc = "Which requests; all the caller may see when absent.")] filter: Option<FundRequestFilter>,
     ) -> Result<ListConnection<FundRequest>, ApiError> {
-        let viewer = guard_caller(ctx, "Query.fundRequests")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "Query.fundRequests")?;
+        let viewer = viewer.clone();
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let f = filter.unwrap_or_default();
         let (filter, rows) = query(ctx, move |c| {
-            let Some(scope) = scope(c, &viewer)? else { return Ok(Err(ApiError::Forbidden)) };
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
             let (fund_id, country_id) = match resolve_ids(c, f.fund.as_deref(), f.country.as_deref())? {
                 Ok(ids) => ids,
                 Err(e) => return Ok(Err(e)),
@@ -826,10 +835,11 @@ impl FundQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Its ID.")] id: ID,
     ) -> Result<Option<FundRequest>, ApiError> {
-        let viewer = guard_caller(ctx, "Query.fundRequest")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "Query.fundRequest")?;
+        let viewer = viewer.clone();
         let Ok(key) = request_reference("id", &id) else { return Ok(None) };
         query(ctx, move |c| {
-            let Some(scope) = scope(c, &viewer)? else { return Ok(None) };
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(None) };
             Ok(Row::by_key(c, &key, scope)?.map(FundRequest))
         })
         .await
@@ -1057,14 +1067,12 @@ impl FundMutation {
         #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The request, whole.")] input: FundRequestInput,
     ) -> Result<FundRequest, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.updateFundRequest")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "Mutation.updateFundRequest")?;
+        let viewer = viewer.clone();
         let key = request_reference("id", &id)?;
         let row = query(ctx, move |c| {
-            let country = match own_country(c, &viewer)? {
-                Ok(id) => id,
-                Err(e) => return Ok(Err(e)),
-            };
-            if Row::by_key(c, &key, RequestScope::Country(country))?.is_none() {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            if Row::by_key(c, &key, scope)?.is_none() {
                 return Ok(Err(fund_error(FundError::NotFound)));
             }
             let (_, fields) = match draft_fields(c, input)? {
@@ -1107,18 +1115,16 @@ impl FundMutation {
         #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The answer (1 to 20,000 characters).")] answer: String,
     ) -> Result<FundRequest, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.answerFundInformationRequest")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "Mutation.answerFundInformationRequest")?;
+        let viewer = viewer.clone();
         if answer.trim().is_empty() || answer.chars().count() > 20_000 {
             return Err(ApiError::bad_input("answer", "give 1 to 20,000 characters"));
         }
         let id_key = request_reference("id", &id)?;
         // Only from INFORMATION_REQUESTED: UNDER_REVIEW is otherwise the secretariat's to set.
         let row = query(ctx, move |c| {
-            let country = match own_country(c, &viewer)? {
-                Ok(id) => id,
-                Err(e) => return Ok(Err(e)),
-            };
-            let Some(current) = Row::by_key(c, &id_key, RequestScope::Country(country))? else {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            let Some(current) = Row::by_key(c, &id_key, scope)? else {
                 return Ok(Err(fund_error(FundError::NotFound)));
             };
             if current.status() != RequestStatus::InformationRequested {
@@ -1203,7 +1209,8 @@ impl FundMutation {
         #[graphql(desc = "A comment (up to 5,000 characters).", default)] comment: String,
         #[graphql(desc = "To revise the review: the version read.")] expected_version: Option<i32>,
     ) -> Result<FundReview, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.submitFundReview")?.clone();
+        let (viewer, scope) = guard_caller_scope(ctx, "Mutation.submitFundReview")?;
+        let viewer = viewer.clone();
         if comment.chars().count() > 5_000 {
             return Err(ApiError::bad_input("comment", "give at most 5,000 characters"));
         }
@@ -1219,7 +1226,8 @@ impl FundMutation {
                 Ok(id) => id,
                 Err(e) => return Ok(Err(e)),
             };
-            let Some(request) = Row::by_key(c, &key, RequestScope::Submitted)? else {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            let Some(request) = Row::by_key(c, &key, scope)? else {
                 return Ok(Err(fund_error(FundError::NotFound)));
             };
             let Some(member) = CommitteeMember::serving_for(c, request.fund_id, country)? else {
@@ -1479,18 +1487,12 @@ async fn own_transition(
     fields: store::TransitionFields,
     comment: String,
 ) -> Result<FundRequest, ApiError> {
-    let viewer = guard_caller(ctx, path)?.clone();
+    let (viewer, scope) = guard_caller_scope(ctx, path)?;
+    let viewer = viewer.clone();
     check_comment(&comment)?;
     let key = request_reference("id", id)?;
     let row = query(ctx, move |c| {
-        let scope = if viewer.has(Role::FundSecretariat) && to == RequestStatus::Withdrawn {
-            RequestScope::All
-        } else {
-            match own_country(c, &viewer)? {
-                Ok(id) => RequestScope::Country(id),
-                Err(e) => return Ok(Err(e)),
-            }
-        };
+        let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
         if Row::by_key(c, &key, scope)?.is_none() {
             return Ok(Err(fund_error(FundError::NotFound)));
         }

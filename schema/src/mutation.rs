@@ -6,7 +6,6 @@ use hrc_db::models::{self, NewImplementationReport, RecommendationChanges, Write
 use serde_json::json;
 
 use crate::access::guard_caller;
-use crate::auth::Role;
 use crate::error::ApiError;
 use crate::scalars::Date;
 use crate::types::query;
@@ -438,7 +437,8 @@ impl RecommendationMutation {
         #[graphql(desc = "The recommendation's key.")] recommendation_key: String,
         #[graphql(desc = "The report.")] input: ImplementationReportInput,
     ) -> Result<ImplementationReport, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.addImplementationReport")?.clone();
+        let (viewer, scope) = crate::access::guard_caller_scope(ctx, "Mutation.addImplementationReport")?;
+        let viewer = viewer.clone();
         let today = chrono::Utc::now().date_naive();
         let mut errors = Vec::new();
         if input.reported_on.0 > today {
@@ -461,8 +461,8 @@ impl RecommendationMutation {
             let Some(recommendation) = models::Recommendation::by_key(c, &recommendation_key)? else {
                 return Ok(Err(ApiError::NotFound("there is no recommendation with that key".into())));
             };
-            // A focal point reports only on recommendations addressed to its own State.
-            if !viewer.has(Role::Secretariat) {
+            // Where the table gives less than every row, the caller reports on its own State's recommendations only.
+            if !scope.is_all() {
                 let own = match recommendation.country_id {
                     Some(id) => models::Country::by_ids(c, &[id])?.into_iter().next().map(|c| c.iso3),
                     None => None,

@@ -58,7 +58,7 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
     // not list is never reached (a test keeps every `Node` type in the table).
     match crate::access::NODE_TYPES.iter().any(|(name, _)| *name == type_name) {
         false => return Err(unknown()),
-        true if !crate::access::may_see_type(ctx, &type_name) => return Ok(None),
+        true if crate::access::node_scope(ctx, &type_name).is_none() => return Ok(None),
         true => {}
     }
     Ok(match type_name.as_str() {
@@ -112,13 +112,14 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             .await?
             .map(|r| Node::KnowledgeItem(KnowledgeItem(r))),
         "EarlyWarningSignal" => {
-            let Some(scope) = crate::early_warning::node_scope(ctx) else { return Ok(None) };
+            let Some(scope) = crate::access::node_scope(ctx, "EarlyWarningSignal") else { return Ok(None) };
+            let scope = crate::early_warning::signal_scope(scope);
             query(ctx, move |c| hrc_db::models::early_warning::Signal::by_key(c, &key, scope))
                 .await?
                 .map(|r| Node::EarlyWarningSignal(crate::early_warning::EarlyWarningSignal(r)))
         }
         "HorizonBriefing" => {
-            let scheduled = crate::viewer(ctx).is_some_and(|v| v.has(crate::auth::Role::Secretariat));
+            let scheduled = crate::access::node_scope(ctx, "HorizonBriefing").is_some_and(|s| s.is_all());
             query(ctx, move |c| hrc_db::models::early_warning::Briefing::by_key(c, &key, scheduled))
                 .await?
                 .map(|r| Node::HorizonBriefing(crate::early_warning::HorizonBriefing(r)))

@@ -14,8 +14,8 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use hrc_db::models::reprisal::{self as store, Case as Row, CaseFilter as RowFilter, CaseScope, PublicCase};
 use hrc_db::models::{self, WorkflowError};
 
-use crate::access::{guard, guard_caller};
-use crate::auth::{Role, Viewer};
+use crate::access::{guard, guard_caller, guard_scope};
+use crate::auth::Viewer;
 use crate::error::{workflow_error, ApiError};
 use crate::ids;
 use crate::loaders::{ActsOfCase, ConsentsOfCase, CountryId, CyclesOfCase, FollowUpsOfCase, MechanismId, SessionId};
@@ -121,11 +121,6 @@ pub enum ReprisalCaseDimension {
     Mechanism,
     /// The year of each Secretary-General's report the case appears in (once under each).
     ReportYear,
-}
-
-/// Whether the caller reads every case (staff) or the published ones only.
-fn sees_all(viewer: Option<&Viewer>) -> bool {
-    viewer.is_some_and(|v| v.has(Role::ReprisalsOfficer) || v.has(Role::Secretariat) || v.has(Role::CouncilBureau))
 }
 
 fn case_error(e: WorkflowError) -> ApiError {
@@ -623,8 +618,8 @@ impl ReprisalQuery {
         #[graphql(desc = "What to group by.")] group_by: ReprisalCaseDimension,
         #[graphql(desc = "Which cases; all the caller may see when absent.")] filter: Option<ReprisalCaseFilter>,
     ) -> Result<Vec<ReprisalCaseCount>, ApiError> {
-        let viewer = guard(ctx, "Query.reprisalCaseCounts")?;
-        let scope = if sees_all(viewer) { CaseScope::All } else { CaseScope::Public };
+        let scope =
+            if guard_scope(ctx, "Query.reprisalCaseCounts")?.1.is_all() { CaseScope::All } else { CaseScope::Public };
         let f = filter.unwrap_or_default();
         let rows = query(ctx, move |c| {
             let filter = match row_filter(c, scope, f)? {

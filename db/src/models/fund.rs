@@ -401,10 +401,13 @@ pub struct DraftFields {
 pub enum RequestScope {
     /// Every request (the fund's secretariat).
     All,
-    /// Every request but drafts (the committee, the secretariat, the Bureau).
+    /// Every request its State has submitted (it has a submission date), whatever its status since: a draft
+    /// withdrawn before it was submitted is not one (the committee, the secretariat, the Bureau).
     Submitted,
     /// One State's requests, drafts included (its focal point).
     Country(i64),
+    /// One State's requests and every submitted one (a caller with both grants).
+    SubmittedOrCountry(i64),
     /// Grants only (the public).
     Grants,
 }
@@ -426,8 +429,11 @@ fn filtered(filter: &RequestFilter) -> fund_requests::BoxedQuery<'static, MultiB
     let mut query = fund_requests::table.into_boxed();
     query = match filter.scope {
         RequestScope::All => query,
-        RequestScope::Submitted => query.filter(fund_requests::status.ne("DRAFT")),
+        RequestScope::Submitted => query.filter(fund_requests::submitted_on.is_not_null()),
         RequestScope::Country(id) => query.filter(fund_requests::country_id.eq(id)),
+        RequestScope::SubmittedOrCountry(id) => {
+            query.filter(fund_requests::submitted_on.is_not_null().or(fund_requests::country_id.eq(id)))
+        }
         RequestScope::Grants => query.filter(fund_requests::status.eq_any(GRANT_STATUSES)),
     };
     if let Some(id) = filter.fund_id {

@@ -1,6 +1,7 @@
 //! Integration tests: the real HTTP server over a real database, each test on SQLite and on PostgreSQL.
 
 mod access;
+mod access_rows;
 mod auth;
 mod caching;
 mod communications;
