@@ -224,44 +224,21 @@ pub struct Cached {
     pub cost: u64,
     pub etag: HeaderValue,
     pub content_language: &'static str,
-    /// The operation name the request gave, for the metrics of a hit found by its URL (which reads no parameter).
-    pub operation_name: Option<String>,
-    /// When the answer was computed: a thread's copy of it serves no longer than the cache keeps it.
-    pub made: Instant,
 }
 
-impl Cached {
-    /// A copy whose body and ETag are this thread's own, so that serving it counts references on no cache line that
-    /// another worker writes.
-    fn thread_copy(&self) -> Cached {
-        Cached {
-            body: Bytes::copy_from_slice(&self.body),
-            cost: self.cost,
-            etag: HeaderValue::from_bytes(self.etag.as_bytes()).unwrap_or_else(|_| self.etag.clone()),
-            content_language: self.content_language,
-            operation_name: self.operation_name.clone(),
-            made: self.made,
-        }
-    }
+/// The size of an XXH3 secret (the crate's `DEFAULT_SECRET_SIZE`, which it does not export).
+const SECRET_SIZE: usize = 192;
+
+/// A random XXH3 secret, for the process's keyed hashes.
+fn random_secret() -> [u8; SECRET_SIZE] {
+    let mut secret = [0u8; SECRET_SIZE];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+    secret
 }
 
-/// An answer a thread found in the cache, with what decides whether it still stands: the generation it was found in,
-/// and when the cache itself lets it go.
-struct ThreadCopy {
-    generation: u64,
-    expires: Instant,
-    answer: Arc<Cached>,
-    /// Whether `answer` is this thread's own copy ([`Cached::thread_copy`]) rather than the cache's.
-    own: bool,
-}
-
-thread_local! {
-    /// The answers this thread found last, looked at before the shared cache, and copied for the thread when found a
-    /// second time. A dashboard's few URLs come again and again; found in moka, each hit wrote to the entry's access
-    /// record and to the answer's and body's reference counts, cache lines that every worker writes. A key is its cache's alone (its secret's), so one thread's
-    /// copies of two caches' answers cannot mix up.
-    static ANSWERS: std::cell::RefCell<hrc_schema::recent::Recent<std::rc::Rc<ThreadCopy>>> =
-        const { std::cell::RefCell::new(hrc_schema::recent::Recent::new()) };
+/// A request's variables written out as JSON, for a key.
+fn written_variables(variables: &async_graphql::Variables) -> Vec<u8> {
+    serde_json::to_vec(variables).unwrap_or_default()
 }
 
 /// The cache of public responses.
@@ -269,16 +246,12 @@ pub struct ResponseCache {
     cache: Option<moka::sync::Cache<u128, Arc<Cached>, KeyHasher>>,
     /// The process's random secret for the keys' hash: a key is a hash, not the request itself, and without a
     /// secret anyone could search offline for a query whose key is another's, and have its answer served for it.
-    secret: [u8; hrc_schema::checks::SECRET_SIZE],
+    secret: [u8; SECRET_SIZE],
     generation: AtomicU64,
-    /// `Cache-Control` of a public answer to a `GET`: `public, max-age=` the time an answer is kept (written once,
-    /// and kept for the process's life: a static value is cloned without a reference count that every worker
-    /// writes).
+    /// `Cache-Control` of a public answer to a `GET`: `public, max-age=` the time an answer is kept.
     pub cache_control: HeaderValue,
-    /// How long an answer is kept.
-    ttl: Duration,
-    hits: hrc_schema::sharded::Counter,
-    misses: hrc_schema::sharded::Counter,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl ResponseCache {
@@ -292,15 +265,12 @@ impl ResponseCache {
         });
         ResponseCache {
             cache,
-            secret: hrc_schema::checks::random_secret(),
+            secret: random_secret(),
             generation: AtomicU64::new(0),
-            // Digits make a valid header value.
-            cache_control: HeaderValue::from_static(Box::leak(
-                format!("public, max-age={}", settings.response_cache_seconds).into_boxed_str(),
-            )),
-            ttl: Duration::from_secs(settings.response_cache_seconds),
-            hits: hrc_schema::sharded::Counter::new(),
-            misses: hrc_schema::sharded::Counter::new(),
+            cache_control: HeaderValue::from_str(&format!("public, max-age={}", settings.response_cache_seconds))
+                .unwrap_or_else(|_| HeaderValue::from_static("no-store")),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -318,18 +288,9 @@ impl ResponseCache {
 
     /// The key of a request: document, operation, variables and language.
     pub fn key(&self, request: &Request, lang: &str) -> u128 {
-        let variables = hrc_schema::checks::written_variables(&request.variables).unwrap_or_default();
+        let variables = written_variables(&request.variables);
         let name = request.operation_name.as_deref().unwrap_or("");
         self.hash_parts(&[request.query.as_bytes(), name.as_bytes(), &variables, lang.as_bytes()])
-    }
-
-    /// The key of a `GET` by its URL: the raw query string and the language. A dashboard sends the same URL again and
-    /// again, and a hit found this way skips decoding the parameters, parsing their JSON, finding a persisted
-    /// document and hashing its text. Only the URL and the language decide an anonymous `GET`'s answer (its
-    /// `Accept` and `If-None-Match` shape the response when it is served, not the body kept). The leading byte keeps
-    /// these keys apart from [`ResponseCache::key`]'s.
-    pub fn url_key(&self, query_string: &str, lang: &str) -> u128 {
-        self.hash_parts(&[b"\x01GET", query_string.as_bytes(), lang.as_bytes()])
     }
 
     /// The 128-bit hash of `parts` under the process's secret, each part followed by a NUL byte, so that no two
@@ -345,38 +306,10 @@ impl ResponseCache {
 
     /// The answer kept under `key`, counting the hit or the miss.
     pub fn get(&self, key: u128) -> Option<Arc<Cached>> {
-        let found = self.find(key);
-        if found.is_none() && self.enabled() {
-            self.misses.inc();
-        }
+        let found = self.cache.as_ref()?.get(&key);
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
         found
-    }
-
-    /// The answer kept under `key`, counting a hit but not a miss: for a first look (by a `GET`'s URL) that a
-    /// second one follows when it misses.
-    pub fn find(&self, key: u128) -> Option<Arc<Cached>> {
-        let cache = self.cache.as_ref()?;
-        // Read before the look in the cache: a copy of an entry found there after data changed then carries the
-        // generation before the change, and is never served.
-        let generation = self.generation();
-        let copy = ANSWERS.with_borrow(|answers| answers.get(key));
-        if let Some(copy) = copy.filter(|copy| copy.generation == generation && Instant::now() < copy.expires) {
-            self.hits.inc();
-            if copy.own {
-                return Some(copy.answer.clone());
-            }
-            // Found here a second time: worth a copy of its own. (One found only once, among many answers, is not
-            // copied: its body may be large.)
-            let answer = Arc::new(copy.answer.thread_copy());
-            let own = ThreadCopy { answer: answer.clone(), own: true, ..*copy };
-            ANSWERS.with_borrow_mut(|answers| answers.put(key, std::rc::Rc::new(own)));
-            return Some(answer);
-        }
-        let found = cache.get(&key)?;
-        self.hits.inc();
-        let copy = ThreadCopy { generation, expires: found.made + self.ttl, answer: found.clone(), own: false };
-        ANSWERS.with_borrow_mut(|answers| answers.put(key, std::rc::Rc::new(copy)));
-        Some(found)
     }
 
     /// The generation now: a response computed from now on may be kept if it is still this after.
@@ -408,7 +341,7 @@ impl ResponseCache {
 
     /// Hits and misses so far.
     pub fn counts(&self) -> (u64, u64) {
-        (self.hits.get(), self.misses.get())
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 }
 
@@ -441,13 +374,6 @@ pub struct Documents {
     cache: moka::sync::Cache<u128, Arc<ParsedDocument>, KeyHasher>,
     /// Longer documents are not parsed here: the document limits refuse them before any parse.
     max_text: usize,
-}
-
-thread_local! {
-    /// The documents this thread found last, looked at before the shared cache. A parse depends on the text alone,
-    /// so they are good for every cache on the thread; like the shared cache, they hold only anonymous documents.
-    static RECENT_DOCUMENTS: std::cell::RefCell<hrc_schema::recent::Recent<Arc<ParsedDocument>>> =
-        const { std::cell::RefCell::new(hrc_schema::recent::Recent::new()) };
 }
 
 /// A document's text and its parse.
@@ -483,10 +409,6 @@ impl Documents {
             return Some(Arc::new(ParsedDocument { text: String::new(), document }));
         }
         let key = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
-        let recent = RECENT_DOCUMENTS.with_borrow(|recent| recent.get(key));
-        if let Some(found) = recent.filter(|found| found.text == text) {
-            return Some(found);
-        }
         let parsed = match self.cache.get(&key).filter(|found| found.text == text) {
             Some(found) => found,
             None => {
@@ -496,7 +418,6 @@ impl Documents {
                 parsed
             }
         };
-        RECENT_DOCUMENTS.with_borrow_mut(|recent| recent.put(key, parsed.clone()));
         Some(parsed)
     }
 
@@ -535,10 +456,8 @@ mod tests {
         assert_eq!(cache.key(&request, "en"), cache.key(&request, "en"));
         assert_ne!(cache.key(&request, "en"), cache.key(&request, "zh"));
         assert_ne!(cache.key(&request, "en"), cache.key(&Request::new("{ __typename }").operation_name("Q"), "en"));
-        assert_ne!(cache.key(&request, "en"), cache.url_key("query=%7B__typename%7D", "en"));
         // Another process's secret: its keys cannot be computed from outside.
         assert_ne!(cache.key(&request, "en"), other.key(&request, "en"));
-        assert_ne!(cache.url_key("query=x", "en"), other.url_key("query=x", "en"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod caching;
 pub mod cli;
 pub mod config;
 pub mod metrics;
+pub mod request;
 pub mod rest;
 pub mod routes;
 pub mod startup;

@@ -26,12 +26,10 @@ pub mod node;
 pub mod pagination;
 pub mod query;
 pub mod ratelimit;
-pub mod recent;
 pub mod reference;
 pub mod reprisal;
 pub mod roster;
 pub mod scalars;
-pub mod sharded;
 pub mod types;
 pub mod writes;
 
@@ -56,15 +54,11 @@ pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, Sub
 
 /// The schemas; each request runs on the one its caller selects: the complaint schema for complaint roles and the
 /// Bureau, the public one for other callers, and for the anonymous public a copy of it without introspection and
-/// suggestions where the limits say so (production).
+/// suggestions where the limits say so (production; elsewhere it is the public one).
 #[derive(Clone)]
 pub struct AppSchema {
     public: PublicSchema,
     anonymous: PublicSchema,
-    /// `public` and `anonymous` without the checks extension, for requests that passed them before.
-    public_unchecked: PublicSchema,
-    anonymous_unchecked: PublicSchema,
-    passed: std::sync::Arc<checks::Passed>,
     complaint: ComplaintSchema,
     timeout: std::time::Duration,
     limiter: Option<std::sync::Arc<ratelimit::RateLimiter>>,
@@ -103,45 +97,21 @@ impl AppSchema {
         self.counts.invalidate();
     }
 
-    /// How many requests ran without the checks because the same request had passed them before.
-    pub fn checks_reused(&self) -> u64 {
-        self.passed.reused()
-    }
-
-    /// Runs a request for the caller of `context`, on the schema its roles select.
+    /// Runs a request for the caller of `context`, on the schema its roles select, within the time limit.
     pub async fn execute(&self, context: RequestContext, request: Request, db: &Database) -> Response {
-        let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
+        let confidential = access::sees_complaint_schema(context.viewer.as_ref());
         let anonymous = context.viewer.is_none();
-        // A public request that passed the checks before is charged what it cost then and runs without them (see
-        // [`checks`]); the complaint schema checks every request.
-        let key = if confidential { None } else { self.passed.key(u8::from(anonymous), &request) };
-        let known = key.and_then(|key| self.passed.get(key));
-        if let (Some(complexity), Some(limiter), false) = (known, &self.limiter, context.rate_key.is_empty()) {
-            if let Err(errors) = limiter.charge_request(&context.rate_key, &context.budget, complexity) {
-                return Response::from_errors(errors);
-            }
-        }
-        let seen = checks::Seen::new();
-        let mut request = context.attach(request, db, &self.reference);
-        if key.is_some() && known.is_none() {
-            request = request.data(seen.clone());
-        }
+        let request = context.attach(request, db, &self.reference);
         // Boxed: async-graphql's execution is a large future, and unboxed it would be copied whole into the timeout
-        // and into every future that awaits this one (memcpy was a tenth of the process's time on `{ __typename }`).
+        // and into every future that awaits this one.
         let run = Box::pin(async {
-            match (confidential, anonymous, known.is_some()) {
-                (true, _, _) => self.complaint.execute(request).await,
-                (false, true, false) => self.anonymous.execute(request).await,
-                (false, true, true) => self.anonymous_unchecked.execute(request).await,
-                (false, false, false) => self.public.execute(request).await,
-                (false, false, true) => self.public_unchecked.execute(request).await,
+            match (confidential, anonymous) {
+                (true, _) => self.complaint.execute(request).await,
+                (false, true) => self.anonymous.execute(request).await,
+                (false, false) => self.public.execute(request).await,
             }
         });
-        let outcome = tokio::time::timeout(self.timeout, run).await;
-        if let (Some(key), Some(complexity)) = (key, seen.complexity()) {
-            self.passed.insert(key, complexity);
-        }
-        match outcome {
+        match tokio::time::timeout(self.timeout, run).await {
             Ok(response) => response,
             Err(_) => {
                 tracing::warn!(limit_ms = self.timeout.as_millis() as u64, "a request ran out of time and was stopped");
@@ -162,7 +132,7 @@ impl AppSchema {
         request: Request,
         db: &Database,
     ) -> BoxStream<'static, Response> {
-        let confidential = complaint::sees_complaint_schema(context.viewer.as_ref());
+        let confidential = access::sees_complaint_schema(context.viewer.as_ref());
         let anonymous = context.viewer.is_none();
         let request = context.attach(request, db, &self.reference);
         if confidential {
@@ -256,19 +226,9 @@ pub fn build(
     let checks = |no_introspection: bool| {
         checks::ChecksFactory::new(checks::Checks { document, no_introspection, rate_limit: limiter.clone() })
     };
-    let public = |no_introspection: bool, checked: bool| {
-        let builder = builder();
-        // The copy without the checks runs only a request that passed them, and async-graphql's full validation
-        // with them, before: validation depends on nothing but the schema, document, operation and variables that
-        // the request's key covers. So it validates in async-graphql's fast mode, which still refuses fragment cycles
-        // and still measures depth and complexity against the limits (89,000 of a small request's 1.5 million
-        // instructions went to the full rules, under callgrind).
-        let builder = if checked {
-            builder.extension(checks(no_introspection))
-        } else {
-            builder.validation_mode(async_graphql::ValidationMode::Fast)
-        };
-        builder
+    let public = |no_introspection: bool| {
+        builder()
+            .extension(checks(no_introspection))
             .data(db.clone())
             .data(policy)
             .data(early_warning.clone())
@@ -278,18 +238,12 @@ pub fn build(
             .limit_complexity(limits.complexity)
             .limit_recursive_depth(limits.recursive_depth)
     };
-    let (public_checked, public_unchecked) = (public(false, true).finish(), public(false, false).finish());
+    let public_schema = public(false).finish();
     // Where the public may introspect, its schema is the signed-in callers' own (one copy, not two).
-    let anonymous = |checked: bool| {
-        if limits.anonymous_introspection {
-            if checked {
-                public_checked.clone()
-            } else {
-                public_unchecked.clone()
-            }
-        } else {
-            public(true, checked).disable_introspection().disable_suggestions().finish()
-        }
+    let anonymous = if limits.anonymous_introspection {
+        public_schema.clone()
+    } else {
+        public(true).disable_introspection().disable_suggestions().finish()
     };
     let complaint = complaint_builder()
         .extension(checks(false))
@@ -304,11 +258,8 @@ pub fn build(
         .limit_recursive_depth(limits.recursive_depth)
         .finish();
     AppSchema {
-        anonymous: anonymous(true),
-        anonymous_unchecked: anonymous(false),
-        public: public_checked,
-        public_unchecked,
-        passed: std::sync::Arc::new(checks::Passed::new(4096)),
+        anonymous,
+        public: public_schema,
         complaint,
         timeout: limits.timeout,
         limiter,

@@ -20,7 +20,7 @@ use tracing_actix_web::RequestId;
 use utoipa::OpenApi;
 use utoipa_scalar::Servable;
 
-use crate::routes::graphql::{client_key, language, rate_limit_headers};
+use crate::request::{client_key, language, rate_limit_headers};
 use crate::startup::AppState;
 use model::*;
 

@@ -56,7 +56,7 @@ impl Executor for SocketExecutor {
     }
 
     fn execute_stream(&self, request: Request, _session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
-        let mutation = super::graphql::operation_type(&request.query, request.operation_name.as_deref())
+        let mutation = crate::request::operation_type(&request.query, request.operation_name.as_deref())
             == Some(async_graphql::parser::types::OperationType::Mutation);
         let (cache, events, schema) = (self.cache.clone(), self.events.clone(), self.schema.clone());
         self.schema
@@ -111,14 +111,14 @@ pub async fn upgrade(
     response
         .headers_mut()
         .insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(protocol.sec_websocket_protocol()));
-    let lang = super::graphql::language(&req);
+    let lang = crate::request::language(&req);
     let caller = Arc::new(OnceLock::new());
     let executor = SocketExecutor {
         schema: state.schema.clone(),
         db: state.db.clone(),
         lang,
         request_id: request_id.to_string(),
-        client: super::graphql::client_key(&req),
+        client: crate::request::client_key(&req),
         caller: caller.clone(),
         cache: state.cache.clone(),
         events: state.events.clone(),
