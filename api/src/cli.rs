@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hrc_schema::auth::Role;
+use hrc_schema::support::auth::Role;
 
 use crate::config::Settings;
 use crate::startup::{prepare_database, redact, Application};

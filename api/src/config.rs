@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hrc_schema::auth::{AuthSettings, Authenticator, VerificationKey};
+use hrc_schema::support::auth::{AuthSettings, Authenticator, VerificationKey};
 use hrc_schema::Limits;
 
 /// Development or production. Production refuses development conveniences (a generated signing key).

@@ -5,7 +5,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use hrc_schema::ratelimit::BudgetSlot;
+use hrc_schema::support::ratelimit::BudgetSlot;
 use hrc_schema::Lang;
 
 /// The rate-limit key of an anonymous caller: the address of the connection's peer. `Forwarded` and

@@ -8,7 +8,7 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use hrc_db::confidential::ConfidentialStore;
 use hrc_db::{Backend, Database, PoolSettings, SeedReport};
-use hrc_schema::auth::Authenticator;
+use hrc_schema::support::auth::Authenticator;
 use hrc_schema::AppSchema;
 use tracing_actix_web::TracingLogger;
 

@@ -18,12 +18,12 @@ use hrc_db::{Backend, Database};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use crate::access::{guard_caller_scope, Rows};
-use crate::error::ApiError;
+use crate::support::access::{guard_caller_scope, Rows};
+use crate::support::error::ApiError;
 use crate::loaders::CountryId;
-use crate::scalars::DateTime;
-use crate::types::loaders;
-use crate::types::reference::Country;
+use crate::support::scalars::DateTime;
+use crate::support::database::loaders;
+use crate::reference::Country;
 
 /// The PostgreSQL channel of events.
 pub const CHANNEL: &str = "hrc_events";
@@ -311,7 +311,7 @@ pub struct FundRequestChange(FundEvent);
 impl FundRequestChange {
     /// The request's ID (read it with `fundRequest(id:)`).
     async fn request_id(&self) -> async_graphql::ID {
-        crate::ids::encode("FundRequest", &self.0.key)
+        crate::support::ids::encode("FundRequest", &self.0.key)
     }
 
     /// The request's reference.
@@ -367,7 +367,7 @@ impl SubscriptionRoot {
         let own = match (&viewer.country, !all && scope.includes(Rows::OwnState)) {
             (Some(code), true) => {
                 let code = code.clone();
-                crate::types::query(ctx, move |c| hrc_db::models::Country::by_iso3(c, &code)).await?.map(|c| c.id)
+                crate::support::database::query(ctx, move |c| hrc_db::models::Country::by_iso3(c, &code)).await?.map(|c| c.id)
             }
             _ => None,
         };
@@ -395,7 +395,7 @@ impl SubscriptionRoot {
         let country_id = match country {
             None => None,
             Some(code) => {
-                Some(crate::types::query(ctx, move |c| crate::query::country_id(c, "country", &code)).await??)
+                Some(crate::support::database::query(ctx, move |c| crate::query::country_id(c, "country", &code)).await??)
             }
         };
         let receiver = events.subscribe();
@@ -418,7 +418,7 @@ pub struct EarlyWarningSignalChange(SignalEvent);
 impl EarlyWarningSignalChange {
     /// The signal's ID (read it with `earlyWarningSignal(id:)`).
     async fn signal_id(&self) -> async_graphql::ID {
-        crate::ids::encode("EarlyWarningSignal", &self.0.key)
+        crate::support::ids::encode("EarlyWarningSignal", &self.0.key)
     }
 
     /// The signal's reference.

@@ -8,29 +8,28 @@
 //! store. The complaint schema adds them, with the store's pool, and is served only to complaint-procedure staff and
 //! the Council's Bureau (see [`complaint`]).
 
-pub mod access;
-pub mod auth;
-pub mod checks;
+pub mod cache;
+pub mod communication;
 pub mod complaint;
-pub mod counts;
 pub mod early_warning;
-pub mod error;
 pub mod events;
 pub mod fund;
-pub mod ids;
-pub mod lang;
-pub mod limits;
 pub mod loaders;
+pub mod mechanism;
 pub mod mutation;
+pub mod national;
 pub mod node;
-pub mod pagination;
 pub mod query;
-pub mod ratelimit;
+pub mod recommendation;
 pub mod reference;
 pub mod reprisal;
+pub mod resolution;
 pub mod roster;
-pub mod scalars;
-pub mod types;
+pub mod situation;
+pub mod support;
+pub mod thesaurus;
+pub mod viewer;
+pub mod visit;
 pub mod writes;
 
 use async_graphql::{Request, Response, Schema};
@@ -39,8 +38,10 @@ use futures_util::stream::BoxStream;
 use hrc_db::confidential::ConfidentialStore;
 use hrc_db::Database;
 
-pub use error::{code, ApiError};
-pub use lang::Lang;
+pub use support::error::{code, ApiError};
+pub use support::lang::Lang;
+use support::{access, auth, checks, ratelimit};
+use cache::counts;
 pub use query::QueryRoot;
 
 /// The schema everyone without business in the confidential complaint procedure gets.
@@ -62,7 +63,7 @@ pub struct AppSchema {
     complaint: ComplaintSchema,
     timeout: std::time::Duration,
     limiter: Option<std::sync::Arc<ratelimit::RateLimiter>>,
-    reference: std::sync::Arc<reference::ReferenceCache>,
+    reference: std::sync::Arc<cache::reference::ReferenceCache>,
     counts: std::sync::Arc<counts::CountCache>,
 }
 
@@ -81,7 +82,7 @@ impl AppSchema {
     }
 
     /// The copy of the reference tables in memory, which a node empties when data changes.
-    pub fn reference(&self) -> &std::sync::Arc<reference::ReferenceCache> {
+    pub fn reference(&self) -> &std::sync::Arc<cache::reference::ReferenceCache> {
         &self.reference
     }
 
@@ -213,13 +214,13 @@ pub fn build(
     policy: fund::FundPolicy,
     early_warning: early_warning::EarlyWarningPolicy,
 ) -> AppSchema {
-    let document = crate::limits::DocumentLimits {
+    let document = crate::support::limits::DocumentLimits {
         max_bytes: limits.document_bytes,
         max_aliases: limits.aliases,
         max_depth: limits.depth,
     };
     // The data's depth is the document check's; async-graphql's own is the ceiling for introspection too.
-    let ceiling = limits.depth.max(crate::limits::INTROSPECTION_DEPTH);
+    let ceiling = limits.depth.max(crate::support::limits::INTROSPECTION_DEPTH);
     let limiter = (limits.rate_points > 0)
         .then(|| std::sync::Arc::new(ratelimit::RateLimiter::new(limits.rate_points, limits.rate_window)));
     let counts = std::sync::Arc::new(counts::CountCache::new(limits.count_cache));
@@ -263,7 +264,7 @@ pub fn build(
         complaint,
         timeout: limits.timeout,
         limiter,
-        reference: std::sync::Arc::new(reference::ReferenceCache::new(limits.reference_cache)),
+        reference: std::sync::Arc::new(cache::reference::ReferenceCache::new(limits.reference_cache)),
         counts,
     }
 }
@@ -301,7 +302,7 @@ impl RequestContext {
         self,
         request: Request,
         db: &Database,
-        reference: &std::sync::Arc<reference::ReferenceCache>,
+        reference: &std::sync::Arc<cache::reference::ReferenceCache>,
     ) -> Request {
         request.data(RequestData {
             lang: self.lang,

@@ -5,11 +5,11 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use hrc_db::models::{self, NewImplementationReport, RecommendationChanges, WriteError as UpdateError};
 use serde_json::json;
 
-use crate::access::guard_caller;
-use crate::error::ApiError;
-use crate::scalars::Date;
-use crate::types::query;
-use crate::types::recommendation::{
+use crate::support::access::guard_caller;
+use crate::support::error::ApiError;
+use crate::support::scalars::Date;
+use crate::support::database::query;
+use crate::recommendation::{
     Addressee, ImplementationReport, ImplementationSource, ImplementationStatus, Recommendation, RecommendationSource,
     Response,
 };
@@ -437,7 +437,7 @@ impl RecommendationMutation {
         #[graphql(desc = "The recommendation's key.")] recommendation_key: String,
         #[graphql(desc = "The report.")] input: ImplementationReportInput,
     ) -> Result<ImplementationReport, ApiError> {
-        let (viewer, scope) = crate::access::guard_caller_scope(ctx, "Mutation.addImplementationReport")?;
+        let (viewer, scope) = crate::support::access::guard_caller_scope(ctx, "Mutation.addImplementationReport")?;
         let viewer = viewer.clone();
         let today = chrono::Utc::now().date_naive();
         let mut errors = Vec::new();

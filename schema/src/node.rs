@@ -3,19 +3,19 @@
 use async_graphql::{Context, Interface, ID};
 use hrc_db::models::{self, SessionBody};
 
-use crate::error::ApiError;
-use crate::ids;
-use crate::types::communication::Communication;
-use crate::types::mechanism::MandateHolder;
-use crate::types::mechanism::{Mandate, Mechanism};
-use crate::types::national::{KnowledgeItem, NationalMechanism};
-use crate::types::query;
-use crate::types::recommendation::Recommendation;
-use crate::types::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
-use crate::types::resolution::{Report, Resolution};
-use crate::types::situation::CountrySituation;
-use crate::types::thesaurus::ThesaurusTerm;
-use crate::types::visit::Visit;
+use crate::support::error::ApiError;
+use crate::support::ids;
+use crate::communication::Communication;
+use crate::mechanism::MandateHolder;
+use crate::mechanism::{Mandate, Mechanism};
+use crate::national::{KnowledgeItem, NationalMechanism};
+use crate::support::database::query;
+use crate::recommendation::Recommendation;
+use crate::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
+use crate::resolution::{Report, Resolution};
+use crate::situation::CountrySituation;
+use crate::thesaurus::ThesaurusTerm;
+use crate::visit::Visit;
 
 /// Most IDs `nodes` takes at once.
 pub const MAX_NODES: usize = 100;
@@ -56,9 +56,9 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
     let unknown = || ApiError::bad_input(field, format!("{:?} is not the ID of a node", id.as_str()));
     // A record of a type the caller may not see answers as one that does not exist; a type the access table does
     // not list is never reached (a test keeps every `Node` type in the table).
-    match crate::access::NODE_TYPES.iter().any(|(name, _)| *name == type_name) {
+    match crate::support::access::NODE_TYPES.iter().any(|(name, _)| *name == type_name) {
         false => return Err(unknown()),
-        true if crate::access::node_scope(ctx, &type_name).is_none() => return Ok(None),
+        true if crate::support::access::node_scope(ctx, &type_name).is_none() => return Ok(None),
         true => {}
     }
     Ok(match type_name.as_str() {
@@ -112,14 +112,14 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             .await?
             .map(|r| Node::KnowledgeItem(KnowledgeItem(r))),
         "EarlyWarningSignal" => {
-            let Some(scope) = crate::access::node_scope(ctx, "EarlyWarningSignal") else { return Ok(None) };
+            let Some(scope) = crate::support::access::node_scope(ctx, "EarlyWarningSignal") else { return Ok(None) };
             let scope = crate::early_warning::signal_scope(scope);
             query(ctx, move |c| hrc_db::models::early_warning::Signal::by_key(c, &key, scope))
                 .await?
                 .map(|r| Node::EarlyWarningSignal(crate::early_warning::EarlyWarningSignal(r)))
         }
         "HorizonBriefing" => {
-            let scheduled = crate::access::node_scope(ctx, "HorizonBriefing").is_some_and(|s| s.is_all());
+            let scheduled = crate::support::access::node_scope(ctx, "HorizonBriefing").is_some_and(|s| s.is_all());
             query(ctx, move |c| hrc_db::models::early_warning::Briefing::by_key(c, &key, scheduled))
                 .await?
                 .map(|r| Node::HorizonBriefing(crate::early_warning::HorizonBriefing(r)))

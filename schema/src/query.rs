@@ -5,24 +5,24 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object, ID};
 use hrc_db::models::{self, CountryFilter, MandateFilter, MechanismFilter, ResolutionFilter};
 
-use crate::counts::{CountKey, Counted};
-use crate::error::ApiError;
+use crate::cache::counts::{CountKey, Counted};
+use crate::support::error::ApiError;
 use crate::loaders::{MandateRelations, RecommendationRelations};
 use crate::node::{self, Node, MAX_NODES};
-use crate::pagination::{connection, CountedConnection, Counts, ListConnection, PageArgs, TotalCount};
-use crate::scalars::DateTime;
-use crate::types::communication::CommunicationQuery;
-use crate::types::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
-use crate::types::national::NationalQuery;
-use crate::types::query;
-use crate::types::recommendation::{ImplementationStatus, Recommendation, Response};
-use crate::types::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
-use crate::types::resolution::{Organ, Report, Resolution, ResolutionStatus};
-use crate::types::situation::SituationQuery;
-use crate::types::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
-use crate::types::thesaurus::ThesaurusQuery;
-use crate::types::viewer::Viewer;
-use crate::types::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue, VisitStatus};
+use crate::support::pagination::{connection, CountedConnection, Counts, ListConnection, PageArgs, TotalCount};
+use crate::support::scalars::DateTime;
+use crate::communication::CommunicationQuery;
+use crate::mechanism::{Mandate, MandateScope, MandateStatus, Mechanism, MechanismKind};
+use crate::national::NationalQuery;
+use crate::support::database::query;
+use crate::recommendation::{ImplementationStatus, Recommendation, Response};
+use crate::reference::{Country, RegionalGroup, RegionalGroupCode, SdgGoal, Session, SessionBody, UnStatus};
+use crate::resolution::{Organ, Report, Resolution, ResolutionStatus};
+use crate::situation::SituationQuery;
+use crate::recommendation::stats::{DimensionValue, Labels, RecommendationCount, RecommendationDimension};
+use crate::thesaurus::ThesaurusQuery;
+use crate::viewer::Viewer;
+use crate::visit::{Visit, VisitCount, VisitDimension, VisitDimensionValue, VisitStatus};
 
 /// Entry points of the graph.
 #[derive(async_graphql::MergedObject, Default)]
@@ -38,7 +38,7 @@ pub struct QueryRoot(
     crate::early_warning::EarlyWarningQuery,
     crate::reprisal::ReprisalQuery,
     crate::roster::RosterQuery,
-    crate::ratelimit::RateLimitQuery,
+    crate::support::ratelimit::RateLimitQuery,
 );
 
 /// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's. (Merged
@@ -56,7 +56,7 @@ pub struct ComplaintQueryRoot(
     crate::early_warning::EarlyWarningQuery,
     crate::reprisal::ReprisalQuery,
     crate::roster::RosterQuery,
-    crate::ratelimit::RateLimitQuery,
+    crate::support::ratelimit::RateLimitQuery,
     crate::complaint::ComplaintQuery,
 );
 
@@ -75,9 +75,9 @@ pub struct RecommendationFilter {
     /// The recommending State (UPR): ISO 3166-1 alpha-3 code.
     pub recommending_country: Option<String>,
     /// Made on or after this day.
-    pub made_from: Option<crate::scalars::Date>,
+    pub made_from: Option<crate::support::scalars::Date>,
     /// Made on or before this day.
-    pub made_to: Option<crate::scalars::Date>,
+    pub made_to: Option<crate::support::scalars::Date>,
     /// The mechanism that made it, by key (such as `upr`).
     pub mechanism: Option<String>,
     /// The mandate that made it, by key.
@@ -122,7 +122,7 @@ async fn filter_countries(ctx: &Context<'_>, f: &RecommendationFilter) -> Result
     {
         if let Some(code) = value {
             let code = iso_code(field, code)?;
-            match crate::types::loaders(ctx)?.load_one(crate::loaders::CountryByIso(code.clone())).await? {
+            match crate::support::database::loaders(ctx)?.load_one(crate::loaders::CountryByIso(code.clone())).await? {
                 Some(country) => *slot = Some(country.id),
                 None => return Err(not_found(field, "country", &code)),
             }
@@ -441,7 +441,7 @@ impl CoreQuery {
     }
 
     /// The five UN regional groups.
-    #[graphql(complexity = "crate::pagination::list_cost(5, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::list_cost(5, child_complexity)")]
     async fn regional_groups(
         &self,
         ctx: &Context<'_>,
@@ -453,7 +453,7 @@ impl CoreQuery {
     }
 
     /// UN member and observer States, by ISO code.
-    #[graphql(complexity = "crate::pagination::list_cost(200, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::list_cost(200, child_complexity)")]
     async fn countries(
         &self,
         ctx: &Context<'_>,
@@ -487,11 +487,11 @@ impl CoreQuery {
         #[graphql(desc = "ISO 3166-1 alpha-3 code, such as \"NPL\".")] iso_code: String,
     ) -> Result<Option<Country>, ApiError> {
         let code = self::iso_code("isoCode", &iso_code)?;
-        Ok(crate::types::loaders(ctx)?.load_one(crate::loaders::CountryByIso(code)).await?.map(Country))
+        Ok(crate::support::database::loaders(ctx)?.load_one(crate::loaders::CountryByIso(code)).await?.map(Country))
     }
 
     /// Sessions of the Council and of the UPR Working Group, by body and number.
-    #[graphql(complexity = "crate::pagination::list_cost(120, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::list_cost(120, child_complexity)")]
     async fn sessions(
         &self,
         ctx: &Context<'_>,
@@ -505,7 +505,7 @@ impl CoreQuery {
     }
 
     /// The 17 Sustainable Development Goals, with their targets.
-    #[graphql(complexity = "crate::pagination::list_cost(17, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::list_cost(17, child_complexity)")]
     async fn sdg_goals(
         &self,
         ctx: &Context<'_>,
@@ -519,7 +519,7 @@ impl CoreQuery {
     /// Resolutions and drafts, as a cursor connection (`first`/`after` forwards, `last`/`before` backwards; at most
     /// 100 a page).
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
     async fn resolutions(
         &self,
         ctx: &Context<'_>,
@@ -528,7 +528,7 @@ impl CoreQuery {
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
-            crate::pagination::ListOrder,
+            crate::support::pagination::ListOrder,
         >,
         #[graphql(desc = "Only resolutions of this organ.")] organ: Option<Organ>,
         #[graphql(desc = "Only resolutions of this Council session.")] session_number: Option<i32>,
@@ -592,7 +592,7 @@ impl CoreQuery {
 
     /// The Council's mechanisms, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
     async fn mechanisms(
         &self,
         ctx: &Context<'_>,
@@ -601,7 +601,7 @@ impl CoreQuery {
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
-            crate::pagination::ListOrder,
+            crate::support::pagination::ListOrder,
         >,
         #[graphql(desc = "Only mechanisms of this kind.")] kind: Option<MechanismKind>,
         #[graphql(
@@ -634,7 +634,7 @@ impl CoreQuery {
 
     /// Special-procedure mandates, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
     async fn mandates(
         &self,
         ctx: &Context<'_>,
@@ -643,7 +643,7 @@ impl CoreQuery {
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
-            crate::pagination::ListOrder,
+            crate::support::pagination::ListOrder,
         >,
         #[graphql(desc = "Only thematic, or only country, mandates.")] scope: Option<MandateScope>,
         #[graphql(desc = "Only running, or only discontinued, mandates.")] status: Option<MandateStatus>,
@@ -659,7 +659,7 @@ impl CoreQuery {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         let iso = country.as_deref().map(|c| iso_code("country", c)).transpose()?;
         let relations = MandateRelations::selected(&page_nodes(ctx));
-        let loaders = crate::types::loaders(ctx)?;
+        let loaders = crate::support::database::loaders(ctx)?;
         let reference = loaders.loader().reference().clone();
         let filter_on = move |country_id| MandateFilter {
             scope: scope.map(Into::into),
@@ -728,7 +728,7 @@ impl CoreQuery {
 
     /// Recommendations, as a cursor connection in a stable order, with typed filters.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
     async fn recommendations(
         &self,
         ctx: &Context<'_>,
@@ -737,7 +737,7 @@ impl CoreQuery {
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
-            crate::pagination::ListOrder,
+            crate::support::pagination::ListOrder,
         >,
         #[graphql(desc = "Which recommendations; all of them when absent.")] filter: Option<RecommendationFilter>,
     ) -> Result<CountedConnection<Recommendation>, ApiError> {
@@ -746,7 +746,7 @@ impl CoreQuery {
         check_filter(&filter)?;
         let countries = filter_countries(ctx, &filter).await?;
         let relations = RecommendationRelations::selected(&page_nodes(ctx));
-        let reference = crate::types::loaders(ctx)?.loader().reference().clone();
+        let reference = crate::support::database::loaders(ctx)?.loader().reference().clone();
         let (filter, rows, prefetched) = query(ctx, move |c| {
             let filter = match resolve_filter(c, filter, countries)? {
                 Ok(filter) => filter,
@@ -757,7 +757,7 @@ impl CoreQuery {
             Ok(Ok((filter, rows, prefetched)))
         })
         .await??;
-        prefetched.feed(crate::types::loaders(ctx)?).await;
+        prefetched.feed(crate::support::database::loaders(ctx)?).await;
         let exact = Arc::new(filter);
         let (bounded, described) = (exact.clone(), exact.clone());
         let counts = Counts::new(
@@ -796,9 +796,9 @@ impl CoreQuery {
         let dimensions: Vec<models::Dimension> = group_by.iter().map(|d| (*d).into()).collect();
         // Labels cost a statement; read them only when a bucket's `label` is selected.
         let labelled = ctx.look_ahead().field("values").field("label").exists();
-        // The same counts for every caller until data changes (see [`crate::counts`]); keyed by all that decides them.
+        // The same counts for every caller until data changes (see [`crate::cache::counts`]); keyed by all that decides them.
         let key = CountKey::Buckets(format!("{group_by:?} {labelled} {filter:?}"));
-        let counted = crate::counts::cached(
+        let counted = crate::cache::counts::cached(
             ctx,
             key,
             |found| match found {
@@ -814,7 +814,7 @@ impl CoreQuery {
 
     /// Country visits of the special procedures, as a cursor connection in a stable order.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
     async fn visits(
         &self,
         ctx: &Context<'_>,
@@ -823,7 +823,7 @@ impl CoreQuery {
         #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<
-            crate::pagination::ListOrder,
+            crate::support::pagination::ListOrder,
         >,
         #[graphql(desc = "Which visits; all of them when absent.")] filter: Option<VisitFilter>,
     ) -> Result<ListConnection<Visit>, ApiError> {

@@ -5,16 +5,16 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use hrc_db::models::{self, WriteError};
 use serde_json::json;
 
-use crate::access::guard_caller;
-use crate::error::ApiError;
+use crate::support::access::guard_caller;
+use crate::support::error::ApiError;
 use crate::mutation::{changed, check_text};
 use crate::query::{country_id, mandate_id};
-use crate::scalars::Date;
-use crate::types::mechanism::{
+use crate::support::scalars::Date;
+use crate::mechanism::{
     HolderRole, Mandate, MandateForm, MandateHolder, MandateScope, MandateStatus, Mechanism,
 };
-use crate::types::query;
-use crate::types::visit::{Visit, VisitStatus};
+use crate::support::database::query;
+use crate::visit::{Visit, VisitStatus};
 
 /// Longest name accepted.
 const MAX_NAME: usize = 300;
@@ -535,7 +535,7 @@ impl RegistryMutation {
         #[graphql(desc = "The State (ISO 3166-1 alpha-3 code).")] country: String,
         #[graphql(desc = "When it was extended, if known.")] extended_on: Option<Date>,
         #[graphql(desc = "Where the fact comes from (1 to 2,000 characters).")] source: String,
-    ) -> Result<crate::types::situation::StandingInvitation, ApiError> {
+    ) -> Result<crate::situation::StandingInvitation, ApiError> {
         let viewer = guard_caller(ctx, "Mutation.recordStandingInvitation")?;
         let mut errors = Vec::new();
         let source = required_text(&mut errors, "source", &source, MAX_TEXT);
@@ -555,7 +555,7 @@ impl RegistryMutation {
             Ok(Ok(models::StandingInvitation::record(c, id, extended_on.map(|d| d.0), &source, &audit)?))
         })
         .await??;
-        Ok(crate::types::situation::StandingInvitation(row))
+        Ok(crate::situation::StandingInvitation(row))
     }
 
     /// Withdraws a State's standing invitation (secretariat); `NOT_FOUND` if it had none.

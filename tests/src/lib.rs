@@ -13,7 +13,7 @@ use diesel::Connection;
 use hrc_api::config::Environment;
 use hrc_api::{Application, Settings};
 pub use hrc_db::Backend;
-use hrc_schema::auth::Authenticator;
+use hrc_schema::support::auth::Authenticator;
 use serde_json::{json, Value};
 
 pub use reqwest::StatusCode;

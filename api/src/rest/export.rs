@@ -286,7 +286,7 @@ impl CsvRow for Recommendation {
     ];
 
     fn uhri_cells(&self) -> Vec<String> {
-        use hrc_schema::types::recommendation::{RecommendationSource as S, Response};
+        use hrc_schema::recommendation::{RecommendationSource as S, Response};
         let symbol = self.report.as_ref().and_then(|r| r.symbol.clone()).unwrap_or_default();
         let body = match self.source_kind {
             S::Upr => "UPR".to_owned(),

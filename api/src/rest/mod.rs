@@ -294,7 +294,7 @@ pub(crate) fn public_context(
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let verified = value
             .to_str()
-            .map_err(|_| hrc_schema::auth::AuthError::NotBearer)
+            .map_err(|_| hrc_schema::support::auth::AuthError::NotBearer)
             .and_then(|v| state.auth.verify_header(v));
         match verified {
             Ok(viewer) => rate_key = format!("sub:{}", viewer.subject),
@@ -338,7 +338,7 @@ pub(crate) async fn run(
     let budget = context.budget.clone();
     let request = Request::new(document).variables(Variables::from_json(variables));
     let mut response = schema.execute(context, request, db).await;
-    hrc_schema::error::ensure_codes(&mut response);
+    hrc_schema::support::error::ensure_codes(&mut response);
     if let Some(error) = response.errors.first() {
         let extensions = error.extensions.as_ref();
         let text = |key: &str| match extensions.and_then(|e| e.get(key)) {

@@ -3,10 +3,10 @@
 //! values (IDs, enum values, dates), and a partner can move between the two APIs without translating anything.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use hrc_schema::types::mechanism::{HolderRole, MandateForm, MandateScope, MandateStatus};
-use hrc_schema::types::recommendation::{Addressee, ImplementationStatus, RecommendationSource, Response};
-use hrc_schema::types::reference::RegionalGroupCode;
-use hrc_schema::types::visit::VisitStatus;
+use hrc_schema::mechanism::{HolderRole, MandateForm, MandateScope, MandateStatus};
+use hrc_schema::recommendation::{Addressee, ImplementationStatus, RecommendationSource, Response};
+use hrc_schema::reference::RegionalGroupCode;
+use hrc_schema::visit::VisitStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -34,7 +34,7 @@ struct SocketExecutor {
     /// The rate-limit key of the socket's anonymous caller (its address).
     client: String,
     /// Set once the connection is initialised: the verified caller, or `None` for the anonymous public.
-    caller: Arc<OnceLock<Option<hrc_schema::auth::Viewer>>>,
+    caller: Arc<OnceLock<Option<hrc_schema::support::auth::Viewer>>>,
     /// A mutation over the socket empties the response caches, as over HTTP.
     cache: Arc<crate::caching::ResponseCache>,
     events: hrc_schema::events::Events,
@@ -51,7 +51,7 @@ impl SocketExecutor {
 impl Executor for SocketExecutor {
     async fn execute(&self, request: Request) -> Response {
         let mut response = self.schema.execute(self.context(), request, &self.db).await;
-        hrc_schema::error::ensure_codes(&mut response);
+        hrc_schema::support::error::ensure_codes(&mut response);
         response
     }
 
@@ -62,7 +62,7 @@ impl Executor for SocketExecutor {
         self.schema
             .execute_stream(self.context(), request, &self.db)
             .map(move |mut response| {
-                hrc_schema::error::ensure_codes(&mut response);
+                hrc_schema::support::error::ensure_codes(&mut response);
                 if mutation {
                     cache.invalidate();
                     schema.data_changed();

@@ -451,7 +451,7 @@ fn schema_root_fields() -> BTreeSet<String> {
 fn every_root_field_is_in_the_access_table_and_in_this_test() {
     let schema = schema_root_fields();
     let table: BTreeSet<String> =
-        hrc_schema::access::RULES.iter().map(|r| r.path.to_owned()).filter(|p| is_root(p)).collect();
+        hrc_schema::support::access::RULES.iter().map(|r| r.path.to_owned()).filter(|p| is_root(p)).collect();
     let tested: BTreeSet<String> = EXPECTED.iter().map(|(p, _, _)| (*p).to_owned()).collect();
     assert_eq!(
         schema.difference(&table).collect::<Vec<_>>(),
@@ -479,7 +479,7 @@ fn every_field_rule_names_a_confidential_field_and_is_in_this_test() {
     let complaint = fields(&hrc_schema::complaint_sdl());
     let tested: BTreeSet<&str> = EXPECTED.iter().map(|(p, _, _)| *p).collect();
     let mut field_rules = 0;
-    for rule in hrc_schema::access::RULES {
+    for rule in hrc_schema::support::access::RULES {
         if is_root(rule.path) {
             continue;
         }
@@ -604,6 +604,6 @@ fn every_node_type_is_in_the_access_table() {
             }
         }
     }
-    let table: BTreeSet<String> = hrc_schema::access::NODE_TYPES.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let table: BTreeSet<String> = hrc_schema::support::access::NODE_TYPES.iter().map(|(n, _)| (*n).to_owned()).collect();
     assert_eq!(nodes, table, "every Node type needs a row in access::NODE_TYPES, and only those");
 }

@@ -128,7 +128,7 @@ async fn run_on_schema(call: &Call<'_>, request: Request, operation: Option<Oper
         state.schema.data_changed();
         state.events.publish(state.events.changed());
     }
-    hrc_schema::error::ensure_codes(&mut response);
+    hrc_schema::support::error::ensure_codes(&mut response);
     Some(response)
 }
 
@@ -240,7 +240,7 @@ fn serve_hit(call: &Call<'_>, hit: &Cached) -> HttpResponse {
 }
 
 /// Adds the rate-limit headers of `budget` to a response already built (nothing when no budget was charged).
-fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::ratelimit::BudgetSlot, status: StatusCode) {
+fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::support::ratelimit::BudgetSlot, status: StatusCode) {
     let headers = answer.headers_mut();
     for (name, value) in rate_limit_header_pairs(budget, status) {
         headers.insert(name, value);

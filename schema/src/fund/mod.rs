@@ -1,0 +1,1531 @@
+//! The Implementation Fund in the graph: funds, the advisory committee and its criteria, requests from States and
+//! their workflow, blind reviews with recusal and quorum, decisions, disbursements, and the public record of grants.
+//!
+//! Who sees which requests (DESIGN.md's table): a State's focal point its own State's, drafts included; the committee,
+//! the OHCHR secretariat and the Council's Bureau every request once submitted; the fund's secretariat all; the
+//! public only grants (`fundGrants`, `fundGrantTotals`), never drafts, rejections or reviews. Individual reviews are
+//! the fund secretariat's, and a committee member's once it has submitted its own (blind review); the requesting
+//! State never sees them.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use hrc_db::models::fund::{
+    self as store, CommitteeMember, CriteriaVersion, Disbursement, FundError, FundRequest as Row, RequestScope,
+    RequestStatus, Review,
+};
+use hrc_db::models::{self, Page};
+use rust_decimal::Decimal;
+
+use crate::support::access::{guard, guard_caller, guard_caller_scope, Rows, Scope};
+use crate::support::auth::Viewer;
+use crate::support::error::ApiError;
+use crate::support::ids;
+use crate::support::lang::{pick, Lang};
+use crate::loaders::{CountryId, RecommendationsOfFundRequest, RegionalGroupId};
+use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
+use crate::support::scalars::{Date, DateTime};
+use crate::recommendation::Recommendation;
+use crate::reference::{Country, RegionalGroup};
+use crate::support::database::{loaders, query};
+
+/// The fund policy the server was started with.
+#[derive(Debug, Clone, Copy)]
+pub struct FundPolicy {
+    /// Reviews (of members not of the requesting State) a decision needs.
+    pub quorum: i64,
+}
+
+impl Default for FundPolicy {
+    fn default() -> Self {
+        FundPolicy { quorum: 3 }
+    }
+}
+
+/// An amount of money, exact: a decimal string and its currency.
+#[derive(SimpleObject, Clone)]
+pub struct Money {
+    /// The amount as an exact decimal string with two decimals, such as `"125000.00"`.
+    pub amount: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+fn money(minor: i64, currency: &str) -> Money {
+    Money { amount: Decimal::new(minor, 2).to_string(), currency: currency.to_owned() }
+}
+
+/// Parses an exact decimal amount into minor units (cents): positive, at most two decimals, no floating point.
+pub fn minor_units(field: &str, text: &str) -> Result<i64, ApiError> {
+    let bad = |why: &str| ApiError::bad_input(field, format!("{text:?} {why}"));
+    let text = text.trim();
+    // Digits, then at most two decimals: no sign, exponent or separator, so nothing is guessed.
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || (text.contains('.') && fraction.is_empty()) {
+        return Err(bad("is not a decimal amount such as \"125000.00\""));
+    }
+    if fraction.len() > 2 {
+        return Err(bad("has more than two decimals"));
+    }
+    let value: Decimal = text.parse().map_err(|_| bad("is not a decimal amount such as \"125000.00\""))?;
+    if value <= Decimal::ZERO {
+        return Err(bad("is not positive"));
+    }
+    // Checked: a 29-digit amount parses, and a hundred times it overflows the decimal type (found by fuzzing).
+    let cents = value.checked_mul(Decimal::new(100, 0)).ok_or_else(|| bad("is too large"))?;
+    i64::try_from(cents.trunc()).ok().filter(|c| *c <= 100_000_000_000_000).ok_or_else(|| bad("is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minor_units;
+
+    #[test]
+    fn amounts_are_exact_cents_and_nothing_else() {
+        assert_eq!(minor_units("amount", "125000.00").ok(), Some(12_500_000));
+        assert_eq!(minor_units("amount", " 0.05 ").ok(), Some(5));
+        for refused in ["0", "1e5", "-1.00", "1.005", "1.", ".5", "1,000", "", "1000000000000.01"] {
+            assert!(minor_units("amount", refused).is_err(), "{refused:?}");
+        }
+        // Found by cargo-fuzz: 29 digits parse as a decimal, and multiplying them by 100 used to panic.
+        assert!(minor_units("amount", "22222323222322223211132222146").is_err());
+    }
+}
+
+/// The requests the table lets a caller see of `path`, as the store's filter; `None` for none at all (a State's
+/// focal point whose token names no State we know).
+fn request_scope(
+    c: &mut hrc_db::DbConnection,
+    viewer: &Viewer,
+    scope: Scope,
+) -> hrc_db::QueryResult<Option<RequestScope>> {
+    if scope.is_all() {
+        return Ok(Some(RequestScope::All));
+    }
+    let own = match (&viewer.country, scope.includes(Rows::OwnState)) {
+        (Some(code), true) => models::Country::by_iso3(c, code)?.map(|country| country.id),
+        _ => None,
+    };
+    Ok(match (scope.includes(Rows::Submitted), own) {
+        (true, Some(id)) => Some(RequestScope::SubmittedOrCountry(id)),
+        (true, None) => Some(RequestScope::Submitted),
+        (false, Some(id)) => Some(RequestScope::Country(id)),
+        (false, None) => None,
+    })
+}
+
+fn fund_error(e: FundError) -> ApiError {
+    crate::support::error::workflow_error("fund request", e)
+}
+
+/// Runs fund work on the database; its `Err` is the caller's error.
+async fn run<T: Send + 'static>(
+    ctx: &Context<'_>,
+    work: impl FnOnce(&mut hrc_db::DbConnection) -> Result<T, FundError> + Send + 'static,
+) -> Result<T, ApiError> {
+    query(ctx, move |c| Ok(work(c))).await?.map_err(fund_error)
+}
+
+/// The fund a request was made to.
+async fn fund_of(ctx: &Context<'_>, fund_id: i64) -> Result<Fund, ApiError> {
+    Ok(Fund(query(ctx, move |c| store::Fund::by_id(c, fund_id)).await?))
+}
+
+/// The State that made a request.
+async fn country_of(ctx: &Context<'_>, country_id: i64) -> Result<Option<Country>, ApiError> {
+    Ok(loaders(ctx)?.load_one(CountryId(country_id)).await?.map(Country))
+}
+
+/// The recommendations a request targets.
+async fn targets_of(ctx: &Context<'_>, request_id: i64) -> Result<Vec<Recommendation>, ApiError> {
+    let rows = loaders(ctx)?.load_one(RecommendationsOfFundRequest(request_id)).await?.unwrap_or_default();
+    Ok(rows.into_iter().map(Recommendation).collect())
+}
+
+/// What a fund is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::fund::FundKind")]
+pub enum FundKind {
+    /// The Human Rights Recommendations Implementation Fund A/HRC/43/37 proposes.
+    ImplementationFund,
+    /// A voluntary fund for technical or financial assistance.
+    VoluntaryFund,
+    /// A trust fund.
+    TrustFund,
+}
+
+/// Whether a fund operates yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::fund::FundStatus")]
+pub enum FundStatus {
+    /// Proposed, not yet established.
+    Proposed,
+    /// Established and operating.
+    Operating,
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::fund::RequestStatus")]
+pub enum FundRequestStatus {
+    /// Being written by the State.
+    Draft,
+    /// Submitted to the fund.
+    Submitted,
+    /// Before the advisory committee.
+    UnderReview,
+    /// The fund asked the State for more information.
+    InformationRequested,
+    /// Approved: a grant.
+    Approved,
+    /// Rejected.
+    Rejected,
+    /// Money has been paid out.
+    Disbursed,
+    /// The funded work is done.
+    Completed,
+    /// Withdrawn by the State (or the fund) before a decision.
+    Withdrawn,
+}
+
+/// A committee member's recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::fund::ReviewRecommendation")]
+pub enum FundReviewRecommendation {
+    /// Approve the request.
+    Approve,
+    /// Reject it.
+    Reject,
+    /// Ask the State for more information.
+    RequestInformation,
+}
+
+/// A fund.
+pub struct Fund(pub store::Fund);
+
+/// A fund: the Implementation Fund A/HRC/43/37 proposes, or a voluntary fund resolution 36/29 names.
+#[Object]
+impl Fund {
+    /// Stable key, such as `implementation-fund`.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// Its name.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> String {
+        pick(Lang::resolve(ctx, lang), &self.0.name_en, self.0.name_zh.as_deref().unwrap_or_default()).to_owned()
+    }
+
+    /// What it is.
+    async fn kind(&self) -> FundKind {
+        store::FundKind::from_db(&self.0.kind).into()
+    }
+
+    /// Whether it operates yet.
+    async fn status(&self) -> FundStatus {
+        store::FundStatus::from_db(&self.0.status).into()
+    }
+
+    /// The currency it accounts in (ISO 4217).
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+
+    /// Whether an advisory committee of States reviews its requests.
+    async fn has_committee(&self) -> bool {
+        self.0.has_committee
+    }
+
+    /// Where this is recorded.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// The States serving on its advisory committee, one per regional group.
+    async fn committee(&self, ctx: &Context<'_>) -> Result<Vec<FundCommitteeMember>, ApiError> {
+        let id = self.0.id;
+        Ok(query(ctx, move |c| CommitteeMember::serving(c, id)).await?.into_iter().map(FundCommitteeMember).collect())
+    }
+
+    /// Its assistance criteria, version by version.
+    async fn criteria_versions(&self, ctx: &Context<'_>) -> Result<Vec<FundCriteriaVersion>, ApiError> {
+        let id = self.0.id;
+        Ok(query(ctx, move |c| CriteriaVersion::of_fund(c, id)).await?.into_iter().map(FundCriteriaVersion).collect())
+    }
+}
+
+/// A State on a fund's advisory committee.
+pub struct FundCommitteeMember(pub CommitteeMember);
+
+/// A State on a fund's advisory committee.
+#[Object]
+impl FundCommitteeMember {
+    /// Opaque ID.
+    async fn id(&self) -> ID {
+        ids::encode("FundCommitteeMember", &self.0.id.to_string())
+    }
+
+    /// The State.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
+        country_of(ctx, self.0.country_id).await
+    }
+
+    /// The regional group it represents.
+    async fn regional_group(&self, ctx: &Context<'_>) -> Result<Option<RegionalGroup>, ApiError> {
+        Ok(loaders(ctx)?.load_one(RegionalGroupId(self.0.regional_group_id)).await?.map(RegionalGroup))
+    }
+
+    /// First day of its term.
+    async fn term_starts_on(&self) -> Date {
+        Date(self.0.term_starts_on)
+    }
+
+    /// Last day of its term.
+    async fn term_ends_on(&self) -> Date {
+        Date(self.0.term_ends_on)
+    }
+
+    /// Its representatives.
+    async fn representatives(&self) -> Vec<String> {
+        self.0.representatives.lines().map(str::to_owned).collect()
+    }
+
+    /// Whether it serves now.
+    async fn serving(&self) -> bool {
+        self.0.serving
+    }
+
+    /// Generated demonstration data, never real.
+    async fn fictional(&self) -> bool {
+        self.0.fictional
+    }
+
+    /// Its version, to name when ending the term.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A version of a fund's assistance criteria.
+pub struct FundCriteriaVersion(pub CriteriaVersion);
+
+/// A version of a fund's assistance criteria: requests are reviewed against the version in force when submitted.
+#[Object]
+impl FundCriteriaVersion {
+    /// Its number (1, 2, …).
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    /// The day the committee adopted it.
+    async fn adopted_on(&self) -> Date {
+        Date(self.0.adopted_on)
+    }
+
+    /// Generated demonstration data, never real.
+    async fn fictional(&self) -> bool {
+        self.0.fictional
+    }
+
+    /// Its criteria.
+    async fn criteria(&self, ctx: &Context<'_>) -> Result<Vec<FundCriterion>, ApiError> {
+        let id = self.0.id;
+        Ok(query(ctx, move |c| CriteriaVersion::criteria(c, id))
+            .await?
+            .into_iter()
+            .map(|c| FundCriterion { key: c.key, description: c.description, max_score: c.max_score })
+            .collect())
+    }
+}
+
+/// An assistance criterion.
+#[derive(SimpleObject, Clone)]
+pub struct FundCriterion {
+    /// Stable key within its version.
+    pub key: String,
+    /// What it weighs.
+    pub description: String,
+    /// The highest score.
+    pub max_score: i32,
+}
+
+/// A request from a State.
+pub struct FundRequest(pub Row);
+
+/// A request from a State for the fund's assistance.
+#[Object]
+impl FundRequest {
+    /// Opaque ID.
+    async fn id(&self) -> ID {
+        ids::encode("FundRequest", &self.0.key)
+    }
+
+    /// Its reference, such as `FR-00012` (`DEMO-FR-…` for fictional demonstration data).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The fund asked.
+    async fn fund(&self, ctx: &Context<'_>) -> Result<Fund, ApiError> {
+        fund_of(ctx, self.0.fund_id).await
+    }
+
+    /// The requesting State.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
+        country_of(ctx, self.0.country_id).await
+    }
+
+    /// Its title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The State's assessment of its needs.
+    async fn needs_assessment(&self) -> &str {
+        &self.0.needs_assessment
+    }
+
+    /// Its partners.
+    async fn partners(&self) -> Vec<String> {
+        self.0.partners.lines().map(str::to_owned).collect()
+    }
+
+    /// Its attachments, as references (symbols, addresses).
+    async fn attachments(&self) -> Vec<String> {
+        self.0.attachments.lines().map(str::to_owned).collect()
+    }
+
+    /// The amount requested.
+    async fn amount(&self) -> Money {
+        money(self.0.amount_minor, &self.0.currency)
+    }
+
+    /// Where it stands.
+    async fn status(&self) -> FundRequestStatus {
+        self.0.status().into()
+    }
+
+    /// The statuses it may move to next.
+    async fn next_statuses(&self) -> Vec<FundRequestStatus> {
+        self.0.status().next().iter().map(|s| (*s).into()).collect()
+    }
+
+    /// The day it was submitted.
+    async fn submitted_on(&self) -> Option<Date> {
+        self.0.submitted_on.map(Date)
+    }
+
+    /// The criteria version it is reviewed against (the one in force when it was submitted).
+    async fn criteria_version(&self, ctx: &Context<'_>) -> Result<Option<FundCriteriaVersion>, ApiError> {
+        let Some(id) = self.0.criteria_version_id else { return Ok(None) };
+        Ok(Some(FundCriteriaVersion(query(ctx, move |c| CriteriaVersion::by_id(c, id)).await?)))
+    }
+
+    /// The decision, once taken: approved or rejected, when, why, and the amount approved.
+    async fn decision(&self) -> Option<FundDecision> {
+        let decided_on = self.0.decided_on?;
+        Some(FundDecision {
+            approved: self.0.approved_minor.is_some(),
+            decided_on: Date(decided_on),
+            reasons: self.0.decision_reasons.clone().unwrap_or_default(),
+            approved_amount: self.0.approved_minor.map(|m| money(m, &self.0.currency)),
+        })
+    }
+
+    /// The recommendations it targets (all addressed to the requesting State).
+    async fn targeted_recommendations(&self, ctx: &Context<'_>) -> Result<Vec<Recommendation>, ApiError> {
+        targets_of(ctx, self.0.id).await
+    }
+
+    /// The serving committee members recused from it: those of the requesting State.
+    async fn recused_members(&self, ctx: &Context<'_>) -> Result<Vec<FundCommitteeMember>, ApiError> {
+        let (fund, country) = (self.0.fund_id, self.0.country_id);
+        let member = query(ctx, move |c| CommitteeMember::serving_for(c, fund, country)).await?;
+        Ok(member.into_iter().map(FundCommitteeMember).collect())
+    }
+
+    /// How many reviews count towards the quorum so far.
+    async fn review_count(&self, ctx: &Context<'_>) -> Result<i64, ApiError> {
+        let row = self.0.clone();
+        query(ctx, move |c| Review::quorum_count(c, &row)).await
+    }
+
+    /// The committee's reviews: the fund's secretariat sees them all; a committee member sees them once it has
+    /// submitted its own (blind review), and nothing before; nobody else, the requesting State included.
+    async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<FundReview>, ApiError> {
+        let (viewer, scope) = guard_caller_scope(ctx, "FundRequest.reviews")?;
+        let viewer = viewer.clone();
+        let request = self.0.clone();
+        let rows = query(ctx, move |c| {
+            let reviews = Review::of_request(c, request.id)?;
+            // Every row: the fund's secretariat. The committee's are blind: a member's own review opens the others.
+            if scope.is_all() {
+                return Ok(reviews);
+            }
+            let Some(code) = &viewer.country else { return Ok(Vec::new()) };
+            let Some(country) = models::Country::by_iso3(c, code)? else { return Ok(Vec::new()) };
+            let member = CommitteeMember::serving_for(c, request.fund_id, country.id)?;
+            let reviewed = member.is_some_and(|m| reviews.iter().any(|(r, _)| r.member_id == m.id));
+            Ok(if reviewed { reviews } else { Vec::new() })
+        })
+        .await?;
+        Ok(rows.into_iter().map(|(review, scores)| FundReview { review, scores }).collect())
+    }
+
+    /// Its money paid out.
+    async fn disbursements(&self, ctx: &Context<'_>) -> Result<Vec<FundDisbursement>, ApiError> {
+        let id = self.0.id;
+        let currency = self.0.currency.clone();
+        Ok(query(ctx, move |c| Row::disbursements(c, id))
+            .await?
+            .into_iter()
+            .map(|d| FundDisbursement(d, currency.clone()))
+            .collect())
+    }
+
+    /// Every transition, oldest first, with its actor, time and comment.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<FundRequestEvent>, ApiError> {
+        let id = self.0.id;
+        Ok(query(ctx, move |c| Row::events(c, id))
+            .await?
+            .into_iter()
+            .map(|e| FundRequestEvent {
+                from_status: e.from_status,
+                to_status: e.to_status,
+                actor: e.actor,
+                occurred_at: DateTime(e.occurred_at),
+                comment: e.comment,
+            })
+            .collect())
+    }
+
+    /// Generated demonstration data, never real.
+    async fn fictional(&self) -> bool {
+        self.0.fictional
+    }
+
+    /// Its version, to name in an update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+/// A decision on a request.
+#[derive(SimpleObject)]
+pub struct FundDecision {
+    /// Approved (true) or rejected.
+    pub approved: bool,
+    /// The day it was decided.
+    pub decided_on: Date,
+    /// Its reasons.
+    pub reasons: String,
+    /// The amount approved.
+    pub approved_amount: Option<Money>,
+}
+
+/// A transition of a request.
+#[derive(SimpleObject)]
+pub struct FundRequestEvent {
+    /// The status before (none for the first).
+    pub from_status: Option<String>,
+    /// The status after.
+    pub to_status: String,
+    /// Who (the token subject).
+    pub actor: String,
+    /// When.
+    pub occurred_at: DateTime,
+    /// The comment given.
+    pub comment: String,
+}
+
+/// A committee member's review.
+pub struct FundReview {
+    review: store::Review,
+    scores: Vec<(String, i32)>,
+}
+
+/// A committee member's review of a request.
+#[Object]
+impl FundReview {
+    /// The member (State) that reviewed.
+    async fn member(&self, ctx: &Context<'_>) -> Result<Option<FundCommitteeMember>, ApiError> {
+        let id = self.review.member_id;
+        Ok(query(ctx, move |c| CommitteeMember::by_id(c, id)).await?.map(FundCommitteeMember))
+    }
+
+    /// The representative who submitted it (token subject).
+    async fn reviewer(&self) -> &str {
+        &self.review.reviewer
+    }
+
+    /// The member's recommendation.
+    async fn recommendation(&self) -> FundReviewRecommendation {
+        store::ReviewRecommendation::from_db(&self.review.recommendation).into()
+    }
+
+    /// Its comment.
+    async fn comment(&self) -> &str {
+        &self.review.comment
+    }
+
+    /// A score per criterion of the request's criteria version.
+    async fn scores(&self) -> Vec<FundScore> {
+        self.scores.iter().map(|(criterion, score)| FundScore { criterion: criterion.clone(), score: *score }).collect()
+    }
+
+    /// Its version, to name when revising it.
+    async fn version(&self) -> i32 {
+        self.review.version
+    }
+
+    /// When it was last submitted.
+    async fn submitted_at(&self) -> DateTime {
+        DateTime(self.review.updated_at)
+    }
+}
+
+/// A score on one criterion.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "FundScoreInput")]
+pub struct FundScore {
+    /// The criterion's key.
+    pub criterion: String,
+    /// The score, from 0 to the criterion's maximum.
+    pub score: i32,
+}
+
+/// Money paid out on a grant.
+pub struct FundDisbursement(Disbursement, String);
+
+/// Money paid out on a grant.
+#[Object]
+impl FundDisbursement {
+    /// How much.
+    async fn amount(&self) -> Money {
+        money(self.0.amount_minor, &self.1)
+    }
+
+    /// When.
+    async fn disbursed_on(&self) -> Date {
+        Date(self.0.disbursed_on)
+    }
+
+    /// The payment's reference.
+    async fn reference(&self) -> &str {
+        &self.0.reference
+    }
+}
+
+/// A grant: an approved request, as the public sees it.
+pub struct FundGrant(pub Row);
+
+/// A grant: an approved request, as the public sees it (State, fund, amount, targeted recommendations, dates).
+#[Object]
+impl FundGrant {
+    /// The request's reference.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The fund.
+    async fn fund(&self, ctx: &Context<'_>) -> Result<Fund, ApiError> {
+        fund_of(ctx, self.0.fund_id).await
+    }
+
+    /// The State.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
+        country_of(ctx, self.0.country_id).await
+    }
+
+    /// Its title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The amount approved.
+    async fn amount(&self) -> Money {
+        money(self.0.approved_minor.unwrap_or_default(), &self.0.currency)
+    }
+
+    /// The day it was approved.
+    async fn approved_on(&self) -> Option<Date> {
+        self.0.decided_on.map(Date)
+    }
+
+    /// The day it was submitted.
+    async fn submitted_on(&self) -> Option<Date> {
+        self.0.submitted_on.map(Date)
+    }
+
+    /// Approved, disbursed or completed.
+    async fn status(&self) -> FundRequestStatus {
+        self.0.status().into()
+    }
+
+    /// The recommendations it funds.
+    async fn targeted_recommendations(&self, ctx: &Context<'_>) -> Result<Vec<Recommendation>, ApiError> {
+        targets_of(ctx, self.0.id).await
+    }
+
+    /// Generated demonstration data, never real.
+    async fn fictional(&self) -> bool {
+        self.0.fictional
+    }
+}
+
+/// What grant totals are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum FundGrantDimension {
+    /// The fund.
+    Fund,
+    /// The year of approval.
+    Year,
+    /// The regional group of the State.
+    RegionalGroup,
+    /// The themes of the recommendations funded (a grant counts once under each).
+    Theme,
+    /// The SDGs of the recommendations funded (a grant counts once under each).
+    SdgGoal,
+}
+
+/// Grants in one group.
+#[derive(SimpleObject)]
+pub struct FundGrantTotal {
+    /// The group: a fund key, a year, a regional group code, a theme key or an SDG number.
+    pub group: String,
+    /// How many grants.
+    pub count: i64,
+    /// Their approved amounts, summed (per currency: funds account in one currency each).
+    pub amount: Money,
+}
+
+/// Which requests.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct FundRequestFilter {
+    /// Only those to this fund (its key).
+    pub fund: Option<String>,
+    /// Only those of this State (ISO 3166-1 alpha-3 code).
+    pub country: Option<String>,
+    /// Only those in this status.
+    pub status: Option<FundRequestStatus>,
+}
+
+/// Which grants.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct FundGrantFilter {
+    /// Only those of this fund (its key).
+    pub fund: Option<String>,
+    /// Only those to this State (ISO 3166-1 alpha-3 code).
+    pub country: Option<String>,
+    /// Only those approved in this year.
+    pub year: Option<i32>,
+}
+
+/// The row ids a filter's fund key and country code name.
+type FundAndCountry = (Option<i64>, Option<i64>);
+
+fn resolve_ids(
+    c: &mut hrc_db::DbConnection,
+    fund: Option<&str>,
+    country: Option<&str>,
+) -> hrc_db::QueryResult<Result<FundAndCountry, ApiError>> {
+    let fund_id = match fund {
+        None => None,
+        Some(key) => match store::Fund::by_key(c, key.trim())? {
+            Some(f) => Some(f.id),
+            None => return Ok(Err(ApiError::bad_input("filter.fund", format!("no fund has the key {key:?}")))),
+        },
+    };
+    let country_id = match country {
+        None => None,
+        Some(code) => match crate::query::country_id(c, "filter.country", code)? {
+            Ok(id) => Some(id),
+            Err(e) => return Ok(Err(e)),
+        },
+    };
+    Ok(Ok((fund_id, country_id)))
+}
+
+fn request_reference(field: &str, id: &ID) -> Result<String, ApiError> {
+    match ids::decode(field, id)? {
+        (kind, key) if kind == "FundRequest" => Ok(key),
+        _ => Err(ApiError::bad_input(field, "this is not the ID of a fund request")),
+    }
+}
+
+/// The fund's entry points.
+#[derive(Default)]
+pub struct FundQuery;
+
+#[Object]
+impl FundQuery {
+    /// The funds: the Implementation Fund A/HRC/43/37 proposes and the voluntary funds resolution 36/29 names.
+    async fn funds(&self, ctx: &Context<'_>) -> Result<Vec<Fund>, ApiError> {
+        guard(ctx, "Query.funds")?;
+        Ok(query(ctx, store::Fund::all).await?.into_iter().map(Fund).collect())
+    }
+
+    /// A fund by key; null if there is none.
+    async fn fund(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Its key.")] key: String,
+    ) -> Result<Option<Fund>, ApiError> {
+        guard(ctx, "Query.fund")?;
+        Ok(query(ctx, move |c| store::Fund::by_key(c, key.trim())).await?.map(Fund))
+    }
+
+    /// Requests to the funds, as the caller may see them: a State's focal point its own State's; the committee, the
+    /// secretariat and the Council's Bureau those submitted; the fund's secretariat all.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
+    async fn fund_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending (creation order).")] order_by: Option<ListOrder>,
+        #[graphql(desc = "Which requests; all the caller may see when absent.")] filter: Option<FundRequestFilter>,
+    ) -> Result<ListConnection<FundRequest>, ApiError> {
+        let (viewer, scope) = guard_caller_scope(ctx, "Query.fundRequests")?;
+        let viewer = viewer.clone();
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
+        let f = filter.unwrap_or_default();
+        let (filter, rows) = query(ctx, move |c| {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            let (fund_id, country_id) = match resolve_ids(c, f.fund.as_deref(), f.country.as_deref())? {
+                Ok(ids) => ids,
+                Err(e) => return Ok(Err(e)),
+            };
+            let filter = store::RequestFilter {
+                scope,
+                fund_id,
+                country_id,
+                status: f.status.map(Into::into),
+                decided_year: None,
+            };
+            let rows = Row::page(c, &filter, &page)?;
+            Ok(Ok((filter, rows)))
+        })
+        .await??;
+        let count = TotalCount::new(move |c| Row::count(c, &filter));
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), FundRequest, count))
+    }
+
+    /// A request by ID; null if there is none, or if the caller may not see it.
+    async fn fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Its ID.")] id: ID,
+    ) -> Result<Option<FundRequest>, ApiError> {
+        let (viewer, scope) = guard_caller_scope(ctx, "Query.fundRequest")?;
+        let viewer = viewer.clone();
+        let Ok(key) = request_reference("id", &id) else { return Ok(None) };
+        query(ctx, move |c| {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(None) };
+            Ok(Row::by_key(c, &key, scope)?.map(FundRequest))
+        })
+        .await
+    }
+
+    /// Grants (approved requests), public: State, fund, amount, targeted recommendations and dates. Nothing of
+    /// drafts, rejected requests or reviews.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
+    async fn fund_grants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; default: by id, ascending.")] order_by: Option<ListOrder>,
+        #[graphql(desc = "Which grants; all when absent.")] filter: Option<FundGrantFilter>,
+    ) -> Result<ListConnection<FundGrant>, ApiError> {
+        guard(ctx, "Query.fundGrants")?;
+        let page = PageArgs { first, after, last, before, order_by }.parse()?;
+        let f = filter.unwrap_or_default();
+        if let Some(year) = f.year.filter(|y| !(2000..=2100).contains(y)) {
+            return Err(ApiError::bad_input("filter.year", format!("{year} is not a year of the funds")));
+        }
+        let (filter, rows) = query(ctx, move |c| {
+            let (fund_id, country_id) = match resolve_ids(c, f.fund.as_deref(), f.country.as_deref())? {
+                Ok(ids) => ids,
+                Err(e) => return Ok(Err(e)),
+            };
+            let filter = store::RequestFilter {
+                scope: RequestScope::Grants,
+                fund_id,
+                country_id,
+                status: None,
+                decided_year: f.year,
+            };
+            let rows: Page<Row> = Row::page(c, &filter, &page)?;
+            Ok(Ok((filter, rows)))
+        })
+        .await??;
+        let count = TotalCount::new(move |c| Row::count(c, &filter));
+        Ok(connection(&page, rows, |r| (r.id, r.updated_at), FundGrant, count))
+    }
+
+    /// Grant totals, public: count and approved amount per fund, year, regional group, theme or SDG.
+    async fn fund_grant_totals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to group by.")] group_by: FundGrantDimension,
+    ) -> Result<Vec<FundGrantTotal>, ApiError> {
+        guard(ctx, "Query.fundGrantTotals")?;
+        let (facts, groups) = query(ctx, |c| {
+            let facts = store::grant_facts(c)?;
+            let groups: BTreeMap<i64, String> =
+                models::RegionalGroup::all(c)?.into_iter().map(|g| (g.id, g.code)).collect();
+            Ok((facts, groups))
+        })
+        .await?;
+        let mut totals: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+        for grant in facts {
+            let keys: Vec<String> = match group_by {
+                FundGrantDimension::Fund => vec![grant.fund_key.clone()],
+                FundGrantDimension::Year => grant.year.map(|y| y.to_string()).into_iter().collect(),
+                FundGrantDimension::RegionalGroup => {
+                    grant.regional_group_id.and_then(|g| groups.get(&g).cloned()).into_iter().collect()
+                }
+                FundGrantDimension::Theme => grant.themes.iter().cloned().collect(),
+                FundGrantDimension::SdgGoal => grant.sdg_goals.iter().map(|g| g.to_string()).collect(),
+            };
+            for key in keys {
+                let entry = totals.entry((key, grant.currency.clone())).or_default();
+                entry.0 += 1;
+                entry.1 += grant.approved_minor;
+            }
+        }
+        Ok(totals
+            .into_iter()
+            .map(|((group, currency), (count, minor))| FundGrantTotal { group, count, amount: money(minor, &currency) })
+            .collect())
+    }
+}
+
+/// A request's content, as its State writes it.
+#[derive(Debug, InputObject)]
+pub struct FundRequestInput {
+    /// The fund asked (its key).
+    pub fund: String,
+    /// Its title (1 to 300 characters).
+    pub title: String,
+    /// The State's assessment of its needs (1 to 20,000 characters).
+    pub needs_assessment: String,
+    /// Its partners (each 1 to 300 characters, at most 50).
+    #[graphql(default)]
+    pub partners: Vec<String>,
+    /// References to attachments (symbols, addresses; each 1 to 500 characters, at most 50).
+    #[graphql(default)]
+    pub attachments: Vec<String>,
+    /// The amount, an exact decimal string with at most two decimals, such as `"125000.00"`.
+    pub amount: String,
+    /// Its currency: the fund's (ISO 4217).
+    pub currency: String,
+    /// Keys of the recommendations it targets: each must be addressed to the requesting State (at most 100).
+    #[graphql(default)]
+    pub recommendations: Vec<String>,
+}
+
+fn lines(errors: &mut Vec<(String, String)>, field: &str, items: &[String], max_len: usize) -> Vec<String> {
+    if items.len() > 50 {
+        errors.push((field.to_owned(), "give at most 50".into()));
+    }
+    items
+        .iter()
+        .map(|i| {
+            let t = i.trim().to_owned();
+            if t.is_empty() || t.chars().count() > max_len || t.contains('\n') {
+                errors.push((field.to_owned(), format!("each is one line of 1 to {max_len} characters")));
+            }
+            t
+        })
+        .collect()
+}
+
+/// Checks a request's input against the fund and the State; returns the fund id and the fields.
+fn draft_fields(
+    c: &mut hrc_db::DbConnection,
+    input: FundRequestInput,
+) -> hrc_db::QueryResult<Result<(i64, store::DraftFields), ApiError>> {
+    let mut errors = Vec::new();
+    let mut text = |field: &str, value: &str, max: usize| {
+        let t = value.trim().to_owned();
+        if t.is_empty() || t.chars().count() > max {
+            errors.push((field.to_owned(), format!("give 1 to {max} characters")));
+        }
+        t
+    };
+    let title = text("input.title", &input.title, 300);
+    let needs_assessment = text("input.needsAssessment", &input.needs_assessment, 20_000);
+    let partners = lines(&mut errors, "input.partners", &input.partners, 300);
+    let attachments = lines(&mut errors, "input.attachments", &input.attachments, 500);
+    let amount = match minor_units("input.amount", &input.amount) {
+        Ok(a) => a,
+        Err(ApiError::BadUserInput { field, message }) => {
+            errors.push((field, message));
+            0
+        }
+        Err(e) => return Ok(Err(e)),
+    };
+    let fund = store::Fund::by_key(c, input.fund.trim())?;
+    match &fund {
+        None => errors.push(("input.fund".into(), format!("no fund has the key {:?}", input.fund))),
+        Some(f) if !f.currency.eq_ignore_ascii_case(input.currency.trim()) => {
+            errors.push(("input.currency".into(), format!("{} accounts in {}", f.key, f.currency)))
+        }
+        Some(_) => {}
+    }
+    if input.recommendations.len() > 100 {
+        errors.push(("input.recommendations".into(), "give at most 100".into()));
+    }
+    let mut recommendations = Vec::new();
+    for key in &input.recommendations {
+        match models::Recommendation::by_key(c, key.trim())? {
+            Some(r) => recommendations.push(r.id),
+            None => errors.push(("input.recommendations".into(), format!("no recommendation has the key {key:?}"))),
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(ApiError::InvalidFields(errors)));
+    }
+    let fund = fund.expect("checked above");
+    Ok(Ok((
+        fund.id,
+        store::DraftFields {
+            title,
+            needs_assessment,
+            partners,
+            attachments,
+            amount_minor: amount,
+            currency: fund.currency,
+            recommendations,
+        },
+    )))
+}
+
+/// The State a focal point acts for, as a row id.
+fn own_country(c: &mut hrc_db::DbConnection, viewer: &Viewer) -> hrc_db::QueryResult<Result<i64, ApiError>> {
+    let Some(code) = &viewer.country else { return Ok(Err(ApiError::Forbidden)) };
+    Ok(models::Country::by_iso3(c, code)?.map(|c| c.id).ok_or(ApiError::Forbidden))
+}
+
+/// The fund's writes.
+#[derive(Default)]
+pub struct FundMutation;
+
+#[Object]
+impl FundMutation {
+    /// Starts a draft request for the caller's State: its focal point.
+    async fn create_fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request.")] input: FundRequestInput,
+    ) -> Result<FundRequest, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.createFundRequest")?.clone();
+        let row = query(ctx, move |c| {
+            let country = match own_country(c, &viewer)? {
+                Ok(id) => id,
+                Err(e) => return Ok(Err(e)),
+            };
+            let (fund_id, fields) = match draft_fields(c, input)? {
+                Ok(f) => f,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(Row::create_draft(c, fund_id, country, &fields, false, &viewer.subject).map_err(fund_error))
+        })
+        .await??;
+        publish(ctx, &row, crate::events::FundChange::Created).await;
+        Ok(FundRequest(row))
+    }
+
+    /// Rewrites a draft of the caller's State: its focal point.
+    async fn update_fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The request, whole.")] input: FundRequestInput,
+    ) -> Result<FundRequest, ApiError> {
+        let (viewer, scope) = guard_caller_scope(ctx, "Mutation.updateFundRequest")?;
+        let viewer = viewer.clone();
+        let key = request_reference("id", &id)?;
+        let row = query(ctx, move |c| {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            if Row::by_key(c, &key, scope)?.is_none() {
+                return Ok(Err(fund_error(FundError::NotFound)));
+            }
+            let (_, fields) = match draft_fields(c, input)? {
+                Ok(f) => f,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(Row::update_draft(c, &key, expected_version, &fields).map_err(fund_error))
+        })
+        .await??;
+        Ok(FundRequest(row))
+    }
+
+    /// Submits a draft (its focal point); the fund's criteria in force today will judge it.
+    async fn submit_fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "A comment (up to 2,000 characters).", default)] comment: String,
+    ) -> Result<FundRequest, ApiError> {
+        let today = chrono::Utc::now().date_naive();
+        let fields = store::TransitionFields { submitted_on: Some(today), ..Default::default() };
+        own_transition(
+            ctx,
+            "Mutation.submitFundRequest",
+            &id,
+            expected_version,
+            RequestStatus::Submitted,
+            fields,
+            comment,
+        )
+        .await
+    }
+
+    /// Answers the fund's request for information (its focal point): the request goes back under review.
+    async fn answer_fund_information_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The answer (1 to 20,000 characters).")] answer: String,
+    ) -> Result<FundRequest, ApiError> {
+        let (viewer, scope) = guard_caller_scope(ctx, "Mutation.answerFundInformationRequest")?;
+        let viewer = viewer.clone();
+        if answer.trim().is_empty() || answer.chars().count() > 20_000 {
+            return Err(ApiError::bad_input("answer", "give 1 to 20,000 characters"));
+        }
+        let id_key = request_reference("id", &id)?;
+        // Only from INFORMATION_REQUESTED: UNDER_REVIEW is otherwise the secretariat's to set.
+        let row = query(ctx, move |c| {
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            let Some(current) = Row::by_key(c, &id_key, scope)? else {
+                return Ok(Err(fund_error(FundError::NotFound)));
+            };
+            if current.status() != RequestStatus::InformationRequested {
+                return Ok(Err(ApiError::bad_input(
+                    "id",
+                    format!("a request in status {} has no open request for information", current.status),
+                )));
+            }
+            let result = Row::transition(
+                c,
+                &id_key,
+                expected_version,
+                RequestStatus::UnderReview,
+                store::TransitionFields::default(),
+                &viewer.subject,
+                answer.trim(),
+            );
+            Ok(result.map_err(fund_error))
+        })
+        .await??;
+        publish(ctx, &row, crate::events::FundChange::StatusChanged).await;
+        Ok(FundRequest(row))
+    }
+
+    /// Withdraws a request before a decision: its State's focal point, or the fund's secretariat.
+    async fn withdraw_fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "Why (up to 2,000 characters).", default)] comment: String,
+    ) -> Result<FundRequest, ApiError> {
+        own_transition(
+            ctx,
+            "Mutation.withdrawFundRequest",
+            &id,
+            expected_version,
+            RequestStatus::Withdrawn,
+            store::TransitionFields::default(),
+            comment,
+        )
+        .await
+    }
+
+    /// Moves a request along the workflow (the fund's secretariat): to `UNDER_REVIEW`, `INFORMATION_REQUESTED` or
+    /// `COMPLETED`. Decisions and disbursements have their own mutations.
+    async fn move_fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "UNDER_REVIEW, INFORMATION_REQUESTED or COMPLETED.")] to: FundRequestStatus,
+        #[graphql(desc = "A comment (up to 2,000 characters): for INFORMATION_REQUESTED, what is asked.", default)]
+        comment: String,
+    ) -> Result<FundRequest, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.moveFundRequest")?.clone();
+        let to: RequestStatus = to.into();
+        if !matches!(to, RequestStatus::UnderReview | RequestStatus::InformationRequested | RequestStatus::Completed) {
+            return Err(ApiError::bad_input(
+                "to",
+                format!("{} is reached by its own mutation (decide, disburse, withdraw or submit)", to.as_str()),
+            ));
+        }
+        check_comment(&comment)?;
+        let key = request_reference("id", &id)?;
+        let row = run(ctx, move |c| {
+            Row::transition(c, &key, expected_version, to, Default::default(), &viewer.subject, comment.trim())
+        })
+        .await?;
+        publish(ctx, &row, crate::events::FundChange::StatusChanged).await;
+        Ok(FundRequest(row))
+    }
+
+    /// Submits (or, with `expectedVersion`, revises) the caller's State's review of a request under review: a
+    /// committee member. A member is recused from its own State's requests.
+    async fn submit_fund_review(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request.")] request: ID,
+        #[graphql(desc = "The member's recommendation.")] recommendation: FundReviewRecommendation,
+        #[graphql(desc = "A score for each criterion of the request's criteria version.")] scores: Vec<FundScore>,
+        #[graphql(desc = "A comment (up to 5,000 characters).", default)] comment: String,
+        #[graphql(desc = "To revise the review: the version read.")] expected_version: Option<i32>,
+    ) -> Result<FundReview, ApiError> {
+        let (viewer, scope) = guard_caller_scope(ctx, "Mutation.submitFundReview")?;
+        let viewer = viewer.clone();
+        if comment.chars().count() > 5_000 {
+            return Err(ApiError::bad_input("comment", "give at most 5,000 characters"));
+        }
+        let key = request_reference("request", &request)?;
+        let input = store::ReviewInput {
+            recommendation: recommendation.into(),
+            comment: comment.trim().to_owned(),
+            scores: scores.into_iter().map(|s| (s.criterion, s.score)).collect(),
+            expected: expected_version,
+        };
+        let review = query(ctx, move |c| {
+            let country = match own_country(c, &viewer)? {
+                Ok(id) => id,
+                Err(e) => return Ok(Err(e)),
+            };
+            let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+            let Some(request) = Row::by_key(c, &key, scope)? else {
+                return Ok(Err(fund_error(FundError::NotFound)));
+            };
+            let Some(member) = CommitteeMember::serving_for(c, request.fund_id, country)? else {
+                return Ok(Err(ApiError::Forbidden));
+            };
+            let review = match Review::submit(c, &key, &member, &viewer.subject, &input) {
+                Ok(review) => review,
+                Err(e) => return Ok(Err(fund_error(e))),
+            };
+            let scores = Review::of_request(c, request.id)?
+                .into_iter()
+                .find(|(r, _)| r.id == review.id)
+                .map(|(_, s)| s)
+                .unwrap_or_default();
+            Ok(Ok(FundReview { review, scores }))
+        })
+        .await??;
+        Ok(review)
+    }
+
+    /// Decides a request under review (the fund's secretariat), with its reasons; an approval names the amount
+    /// (at most the amount requested). Needs the quorum of reviews by members not of the requesting State.
+    #[allow(clippy::too_many_arguments)]
+    async fn decide_fund_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "Approve (true) or reject.")] approve: bool,
+        #[graphql(desc = "The reasons (1 to 5,000 characters), which the State sees.")] reasons: String,
+        #[graphql(desc = "For an approval: the amount, an exact decimal string.")] approved_amount: Option<String>,
+    ) -> Result<FundRequest, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.decideFundRequest")?.clone();
+        let quorum = ctx.data_opt::<FundPolicy>().copied().unwrap_or_default().quorum;
+        let reasons = reasons.trim().to_owned();
+        if reasons.is_empty() || reasons.chars().count() > 5_000 {
+            return Err(ApiError::bad_input("reasons", "give 1 to 5,000 characters"));
+        }
+        let approved_minor = match (approve, &approved_amount) {
+            (true, Some(a)) => Some(minor_units("approvedAmount", a)?),
+            (true, None) => return Err(ApiError::bad_input("approvedAmount", "an approval names the amount approved")),
+            (false, Some(_)) => return Err(ApiError::bad_input("approvedAmount", "a rejection approves no amount")),
+            (false, None) => None,
+        };
+        let key = request_reference("id", &id)?;
+        let row = query(ctx, move |c| {
+            let Some(current) = Row::by_key(c, &key, RequestScope::All)? else {
+                return Ok(Err(fund_error(FundError::NotFound)));
+            };
+            if approved_minor.is_some_and(|a| a > current.amount_minor) {
+                return Ok(Err(ApiError::bad_input("approvedAmount", "more than the amount requested")));
+            }
+            let reviews = Review::quorum_count(c, &current)?;
+            if current.status() == RequestStatus::UnderReview && reviews < quorum {
+                return Ok(Err(ApiError::bad_input(
+                    "id",
+                    format!(
+                        "a decision needs {quorum} reviews by members not of the requesting State; it has {reviews}"
+                    ),
+                )));
+            }
+            let fields = store::TransitionFields {
+                decided_on: Some(chrono::Utc::now().date_naive()),
+                reasons: Some(reasons.clone()),
+                approved_minor,
+                ..Default::default()
+            };
+            let to = if approve { RequestStatus::Approved } else { RequestStatus::Rejected };
+            Ok(Row::transition(c, &key, expected_version, to, fields, &viewer.subject, &reasons).map_err(fund_error))
+        })
+        .await??;
+        publish(ctx, &row, crate::events::FundChange::StatusChanged).await;
+        Ok(FundRequest(row))
+    }
+
+    /// Records money paid out on a grant (the fund's secretariat). The database refuses a disbursement that would
+    /// take the total beyond the approved amount, also when two are recorded at once.
+    async fn record_fund_disbursement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The grant.")] request: ID,
+        #[graphql(desc = "How much, an exact decimal string.")] amount: String,
+        #[graphql(desc = "The day paid.")] disbursed_on: Date,
+        #[graphql(desc = "The payment's reference (1 to 200 characters).")] reference: String,
+    ) -> Result<FundRequest, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.recordFundDisbursement")?.clone();
+        let amount = minor_units("amount", &amount)?;
+        let reference = reference.trim().to_owned();
+        if reference.is_empty() || reference.chars().count() > 200 {
+            return Err(ApiError::bad_input("reference", "give 1 to 200 characters"));
+        }
+        let key = request_reference("request", &request)?;
+        let (row, _) =
+            run(ctx, move |c| Row::disburse(c, &key, amount, disbursed_on.0, &reference, &viewer.subject)).await?;
+        publish(ctx, &row, crate::events::FundChange::Disbursed).await;
+        Ok(FundRequest(row))
+    }
+
+    /// Appoints a State to a fund's advisory committee (the fund's secretariat): one per regional group.
+    async fn appoint_fund_committee_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member.")] input: FundCommitteeMemberInput,
+    ) -> Result<FundCommitteeMember, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.appointFundCommitteeMember")?.clone();
+        if input.term_ends_on.0 <= input.term_starts_on.0 {
+            return Err(ApiError::bad_input("input.termEndsOn", "the term ends after it starts"));
+        }
+        let mut errors = Vec::new();
+        let representatives = lines(&mut errors, "input.representatives", &input.representatives, 300);
+        if !errors.is_empty() {
+            return Err(ApiError::InvalidFields(errors));
+        }
+        let member = query(ctx, move |c| {
+            let Some(fund) = store::Fund::by_key(c, input.fund.trim())? else {
+                return Ok(Err(ApiError::bad_input("input.fund", format!("no fund has the key {:?}", input.fund))));
+            };
+            let country_id = match crate::query::country_id(c, "input.country", &input.country)? {
+                Ok(id) => id,
+                Err(e) => return Ok(Err(e)),
+            };
+            let new = store::NewMember {
+                fund_id: fund.id,
+                country_id,
+                term_starts_on: input.term_starts_on.0,
+                term_ends_on: input.term_ends_on.0,
+                representatives,
+                fictional: false,
+            };
+            let audit = hrc_db::audit::Entry {
+                actor: viewer.subject.clone(),
+                action: "fund_committee.appoint",
+                entity: "FundCommitteeMember",
+                entity_key: format!("{}:{}", fund.key, input.country.trim().to_ascii_uppercase()),
+                detail: "{}".into(),
+            };
+            Ok(CommitteeMember::appoint(c, &new, &audit).map_err(fund_error))
+        })
+        .await??;
+        Ok(FundCommitteeMember(member))
+    }
+
+    /// Ends a committee member's term (the fund's secretariat).
+    async fn end_fund_committee_term(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member.")] id: ID,
+        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
+    ) -> Result<FundCommitteeMember, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.endFundCommitteeTerm")?.clone();
+        let member_id = match ids::decode("id", &id)? {
+            (kind, key) if kind == "FundCommitteeMember" => {
+                key.parse::<i64>().map_err(|_| ApiError::bad_input("id", "not a member's ID"))?
+            }
+            _ => return Err(ApiError::bad_input("id", "this is not the ID of a committee member")),
+        };
+        let audit = hrc_db::audit::Entry {
+            actor: viewer.subject.clone(),
+            action: "fund_committee.end_term",
+            entity: "FundCommitteeMember",
+            entity_key: member_id.to_string(),
+            detail: "{}".into(),
+        };
+        let member = run(ctx, move |c| CommitteeMember::end_term(c, member_id, expected_version, &audit)).await?;
+        Ok(FundCommitteeMember(member))
+    }
+
+    /// Adopts a new version of a fund's assistance criteria (the fund's secretariat records what the committee
+    /// adopted). Requests submitted from that day are reviewed against it.
+    async fn adopt_fund_criteria(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The fund (its key).")] fund: String,
+        #[graphql(desc = "The day adopted.")] adopted_on: Date,
+        #[graphql(desc = "The criteria (1 to 20).")] criteria: Vec<FundCriterionInput>,
+    ) -> Result<FundCriteriaVersion, ApiError> {
+        let viewer = guard_caller(ctx, "Mutation.adoptFundCriteria")?.clone();
+        let mut errors = Vec::new();
+        if criteria.is_empty() || criteria.len() > 20 {
+            errors.push(("criteria".to_owned(), "give 1 to 20 criteria".to_owned()));
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for c in &criteria {
+            let key = c.key.trim();
+            if key.is_empty() || key.len() > 60 || !keys.insert(key.to_owned()) {
+                errors.push(("criteria.key".to_owned(), "each key is 1 to 60 characters and unique".to_owned()));
+            }
+            if c.description.trim().is_empty() || c.description.chars().count() > 2_000 {
+                errors.push(("criteria.description".to_owned(), "give 1 to 2,000 characters".to_owned()));
+            }
+            if !(1..=100).contains(&c.max_score) {
+                errors.push(("criteria.maxScore".to_owned(), "from 1 to 100".to_owned()));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::InvalidFields(errors));
+        }
+        let list: Vec<(String, String, i32)> = criteria
+            .into_iter()
+            .map(|c| (c.key.trim().to_owned(), c.description.trim().to_owned(), c.max_score))
+            .collect();
+        let version = query(ctx, move |c| {
+            let Some(fund) = store::Fund::by_key(c, fund.trim())? else {
+                return Ok(Err(ApiError::bad_input("fund", format!("no fund has the key {fund:?}"))));
+            };
+            let audit = hrc_db::audit::Entry {
+                actor: viewer.subject.clone(),
+                action: "fund_criteria.adopt",
+                entity: "FundCriteriaVersion",
+                entity_key: fund.key.clone(),
+                detail: "{}".into(),
+            };
+            Ok(CriteriaVersion::adopt(c, fund.id, adopted_on.0, &list, false, &audit).map_err(fund_error))
+        })
+        .await??;
+        Ok(FundCriteriaVersion(version))
+    }
+}
+
+/// Tells the subscribers of `fundRequestEvents` of a committed change, from a task of its own: the answer does not
+/// wait for the fund's key to be read or the event sent.
+async fn publish(ctx: &Context<'_>, row: &Row, change: crate::events::FundChange) {
+    let (Ok(events), Ok(db)) = (ctx.data::<crate::events::Events>(), crate::support::database::database(ctx)) else { return };
+    let (events, db) = (events.clone(), db.clone());
+    let fund_id = row.fund_id;
+    let (key, country_id, status) = (row.key.clone(), row.country_id, row.status.clone());
+    let (submitted, occurred_at) = (row.submitted_on.is_some(), row.updated_at);
+    events.clone().track(async move {
+        let Ok(fund) = db.run(move |c| store::Fund::by_id(c, fund_id).map_err(Into::into)).await else { return };
+        events.publish(crate::events::Event::Fund(crate::events::FundEvent {
+            key,
+            fund_key: fund.key,
+            country_id,
+            status,
+            submitted,
+            change,
+            occurred_at,
+        }));
+    });
+}
+
+fn check_comment(comment: &str) -> Result<(), ApiError> {
+    if comment.chars().count() > 2_000 {
+        return Err(ApiError::bad_input("comment", "give at most 2,000 characters"));
+    }
+    Ok(())
+}
+
+/// A transition a State's focal point makes on its own State's request (the fund's secretariat may too, where the
+/// table lets it).
+async fn own_transition(
+    ctx: &Context<'_>,
+    path: &str,
+    id: &ID,
+    expected_version: i32,
+    to: RequestStatus,
+    fields: store::TransitionFields,
+    comment: String,
+) -> Result<FundRequest, ApiError> {
+    let (viewer, scope) = guard_caller_scope(ctx, path)?;
+    let viewer = viewer.clone();
+    check_comment(&comment)?;
+    let key = request_reference("id", id)?;
+    let row = query(ctx, move |c| {
+        let Some(scope) = request_scope(c, &viewer, scope)? else { return Ok(Err(ApiError::Forbidden)) };
+        if Row::by_key(c, &key, scope)?.is_none() {
+            return Ok(Err(fund_error(FundError::NotFound)));
+        }
+        Ok(Row::transition(c, &key, expected_version, to, fields, &viewer.subject, comment.trim()).map_err(fund_error))
+    })
+    .await??;
+    publish(ctx, &row, crate::events::FundChange::StatusChanged).await;
+    Ok(FundRequest(row))
+}
+
+/// A committee member to appoint.
+#[derive(Debug, InputObject)]
+pub struct FundCommitteeMemberInput {
+    /// The fund (its key).
+    pub fund: String,
+    /// The State (ISO 3166-1 alpha-3 code); its regional group must have no serving member.
+    pub country: String,
+    /// First day of the term.
+    pub term_starts_on: Date,
+    /// Last day of the term.
+    pub term_ends_on: Date,
+    /// Its representatives.
+    #[graphql(default)]
+    pub representatives: Vec<String>,
+}
+
+/// A criterion to adopt.
+#[derive(Debug, InputObject)]
+pub struct FundCriterionInput {
+    /// Stable key within the version, such as `alignment`.
+    pub key: String,
+    /// What it weighs.
+    pub description: String,
+    /// The highest score (1 to 100).
+    pub max_score: i32,
+}

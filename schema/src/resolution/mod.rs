@@ -1,0 +1,324 @@
+//! Resolutions, their recorded votes and sponsors, and reports.
+
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use hrc_db::models::{self, AdoptionMethod as DbAdoption};
+
+use crate::support::database::loaders;
+use crate::reference::{Country, Session};
+use crate::support::error::ApiError;
+use crate::support::ids;
+use crate::support::lang::{pick_opt, Lang};
+use crate::loaders::{CountryId, SessionId, SponsorsOf, VotesOf};
+use crate::support::scalars::{Date, DateTime};
+
+/// The organ that adopted a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::Organ")]
+pub enum Organ {
+    /// The Human Rights Council.
+    Hrc,
+    /// The General Assembly.
+    Ga,
+    /// The Security Council.
+    Sc,
+    /// The Commission on Human Rights, the Council's predecessor.
+    Chr,
+}
+
+/// Where a resolution stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::ResolutionStatus")]
+pub enum ResolutionStatus {
+    /// Tabled but not (or not yet) adopted.
+    Draft,
+    /// Adopted.
+    Adopted,
+}
+
+/// How a resolution was adopted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::AdoptionMethod")]
+pub enum AdoptionMethod {
+    /// By a recorded vote, each member's vote listed.
+    RecordedVote,
+    /// Without a vote.
+    WithoutVote,
+}
+
+/// A member's vote in a recorded vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::Vote")]
+pub enum Vote {
+    /// In favour.
+    Yes,
+    /// Against.
+    No,
+    /// Abstention.
+    Abstain,
+}
+
+/// The counts of a recorded vote.
+#[derive(Debug, Clone, Copy, SimpleObject)]
+pub struct VoteTally {
+    /// Votes in favour.
+    pub yes: i32,
+    /// Votes against.
+    pub no: i32,
+    /// Abstentions.
+    pub abstain: i32,
+}
+
+/// A resolution of the Council (or of another organ, where the Council's texts cite it), or a draft.
+pub struct Resolution(pub models::Resolution);
+
+/// A resolution of the Council (or of another organ, where the Council's texts cite it), or a draft.
+#[Object]
+impl Resolution {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode("Resolution", &self.0.key)
+    }
+
+    /// Document symbol, such as `A/HRC/RES/45/31`; null for a draft whose final symbol is not known.
+    async fn symbol(&self) -> Option<&str> {
+        self.0.symbol.as_deref()
+    }
+
+    /// The adopting organ.
+    async fn organ(&self) -> Organ {
+        self.0.organ().into()
+    }
+
+    /// The Council session, for Council resolutions.
+    async fn session(&self, ctx: &Context<'_>) -> Result<Option<Session>, ApiError> {
+        let Some(id) = self.0.session_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.load_one(SessionId(id)).await?.map(Session))
+    }
+
+    /// Agenda item of the Council session, when known.
+    async fn agenda_item(&self) -> Option<i32> {
+        self.0.agenda_item
+    }
+
+    /// Title in the requested language, falling back to English, then to whichever language we hold.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> Option<&str> {
+        pick_opt(Lang::resolve(ctx, lang), self.0.title_en.as_deref(), self.0.title_zh.as_deref())
+    }
+
+    /// Draft or adopted.
+    async fn status(&self) -> ResolutionStatus {
+        self.0.status().into()
+    }
+
+    /// Date of adoption, when known.
+    async fn adopted_on(&self) -> Option<Date> {
+        self.0.adopted_on.map(Date)
+    }
+
+    /// The meeting at which it was adopted, as the text gives it ("38th meeting").
+    async fn meeting(&self) -> Option<&str> {
+        self.0.meeting.as_deref()
+    }
+
+    /// How it was adopted, when known.
+    async fn adoption_method(&self) -> Option<AdoptionMethod> {
+        self.0.adoption_method().map(Into::into)
+    }
+
+    /// True if adopted without a vote, false if by recorded vote, null when not known.
+    async fn adopted_without_vote(&self) -> Option<bool> {
+        self.0.adoption_method().map(|m| m == DbAdoption::WithoutVote)
+    }
+
+    /// Counts of the recorded vote; null unless adopted by recorded vote.
+    async fn vote_tally(&self, ctx: &Context<'_>) -> Result<Option<VoteTally>, ApiError> {
+        if self.0.adoption_method() != Some(DbAdoption::RecordedVote) {
+            return Ok(None);
+        }
+        let votes = loaders(ctx)?.load_one(VotesOf(self.0.id)).await?.unwrap_or_default();
+        let count = |v: models::Vote| votes.iter().filter(|r| r.vote() == v).count() as i32;
+        Ok(Some(VoteTally {
+            yes: count(models::Vote::Yes),
+            no: count(models::Vote::No),
+            abstain: count(models::Vote::Abstain),
+        }))
+    }
+
+    /// Each member's vote in the recorded vote, by country ISO code; empty unless adopted by recorded vote.
+    #[graphql(complexity = "crate::support::pagination::list_cost(47, child_complexity)")]
+    async fn votes(&self, ctx: &Context<'_>) -> Result<Vec<ResolutionVote>, ApiError> {
+        let loaders = loaders(ctx)?;
+        let votes = loaders.load_one(VotesOf(self.0.id)).await?.unwrap_or_default();
+        let countries = loaders.load_many(votes.iter().map(|v| CountryId(v.country_id))).await?;
+        let mut out: Vec<ResolutionVote> = votes
+            .into_iter()
+            .filter_map(|v| {
+                let country = countries.get(&CountryId(v.country_id))?.clone();
+                Some(ResolutionVote { vote: v.vote().into(), country: Country(country) })
+            })
+            .collect();
+        out.sort_by(|a, b| a.country.0.iso3.cmp(&b.country.0.iso3));
+        Ok(out)
+    }
+
+    /// The States that sponsored the text, by ISO code.
+    #[graphql(complexity = "crate::support::pagination::list_cost(60, child_complexity)")]
+    async fn sponsors(&self, ctx: &Context<'_>) -> Result<Vec<Sponsor>, ApiError> {
+        let loaders = loaders(ctx)?;
+        let sponsors = loaders.load_one(SponsorsOf(self.0.id)).await?.unwrap_or_default();
+        let countries = loaders.load_many(sponsors.iter().map(|s| CountryId(s.country_id))).await?;
+        let mut out: Vec<Sponsor> = sponsors
+            .into_iter()
+            .filter_map(|s| {
+                Some(Sponsor {
+                    council_member: s.council_member,
+                    country: Country(countries.get(&CountryId(s.country_id))?.clone()),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.country.0.iso3.cmp(&b.country.0.iso3));
+        Ok(out)
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+}
+
+/// One member's vote.
+pub struct ResolutionVote {
+    country: Country,
+    vote: Vote,
+}
+
+/// One member's vote.
+#[Object]
+impl ResolutionVote {
+    /// The voting member.
+    async fn country(&self) -> &Country {
+        &self.country
+    }
+
+    /// Its vote.
+    async fn vote(&self) -> Vote {
+        self.vote
+    }
+}
+
+/// A sponsor of a resolution or draft.
+pub struct Sponsor {
+    country: Country,
+    council_member: bool,
+}
+
+/// A sponsor of a resolution or draft.
+#[Object]
+impl Sponsor {
+    /// The sponsoring State.
+    async fn country(&self) -> &Country {
+        &self.country
+    }
+
+    /// Whether it was a member of the Council when it sponsored the text.
+    async fn council_member(&self) -> bool {
+        self.council_member
+    }
+}
+
+/// A report to the Council or another organ.
+pub struct Report(pub models::Report);
+
+/// A report to the Council or another organ.
+#[Object]
+impl Report {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode("Report", &self.0.symbol)
+    }
+
+    /// Document symbol, such as `A/HRC/43/37`.
+    async fn symbol(&self) -> &str {
+        &self.0.symbol
+    }
+
+    /// Title in the requested language, falling back to English, then to whichever language we hold.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
+    ) -> Option<&str> {
+        pick_opt(Lang::resolve(ctx, lang), self.0.title_en.as_deref(), self.0.title_zh.as_deref())
+    }
+
+    /// Author: a mechanism, a mandate, the High Commissioner, the Secretary-General.
+    async fn author(&self) -> Option<&str> {
+        self.0.author.as_deref()
+    }
+
+    /// The Council session it was submitted to, for Council documents.
+    async fn session(&self, ctx: &Context<'_>) -> Result<Option<Session>, ApiError> {
+        let Some(id) = self.0.session_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.load_one(SessionId(id)).await?.map(Session))
+    }
+
+    /// The recommendations it contains, in document order (at most `first`, default 100, most 500), loaded in one
+    /// batch for all the reports of a page.
+    #[graphql(complexity = "crate::support::pagination::page_cost(first, None, child_complexity)")]
+    async fn recommendations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (default 100, most 500).")] first: Option<i32>,
+    ) -> Result<Vec<crate::recommendation::Recommendation>, ApiError> {
+        let limit = first.unwrap_or(100);
+        if !(0..=500).contains(&limit) {
+            return Err(ApiError::bad_input("first", format!("first must be between 0 and 500, not {limit}")));
+        }
+        let rows =
+            loaders(ctx)?.load_one(crate::loaders::RecommendationsOfReport(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().take(limit as usize).map(crate::recommendation::Recommendation).collect())
+    }
+
+    /// Agenda item, when known.
+    async fn agenda_item(&self) -> Option<i32> {
+        self.0.agenda_item
+    }
+
+    /// Date of issue, when known.
+    async fn published_on(&self) -> Option<Date> {
+        self.0.published_on.map(Date)
+    }
+
+    /// Where this record comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// When this record was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When this record last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
