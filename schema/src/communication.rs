@@ -3,17 +3,17 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 use hrc_db::models;
 
-use crate::support::database::loaders;
+use crate::loaders::{CountryId, MandateId, MandatesOfCommunication};
+use crate::lookup::{country_id, mandate_id};
 use crate::mechanism::Mandate;
 use crate::reference::Country;
+use crate::support::database::loaders;
+use crate::support::database::query;
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick_opt, Lang};
-use crate::loaders::{CountryId, MandateId, MandatesOfCommunication};
 use crate::support::pagination::{connection, ListConnection, PageArgs, TotalCount};
-use crate::query::{country_id, mandate_id};
 use crate::support::scalars::{Date, DateTime};
-use crate::support::database::query;
 
 /// The kinds of special-procedure communication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

@@ -18,12 +18,12 @@ use hrc_db::{Backend, Database};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use crate::support::access::{guard_caller_scope, Rows};
-use crate::support::error::ApiError;
 use crate::loaders::CountryId;
-use crate::support::scalars::DateTime;
-use crate::support::database::loaders;
 use crate::reference::Country;
+use crate::support::access::{guard_caller_scope, Rows};
+use crate::support::database::loaders;
+use crate::support::error::ApiError;
+use crate::support::scalars::DateTime;
 
 /// The PostgreSQL channel of events.
 pub const CHANNEL: &str = "hrc_events";
@@ -367,7 +367,9 @@ impl SubscriptionRoot {
         let own = match (&viewer.country, !all && scope.includes(Rows::OwnState)) {
             (Some(code), true) => {
                 let code = code.clone();
-                crate::support::database::query(ctx, move |c| hrc_db::models::Country::by_iso3(c, &code)).await?.map(|c| c.id)
+                crate::support::database::query(ctx, move |c| hrc_db::models::Country::by_iso3(c, &code))
+                    .await?
+                    .map(|c| c.id)
             }
             _ => None,
         };
@@ -394,9 +396,9 @@ impl SubscriptionRoot {
         let (all, verified_ones) = (scope.is_all(), scope.includes(Rows::Verified));
         let country_id = match country {
             None => None,
-            Some(code) => {
-                Some(crate::support::database::query(ctx, move |c| crate::query::country_id(c, "country", &code)).await??)
-            }
+            Some(code) => Some(
+                crate::support::database::query(ctx, move |c| crate::lookup::country_id(c, "country", &code)).await??,
+            ),
         };
         let receiver = events.subscribe();
         let verified = hrc_db::models::early_warning::SignalStatus::Verified.as_str();

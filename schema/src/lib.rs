@@ -15,15 +15,16 @@ pub mod early_warning;
 pub mod events;
 pub mod fund;
 pub mod loaders;
+pub mod lookup;
 pub mod mechanism;
 pub mod mutation;
 pub mod national;
 pub mod node;
-pub mod query;
 pub mod recommendation;
 pub mod reference;
 pub mod reprisal;
 pub mod resolution;
+pub mod root;
 pub mod roster;
 pub mod situation;
 pub mod support;
@@ -38,17 +39,17 @@ use futures_util::stream::BoxStream;
 use hrc_db::confidential::ConfidentialStore;
 use hrc_db::Database;
 
+use cache::counts;
+pub use root::QueryRoot;
 pub use support::error::{code, ApiError};
 pub use support::lang::Lang;
 use support::{access, auth, checks, ratelimit};
-use cache::counts;
-pub use query::QueryRoot;
 
 /// The schema everyone without business in the confidential complaint procedure gets.
 pub type PublicSchema = Schema<QueryRoot, mutation::MutationRoot, SubscriptionRoot>;
 
 pub use mutation::ComplaintMutationRoot;
-pub use query::ComplaintQueryRoot;
+pub use root::ComplaintQueryRoot;
 
 /// The schema complaint-procedure staff and the Council's Bureau get.
 pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot>;

@@ -5,14 +5,14 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use hrc_db::models::{self, NewImplementationReport, RecommendationChanges, WriteError as UpdateError};
 use serde_json::json;
 
-use crate::support::access::guard_caller;
-use crate::support::error::ApiError;
-use crate::support::scalars::Date;
-use crate::support::database::query;
 use crate::recommendation::{
     Addressee, ImplementationReport, ImplementationSource, ImplementationStatus, Recommendation, RecommendationSource,
     Response,
 };
+use crate::support::access::guard_caller;
+use crate::support::database::query;
+use crate::support::error::ApiError;
+use crate::support::scalars::Date;
 
 /// Longest text accepted in a recommendation or its evidence.
 const MAX_TEXT: usize = 10_000;
@@ -316,7 +316,7 @@ impl RecommendationMutation {
                                errors: &mut Vec<(String, String)>|
              -> hrc_db::QueryResult<Option<i64>> {
                 let Some(code) = code else { return Ok(None) };
-                Ok(match crate::query::country_id(c, field, code)? {
+                Ok(match crate::lookup::country_id(c, field, code)? {
                     Ok(id) => Some(id),
                     Err(e) => {
                         errors.push((field.to_owned(), e.message().to_owned()));

@@ -4,22 +4,22 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 use hrc_db::models;
 
-use crate::support::database::loaders;
-use crate::recommendation::Recommendation;
-use crate::reference::{Country, RegionalGroup, RegionalGroupCode};
-use crate::resolution::Report;
-use crate::thesaurus::ThesaurusTerm;
-use crate::support::error::ApiError;
-use crate::support::ids;
-use crate::support::lang::{pick_opt, Lang};
 use crate::loaders::{
     ActionPlansOf, ClustersOf, CountryId, NationalMechanismId, ParticipantsOf, RecommendationsOfCluster,
     RegionalGroupId, ReportId, TermsOfKnowledgeItem, ThesaurusTermId,
 };
-use crate::support::pagination::{connection, ListConnection, PageArgs, TotalCount};
-use crate::query::country_id;
-use crate::support::scalars::{Date, DateTime};
+use crate::lookup::country_id;
+use crate::recommendation::Recommendation;
+use crate::reference::{Country, RegionalGroup, RegionalGroupCode};
+use crate::resolution::Report;
+use crate::support::database::loaders;
 use crate::support::database::query;
+use crate::support::error::ApiError;
+use crate::support::ids;
+use crate::support::lang::{pick_opt, Lang};
+use crate::support::pagination::{connection, ListConnection, PageArgs, TotalCount};
+use crate::support::scalars::{Date, DateTime};
+use crate::thesaurus::ThesaurusTerm;
 
 /// OHCHR's typology of national mechanisms (A Practical Guide to Effective State Engagement with International Human
 /// Rights Mechanisms, 2016).

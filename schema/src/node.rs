@@ -1,19 +1,20 @@
 //! The Relay `Node` interface: any object by its global ID.
 
+use async_graphql::Object;
 use async_graphql::{Context, Interface, ID};
 use hrc_db::models::{self, SessionBody};
 
-use crate::support::error::ApiError;
-use crate::support::ids;
 use crate::communication::Communication;
 use crate::mechanism::MandateHolder;
 use crate::mechanism::{Mandate, Mechanism};
 use crate::national::{KnowledgeItem, NationalMechanism};
-use crate::support::database::query;
 use crate::recommendation::Recommendation;
 use crate::reference::{Country, RegionalGroup, SdgGoal, SdgTarget, Session};
 use crate::resolution::{Report, Resolution};
 use crate::situation::CountrySituation;
+use crate::support::database::query;
+use crate::support::error::ApiError;
+use crate::support::ids;
 use crate::thesaurus::ThesaurusTerm;
 use crate::visit::Visit;
 
@@ -135,4 +136,37 @@ pub async fn fetch(ctx: &Context<'_>, field: &'static str, id: &ID) -> Result<Op
             .map(|r| Node::RosterExpert(crate::roster::RosterExpert(r))),
         _ => return Err(unknown()),
     })
+}
+
+/// Entry points to any object by its global ID.
+#[derive(Default)]
+pub struct NodeQuery;
+
+/// Entry points to any object by its global ID.
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID; null if it no longer exists. An ID this API did not issue is `BAD_USER_INPUT`.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID from any object's `id`.")] id: ID,
+    ) -> Result<Option<Node>, ApiError> {
+        fetch(ctx, "id", &id).await
+    }
+
+    /// Several objects by their global IDs, in the order given (null where one no longer exists); at most 100.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>, ApiError> {
+        if ids.len() > MAX_NODES {
+            return Err(ApiError::bad_input("ids", format!("at most {MAX_NODES} IDs at once, not {}", ids.len())));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            out.push(fetch(ctx, "ids", id).await?);
+        }
+        Ok(out)
+    }
 }

@@ -3,18 +3,18 @@
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
-use crate::support::database::loaders;
+use crate::loaders::{BodiesOfSituation, CountryId, EventsOfSituation, MandateId, MechanismId, ReportId, SessionId};
+use crate::lookup::country_id;
 use crate::mechanism::{Mandate, Mechanism};
 use crate::reference::{Country, Session};
 use crate::resolution::Report;
+use crate::support::database::loaders;
+use crate::support::database::query;
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick_opt, Lang};
-use crate::loaders::{BodiesOfSituation, CountryId, EventsOfSituation, MandateId, MechanismId, ReportId, SessionId};
 use crate::support::pagination::{connection, ListConnection, PageArgs, TotalCount};
-use crate::query::country_id;
 use crate::support::scalars::{Date, DateTime};
-use crate::support::database::query;
 
 /// What happened on a country situation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

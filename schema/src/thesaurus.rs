@@ -3,12 +3,12 @@
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
+use crate::support::database::query;
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick, Lang};
 use crate::support::pagination::{connection, ListConnection, PageArgs, TotalCount};
 use crate::support::scalars::DateTime;
-use crate::support::database::query;
 
 /// The facets of the thesaurus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

@@ -1,6 +1,6 @@
 //! The caller, as its token says.
 
-use async_graphql::Object;
+use async_graphql::{Context, Object};
 
 use crate::support::auth::{self, Role};
 
@@ -23,5 +23,18 @@ impl Viewer {
     /// ISO 3166-1 alpha-3 code of the State the caller acts for, for State-scoped roles.
     async fn country(&self) -> Option<&str> {
         self.0.country.as_deref()
+    }
+}
+
+/// The caller.
+#[derive(Default)]
+pub struct ViewerQuery;
+
+/// The caller.
+#[Object]
+impl ViewerQuery {
+    /// The caller, as its bearer token says; null for an anonymous caller.
+    async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
+        crate::viewer(ctx).cloned().map(Viewer)
     }
 }

@@ -5,15 +5,13 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use hrc_db::models::{self, WriteError};
 use serde_json::json;
 
-use crate::support::access::guard_caller;
-use crate::support::error::ApiError;
+use crate::lookup::{country_id, mandate_id};
+use crate::mechanism::{HolderRole, Mandate, MandateForm, MandateHolder, MandateScope, MandateStatus, Mechanism};
 use crate::mutation::{changed, check_text};
-use crate::query::{country_id, mandate_id};
-use crate::support::scalars::Date;
-use crate::mechanism::{
-    HolderRole, Mandate, MandateForm, MandateHolder, MandateScope, MandateStatus, Mechanism,
-};
+use crate::support::access::guard_caller;
 use crate::support::database::query;
+use crate::support::error::ApiError;
+use crate::support::scalars::Date;
 use crate::visit::{Visit, VisitStatus};
 
 /// Longest name accepted.

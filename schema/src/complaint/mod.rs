@@ -17,15 +17,15 @@ use hrc_db::confidential::{self as store, Audit, ConfidentialStore, WorkflowErro
 use hrc_db::models::{self, WriteError};
 use hrc_db::DbConnection;
 
+use crate::loaders::CountryByIso;
+use crate::reference::Country;
 use crate::support::access::{guard, guard_caller, guard_caller_scope};
 use crate::support::auth::Viewer;
+use crate::support::database::{loaders, query};
 use crate::support::error::ApiError;
 use crate::support::ids;
-use crate::loaders::CountryByIso;
 use crate::support::pagination::{page_flags, Cursor, ListOrder, PageArgs};
 use crate::support::scalars::{Date, DateTime};
-use crate::reference::Country;
-use crate::support::database::{loaders, query};
 
 /// The confidential store's pool: data of the complaint schema only.
 pub struct Store(pub ConfidentialStore);

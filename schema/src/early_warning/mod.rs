@@ -12,21 +12,21 @@ use hrc_db::models::early_warning::{
 };
 use hrc_db::models::{self, WorkflowError};
 
-use crate::support::access::{guard_caller, guard_caller_scope, guard_scope, Scope};
-use crate::support::auth::Viewer;
-use crate::support::error::{workflow_error, ApiError};
-use crate::support::ids;
-use crate::support::lang::{pick, Lang};
+use crate::communication::Communication;
 use crate::loaders::{
     CommunicationId, CountryId, EventsOfSignal, LinksOfSignal, MandateId, RecommendationId, RegionalGroupId, SessionId,
 };
-use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
-use crate::support::scalars::{Date, DateTime};
-use crate::communication::Communication;
 use crate::mechanism::Mandate;
 use crate::recommendation::Recommendation;
 use crate::reference::{Country, RegionalGroup, RegionalGroupCode, Session};
+use crate::support::access::{guard_caller, guard_caller_scope, guard_scope, Scope};
+use crate::support::auth::Viewer;
 use crate::support::database::{loaders, query};
+use crate::support::error::{workflow_error, ApiError};
+use crate::support::ids;
+use crate::support::lang::{pick, Lang};
+use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
+use crate::support::scalars::{Date, DateTime};
 
 /// The threshold the server was started with (`HRC_EARLY_WARNING_*`); a query may name its own.
 #[derive(Debug, Clone, Default)]
@@ -583,7 +583,7 @@ impl EarlyWarningQuery {
         let (filter, rows) = query(ctx, move |c| {
             let country_id = match f.country.as_deref() {
                 None => None,
-                Some(code) => match crate::query::country_id(c, "filter.country", code)? {
+                Some(code) => match crate::lookup::country_id(c, "filter.country", code)? {
                     Ok(id) => Some(id),
                     Err(e) => return Ok(Err(e)),
                 },
@@ -591,7 +591,7 @@ impl EarlyWarningQuery {
             let filter = RowFilter {
                 scope,
                 country_id,
-                regional_group_id: crate::query::regional_group_id(c, f.region)?,
+                regional_group_id: crate::lookup::regional_group_id(c, f.region)?,
                 category: f.category.map(Into::into),
                 severity: f.severity.map(Into::into),
                 status: f.status.map(Into::into),
@@ -658,12 +658,12 @@ impl EarlyWarningQuery {
         let (analysis, countries) = query(ctx, move |c| {
             let country_id = match country.as_deref() {
                 None => None,
-                Some(code) => match crate::query::country_id(c, "country", code)? {
+                Some(code) => match crate::lookup::country_id(c, "country", code)? {
                     Ok(id) => Some(id),
                     Err(e) => return Ok(Err(e)),
                 },
             };
-            let group = crate::query::regional_group_id(c, region)?;
+            let group = crate::lookup::regional_group_id(c, region)?;
             let observations = store::verified_observations(c, country_id, group, periods.previous_from, periods.to)?;
             let analysis = store::analyse(&observations, periods, &threshold_rule);
             let ids: Vec<i64> = analysis.countries.iter().map(|c| c.country_id).collect();
@@ -748,18 +748,18 @@ impl EarlyWarningQuery {
         let (filter, rows) = query(ctx, move |c| {
             let country_id = match f.country.as_deref() {
                 None => None,
-                Some(code) => match crate::query::country_id(c, "filter.country", code)? {
+                Some(code) => match crate::lookup::country_id(c, "filter.country", code)? {
                     Ok(id) => Some(id),
                     Err(e) => return Ok(Err(e)),
                 },
             };
-            let session_id = match crate::query::session_id(c, "filter.session", f.session)? {
+            let session_id = match crate::lookup::session_id(c, "filter.session", f.session)? {
                 Ok(id) => id,
                 Err(e) => return Ok(Err(e)),
             };
             let filter = store::BriefingFilter {
                 include_scheduled,
-                regional_group_id: crate::query::regional_group_id(c, f.region)?,
+                regional_group_id: crate::lookup::regional_group_id(c, f.region)?,
                 country_id,
                 session_id,
                 year: f.year,
@@ -836,7 +836,7 @@ fn signal_fields(
     if description.is_empty() || description.chars().count() > 10_000 {
         errors.push(("input.description".into(), "give 1 to 10,000 characters".into()));
     }
-    let country_id = match crate::query::country_id(c, "input.country", &input.country)? {
+    let country_id = match crate::lookup::country_id(c, "input.country", &input.country)? {
         Ok(id) => id,
         Err(ApiError::BadUserInput { field, message }) => {
             errors.push((field, message));
@@ -1018,13 +1018,13 @@ impl EarlyWarningMutation {
         let row = query(ctx, move |c| {
             let mut country_ids = std::collections::BTreeSet::new();
             for code in &input.countries {
-                match crate::query::country_id(c, "input.countries", code)? {
+                match crate::lookup::country_id(c, "input.countries", code)? {
                     Ok(id) => drop(country_ids.insert(id)),
                     Err(ApiError::BadUserInput { field, message }) => errors.push((field, message)),
                     Err(e) => return Ok(Err(e)),
                 }
             }
-            let session_id = match crate::query::session_id(c, "input.session", input.session)? {
+            let session_id = match crate::lookup::session_id(c, "input.session", input.session)? {
                 Ok(id) => id,
                 Err(ApiError::BadUserInput { field, message }) => {
                     errors.push((field, message));
@@ -1038,7 +1038,7 @@ impl EarlyWarningMutation {
             let new = store::NewBriefing {
                 briefing_on: input.briefing_on.0,
                 session_id,
-                regional_group_id: crate::query::regional_group_id(c, input.region)?,
+                regional_group_id: crate::lookup::regional_group_id(c, input.region)?,
                 country_ids,
                 title,
                 text_en,

@@ -17,17 +17,17 @@ use hrc_db::models::fund::{
 use hrc_db::models::{self, Page};
 use rust_decimal::Decimal;
 
+use crate::loaders::{CountryId, RecommendationsOfFundRequest, RegionalGroupId};
+use crate::recommendation::Recommendation;
+use crate::reference::{Country, RegionalGroup};
 use crate::support::access::{guard, guard_caller, guard_caller_scope, Rows, Scope};
 use crate::support::auth::Viewer;
+use crate::support::database::{loaders, query};
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick, Lang};
-use crate::loaders::{CountryId, RecommendationsOfFundRequest, RegionalGroupId};
 use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
 use crate::support::scalars::{Date, DateTime};
-use crate::recommendation::Recommendation;
-use crate::reference::{Country, RegionalGroup};
-use crate::support::database::{loaders, query};
 
 /// The fund policy the server was started with.
 #[derive(Debug, Clone, Copy)]
@@ -753,7 +753,7 @@ fn resolve_ids(
     };
     let country_id = match country {
         None => None,
-        Some(code) => match crate::query::country_id(c, "filter.country", code)? {
+        Some(code) => match crate::lookup::country_id(c, "filter.country", code)? {
             Ok(id) => Some(id),
             Err(e) => return Ok(Err(e)),
         },
@@ -1345,7 +1345,7 @@ impl FundMutation {
             let Some(fund) = store::Fund::by_key(c, input.fund.trim())? else {
                 return Ok(Err(ApiError::bad_input("input.fund", format!("no fund has the key {:?}", input.fund))));
             };
-            let country_id = match crate::query::country_id(c, "input.country", &input.country)? {
+            let country_id = match crate::lookup::country_id(c, "input.country", &input.country)? {
                 Ok(id) => id,
                 Err(e) => return Ok(Err(e)),
             };
@@ -1450,7 +1450,9 @@ impl FundMutation {
 /// Tells the subscribers of `fundRequestEvents` of a committed change, from a task of its own: the answer does not
 /// wait for the fund's key to be read or the event sent.
 async fn publish(ctx: &Context<'_>, row: &Row, change: crate::events::FundChange) {
-    let (Ok(events), Ok(db)) = (ctx.data::<crate::events::Events>(), crate::support::database::database(ctx)) else { return };
+    let (Ok(events), Ok(db)) = (ctx.data::<crate::events::Events>(), crate::support::database::database(ctx)) else {
+        return;
+    };
     let (events, db) = (events.clone(), db.clone());
     let fund_id = row.fund_id;
     let (key, country_id, status) = (row.key.clone(), row.country_id, row.status.clone());

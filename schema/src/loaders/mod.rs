@@ -12,8 +12,8 @@ use hrc_db::models::{
 };
 use hrc_db::{Database, DbConnection, DbError};
 
-use crate::support::error::ApiError;
 use crate::cache::reference::{Reference, ReferenceCache, Snapshot};
+use crate::support::error::ApiError;
 
 /// The loaders of one request.
 pub type Loaders = DataLoader<DbLoader, HashMapCache>;

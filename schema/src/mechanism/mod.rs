@@ -1,17 +1,19 @@
 //! Mechanisms of the Council and the special procedures' mandates.
 
+pub mod query;
+
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
-use crate::support::database::loaders;
+use crate::loaders::{ChildrenOf, CountryId, MandateId, MandatesOf, MechanismId, ResolutionId};
 use crate::reference::Country;
 use crate::resolution::Resolution;
+use crate::support::database::loaders;
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick_opt, Lang};
-use crate::loaders::{ChildrenOf, CountryId, MandateId, MandatesOf, MechanismId, ResolutionId};
 use crate::support::scalars::{Date, DateTime};
 
 /// The seven kinds of Council mechanism.

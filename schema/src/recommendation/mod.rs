@@ -2,20 +2,22 @@
 
 pub mod stats;
 
+pub mod query;
+
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
-use crate::support::database::loaders;
-use crate::mechanism::{Mandate, Mechanism};
-use crate::reference::{Country, SdgTarget, Session};
-use crate::resolution::Report;
-use crate::support::error::ApiError;
-use crate::support::ids;
-use crate::support::lang::{pick_opt, Lang};
 use crate::loaders::{
     CountryId, ImplementationOf, MandateId, MechanismId, ReportId, SessionId, TargetsOfRecommendation,
     TermsOfRecommendation,
 };
+use crate::mechanism::{Mandate, Mechanism};
+use crate::reference::{Country, SdgTarget, Session};
+use crate::resolution::Report;
+use crate::support::database::loaders;
+use crate::support::error::ApiError;
+use crate::support::ids;
+use crate::support::lang::{pick_opt, Lang};
 use crate::support::scalars::{Date, DateTime};
 use crate::thesaurus::ThesaurusTerm;
 

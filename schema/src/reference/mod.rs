@@ -1,13 +1,15 @@
 //! Regional groups, countries, sessions and SDGs.
 
+pub mod query;
+
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
+use crate::loaders::{CountriesOfGroup, RegionalGroupId, TargetsOfGoal};
 use crate::support::database::loaders;
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick, Lang};
-use crate::loaders::{CountriesOfGroup, RegionalGroupId, TargetsOfGoal};
 use crate::support::scalars::{Date, DateTime};
 
 /// The five UN regional groups.

@@ -14,18 +14,18 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use hrc_db::models::reprisal::{self as store, Case as Row, CaseFilter as RowFilter, CaseScope, PublicCase};
 use hrc_db::models::{self, WorkflowError};
 
-use crate::support::access::{guard, guard_caller, guard_scope};
-use crate::support::auth::Viewer;
-use crate::support::error::{workflow_error, ApiError};
-use crate::support::ids;
-use crate::loaders::{ActsOfCase, ConsentsOfCase, CountryId, CyclesOfCase, FollowUpsOfCase, MechanismId, SessionId};
-use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
-use crate::support::scalars::{Date, DateTime};
 use crate::communication::Communication;
+use crate::loaders::{ActsOfCase, ConsentsOfCase, CountryId, CyclesOfCase, FollowUpsOfCase, MechanismId, SessionId};
 use crate::mechanism::Mechanism;
 use crate::reference::{Country, Session};
-use crate::visit::Visit;
+use crate::support::access::{guard, guard_caller, guard_scope};
+use crate::support::auth::Viewer;
 use crate::support::database::{loaders, query};
+use crate::support::error::{workflow_error, ApiError};
+use crate::support::ids;
+use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
+use crate::support::scalars::{Date, DateTime};
+use crate::visit::Visit;
 
 /// On what occasion the person cooperated with the United Nations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -520,7 +520,7 @@ fn row_filter(
 ) -> hrc_db::QueryResult<Result<RowFilter, ApiError>> {
     let country_id = match f.country.as_deref() {
         None => None,
-        Some(code) => match crate::query::country_id(c, "filter.country", code)? {
+        Some(code) => match crate::lookup::country_id(c, "filter.country", code)? {
             Ok(id) => Some(id),
             Err(e) => return Ok(Err(e)),
         },
@@ -764,7 +764,7 @@ fn case_fields(
             errors.push(("input.reportCycles".into(), "each year once, from 2010".into()));
         }
     }
-    let country_id = match crate::query::country_id(c, "input.country", &input.country)? {
+    let country_id = match crate::lookup::country_id(c, "input.country", &input.country)? {
         Ok(id) => id,
         Err(ApiError::BadUserInput { field, message }) => {
             errors.push((field, message));
@@ -789,7 +789,7 @@ fn case_fields(
     wants("input.session", input.session.is_some(), occasion == store::Occasion::Session);
     wants("input.visit", input.visit.is_some(), occasion == store::Occasion::Visit);
     wants("input.communication", input.communication.is_some(), occasion == store::Occasion::Communication);
-    let session_id = match crate::query::session_id(c, "input.session", input.session)? {
+    let session_id = match crate::lookup::session_id(c, "input.session", input.session)? {
         Ok(id) => id,
         Err(ApiError::BadUserInput { field, message }) => {
             errors.push((field, message));

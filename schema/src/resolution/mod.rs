@@ -1,14 +1,16 @@
 //! Resolutions, their recorded votes and sponsors, and reports.
 
+pub mod query;
+
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use hrc_db::models::{self, AdoptionMethod as DbAdoption};
 
-use crate::support::database::loaders;
+use crate::loaders::{CountryId, SessionId, SponsorsOf, VotesOf};
 use crate::reference::{Country, Session};
+use crate::support::database::loaders;
 use crate::support::error::ApiError;
 use crate::support::ids;
 use crate::support::lang::{pick_opt, Lang};
-use crate::loaders::{CountryId, SessionId, SponsorsOf, VotesOf};
 use crate::support::scalars::{Date, DateTime};
 
 /// The organ that adopted a resolution.

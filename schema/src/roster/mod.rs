@@ -7,20 +7,20 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use hrc_db::models::roster::{self as store, Expert as Row};
 use hrc_db::models::{self, WorkflowError};
 
-use crate::support::access::guard_caller;
-use crate::support::auth::Viewer;
-use crate::support::error::{workflow_error, ApiError};
-use crate::support::ids;
 use crate::loaders::{
     AvailabilityOf, CountryId, DeploymentsOf, ExpertiseOf, LanguagesOf, MechanismId, RegionalGroupId, RegionsOf,
     ThesaurusTermId,
 };
-use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
-use crate::support::scalars::{Date, DateTime};
 use crate::mechanism::Mechanism;
 use crate::reference::{Country, RegionalGroup, RegionalGroupCode};
-use crate::thesaurus::ThesaurusTerm;
+use crate::support::access::guard_caller;
+use crate::support::auth::Viewer;
 use crate::support::database::{loaders, query};
+use crate::support::error::{workflow_error, ApiError};
+use crate::support::ids;
+use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
+use crate::support::scalars::{Date, DateTime};
+use crate::thesaurus::ThesaurusTerm;
 
 fn expert_error(e: WorkflowError) -> ApiError {
     workflow_error("roster expert", e)
@@ -242,7 +242,7 @@ impl RosterQuery {
                     Err(e) => return Ok(Err(e)),
                 },
             };
-            let regional_group_id = crate::query::regional_group_id(c, f.region)?;
+            let regional_group_id = crate::lookup::regional_group_id(c, f.region)?;
             let filter = store::ExpertFilter {
                 expertise,
                 language,
@@ -347,7 +347,7 @@ fn expert_fields(
     }
     let nationality_id = match input.nationality.as_deref() {
         None => None,
-        Some(code) => match crate::query::country_id(c, "input.nationality", code)? {
+        Some(code) => match crate::lookup::country_id(c, "input.nationality", code)? {
             Ok(id) => Some(id),
             Err(ApiError::BadUserInput { field, message }) => {
                 errors.push((field, message));
@@ -358,7 +358,7 @@ fn expert_fields(
     };
     let mut regional_group_ids = BTreeSet::new();
     for code in &input.regions {
-        regional_group_ids.extend(crate::query::regional_group_id(c, Some(*code))?);
+        regional_group_ids.extend(crate::lookup::regional_group_id(c, Some(*code))?);
     }
     if !errors.is_empty() {
         return Ok(Err(ApiError::InvalidFields(errors)));
@@ -465,7 +465,7 @@ impl RosterMutation {
         let row = query(ctx, move |c| {
             let country_id = match input.country.as_deref() {
                 None => None,
-                Some(code) => match crate::query::country_id(c, "input.country", code)? {
+                Some(code) => match crate::lookup::country_id(c, "input.country", code)? {
                     Ok(id) => Some(id),
                     Err(e) => return Ok(Err(e)),
                 },

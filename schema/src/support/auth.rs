@@ -406,9 +406,13 @@ fn viewer_from_claims(claims: Claims) -> Result<Viewer, AuthError> {
 }
 
 /// The caller, if it holds one of `allowed`: `UNAUTHENTICATED` for the anonymous public, `FORBIDDEN` otherwise.
-pub fn require<'a>(ctx: &async_graphql::Context<'a>, allowed: &[Role]) -> Result<&'a Viewer, crate::support::error::ApiError> {
-    let viewer = crate::viewer(ctx)
-        .ok_or_else(|| crate::support::error::ApiError::Unauthenticated("sign in with a bearer token to do this".into()))?;
+pub fn require<'a>(
+    ctx: &async_graphql::Context<'a>,
+    allowed: &[Role],
+) -> Result<&'a Viewer, crate::support::error::ApiError> {
+    let viewer = crate::viewer(ctx).ok_or_else(|| {
+        crate::support::error::ApiError::Unauthenticated("sign in with a bearer token to do this".into())
+    })?;
     if allowed.iter().any(|role| viewer.has(*role)) {
         Ok(viewer)
     } else {

@@ -3,8 +3,8 @@
 use async_graphql::Context;
 use hrc_db::Database;
 
-use crate::support::error::ApiError;
 use crate::loaders::Loaders;
+use crate::support::error::ApiError;
 
 /// The request's loaders.
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {

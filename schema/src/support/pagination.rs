@@ -290,8 +290,9 @@ impl Counts {
         }
         let limit = i64::from(limit);
         let count = self.up_to.clone();
-        let found =
-            self.count(ctx, |key| crate::cache::counts::CountKey::UpTo(key, limit), move |c| count(c, limit + 1)).await?;
+        let found = self
+            .count(ctx, |key| crate::cache::counts::CountKey::UpTo(key, limit), move |c| count(c, limit + 1))
+            .await?;
         Ok(BoundedCount { count: found.min(limit), exact: found <= limit })
     }
 }
@@ -312,4 +313,10 @@ pub fn connection<T, N: OutputType, C: ObjectType>(
         Edge::new(Cursor(Position { id, updated_at: by_update.then_some(updated_at) }), node(row))
     }));
     connection
+}
+
+/// The selections of a connection field's items: `nodes` and `edges.node`.
+pub(crate) fn page_nodes<'c>(ctx: &'c Context<'_>) -> [async_graphql::Lookahead<'c>; 2] {
+    let look = ctx.look_ahead();
+    [look.field("nodes"), look.field("edges").field("node")]
 }

@@ -1,15 +1,17 @@
 //! Country visits of special-procedure mandates.
 
+pub mod query;
+
 use async_graphql::{Context, Enum, Object, ID};
 use hrc_db::models;
 
-use crate::support::database::loaders;
+use crate::loaders::{CountryId, MandateId, ReportId};
 use crate::mechanism::Mandate;
 use crate::reference::Country;
 use crate::resolution::Report;
+use crate::support::database::loaders;
 use crate::support::error::ApiError;
 use crate::support::ids;
-use crate::loaders::{CountryId, MandateId, ReportId};
 use crate::support::scalars::{Date, DateTime};
 
 /// Where a country visit stands in the OHCHR lifecycle.

@@ -604,6 +604,7 @@ fn every_node_type_is_in_the_access_table() {
             }
         }
     }
-    let table: BTreeSet<String> = hrc_schema::support::access::NODE_TYPES.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let table: BTreeSet<String> =
+        hrc_schema::support::access::NODE_TYPES.iter().map(|(n, _)| (*n).to_owned()).collect();
     assert_eq!(nodes, table, "every Node type needs a row in access::NODE_TYPES, and only those");
 }

@@ -240,7 +240,11 @@ fn serve_hit(call: &Call<'_>, hit: &Cached) -> HttpResponse {
 }
 
 /// Adds the rate-limit headers of `budget` to a response already built (nothing when no budget was charged).
-fn add_rate_limit_headers(answer: &mut HttpResponse, budget: &hrc_schema::support::ratelimit::BudgetSlot, status: StatusCode) {
+fn add_rate_limit_headers(
+    answer: &mut HttpResponse,
+    budget: &hrc_schema::support::ratelimit::BudgetSlot,
+    status: StatusCode,
+) {
     let headers = answer.headers_mut();
     for (name, value) in rate_limit_header_pairs(budget, status) {
         headers.insert(name, value);

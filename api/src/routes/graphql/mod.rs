@@ -32,8 +32,10 @@ fn authenticate(req: &HttpRequest, state: &AppState, format: Format) -> Result<R
             ..Default::default()
         });
     };
-    let verified =
-        value.to_str().map_err(|_| hrc_schema::support::auth::AuthError::NotBearer).and_then(|v| state.auth.verify_header(v));
+    let verified = value
+        .to_str()
+        .map_err(|_| hrc_schema::support::auth::AuthError::NotBearer)
+        .and_then(|v| state.auth.verify_header(v));
     match verified {
         Ok(viewer) => Ok(RequestContext {
             rate_key: format!("sub:{}", viewer.subject),

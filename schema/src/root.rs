@@ -1,0 +1,51 @@
+//! The roots of both schemas: each only merges the areas' own roots, in the order their fields are listed.
+
+use async_graphql::MergedObject;
+
+/// Entry points of the graph.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    crate::node::NodeQuery,
+    crate::viewer::ViewerQuery,
+    crate::reference::query::ReferenceQuery,
+    crate::resolution::query::ResolutionQuery,
+    crate::mechanism::query::MechanismQuery,
+    crate::recommendation::query::RecommendationQuery,
+    crate::visit::query::VisitQuery,
+    crate::thesaurus::ThesaurusQuery,
+    crate::communication::CommunicationQuery,
+    crate::situation::SituationQuery,
+    crate::national::NationalQuery,
+    crate::complaint::ComplaintPublicQuery,
+    crate::fund::FundQuery,
+    crate::early_warning::EarlyWarningQuery,
+    crate::reprisal::ReprisalQuery,
+    crate::roster::RosterQuery,
+    crate::support::ratelimit::RateLimitQuery,
+);
+
+/// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's. (Merged
+/// from the same parts rather than from [`QueryRoot`], which would register a second type named `Query`.)
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct ComplaintQueryRoot(
+    crate::node::NodeQuery,
+    crate::viewer::ViewerQuery,
+    crate::reference::query::ReferenceQuery,
+    crate::resolution::query::ResolutionQuery,
+    crate::mechanism::query::MechanismQuery,
+    crate::recommendation::query::RecommendationQuery,
+    crate::visit::query::VisitQuery,
+    crate::thesaurus::ThesaurusQuery,
+    crate::communication::CommunicationQuery,
+    crate::situation::SituationQuery,
+    crate::national::NationalQuery,
+    crate::complaint::ComplaintPublicQuery,
+    crate::fund::FundQuery,
+    crate::early_warning::EarlyWarningQuery,
+    crate::reprisal::ReprisalQuery,
+    crate::roster::RosterQuery,
+    crate::support::ratelimit::RateLimitQuery,
+    crate::complaint::ComplaintQuery,
+);
