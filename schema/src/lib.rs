@@ -17,7 +17,6 @@ pub mod fund;
 pub mod loaders;
 pub mod lookup;
 pub mod mechanism;
-pub mod mutation;
 pub mod national;
 pub mod node;
 pub mod recommendation;
@@ -31,7 +30,6 @@ pub mod support;
 pub mod thesaurus;
 pub mod viewer;
 pub mod visit;
-pub mod writes;
 
 use async_graphql::{Request, Response, Schema};
 use events::SubscriptionRoot;
@@ -46,10 +44,10 @@ pub use support::lang::Lang;
 use support::{access, auth, checks, ratelimit};
 
 /// The schema everyone without business in the confidential complaint procedure gets.
-pub type PublicSchema = Schema<QueryRoot, mutation::MutationRoot, SubscriptionRoot>;
+pub type PublicSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-pub use mutation::ComplaintMutationRoot;
 pub use root::ComplaintQueryRoot;
+pub use root::{ComplaintMutationRoot, MutationRoot};
 
 /// The schema complaint-procedure staff and the Council's Bureau get.
 pub type ComplaintSchema = Schema<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot>;
@@ -198,8 +196,8 @@ impl Default for Limits {
     }
 }
 
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, mutation::MutationRoot, SubscriptionRoot> {
-    Schema::build(QueryRoot::default(), mutation::MutationRoot::default(), SubscriptionRoot)
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
 }
 
 fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot> {

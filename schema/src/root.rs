@@ -49,3 +49,30 @@ pub struct ComplaintQueryRoot(
     crate::support::ratelimit::RateLimitQuery,
     crate::complaint::ComplaintQuery,
 );
+
+/// Entry points for writing.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    crate::recommendation::mutation::RecommendationMutation,
+    crate::mechanism::mutation::MechanismMutation,
+    crate::visit::mutation::VisitMutation,
+    crate::fund::FundMutation,
+    crate::early_warning::EarlyWarningMutation,
+    crate::reprisal::ReprisalMutation,
+    crate::roster::RosterMutation,
+);
+
+/// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct ComplaintMutationRoot(
+    crate::recommendation::mutation::RecommendationMutation,
+    crate::mechanism::mutation::MechanismMutation,
+    crate::visit::mutation::VisitMutation,
+    crate::fund::FundMutation,
+    crate::early_warning::EarlyWarningMutation,
+    crate::reprisal::ReprisalMutation,
+    crate::roster::RosterMutation,
+    crate::complaint::ComplaintMutation,
+);

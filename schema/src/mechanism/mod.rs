@@ -1,5 +1,6 @@
 //! Mechanisms of the Council and the special procedures' mandates.
 
+pub mod mutation;
 pub mod query;
 
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 
 pub mod stats;
 
+pub mod mutation;
 pub mod query;
 
 use async_graphql::{Context, Enum, Object, ID};

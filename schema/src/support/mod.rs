@@ -12,3 +12,4 @@ pub mod limits;
 pub mod pagination;
 pub mod ratelimit;
 pub mod scalars;
+pub mod write;

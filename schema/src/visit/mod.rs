@@ -1,5 +1,6 @@
 //! Country visits of special-procedure mandates.
 
+pub mod mutation;
 pub mod query;
 
 use async_graphql::{Context, Enum, Object, ID};

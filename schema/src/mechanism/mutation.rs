@@ -1,115 +1,25 @@
-//! Secretariat writes to the registry of mechanisms, mandates, holders and visits: each validated field by field,
-//! checked against the version the caller read, and audited in the same transaction.
-
-use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use hrc_db::models::{self, WriteError};
-use serde_json::json;
+//! The secretariat's writes to mechanisms, mandates and their holders: each validated field by field, checked
+//! against the version the caller read, and audited in the same transaction.
 
 use crate::lookup::{country_id, mandate_id};
 use crate::mechanism::{HolderRole, Mandate, MandateForm, MandateHolder, MandateScope, MandateStatus, Mechanism};
-use crate::mutation::{changed, check_text};
 use crate::support::access::guard_caller;
 use crate::support::database::query;
 use crate::support::error::ApiError;
 use crate::support::scalars::Date;
-use crate::visit::{Visit, VisitStatus};
+use crate::support::write::lookup;
+use crate::support::write::{
+    audit, changed, check_date, check_key, check_text, check_version, finish, required_text, write_error,
+};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use hrc_db::models::{self, WriteError};
+use serde_json::json;
 
 /// Longest name accepted.
 const MAX_NAME: usize = 300;
+
 /// Longest description or source accepted.
 const MAX_TEXT: usize = 2_000;
-
-/// Turns a failed write into the error the caller sees. `what` names the record; `check` is the field (and message)
-/// to blame when the database refuses the combination of values.
-fn write_error(what: &str, expected_version: Option<i32>, check: (&str, &str), e: WriteError) -> ApiError {
-    match e {
-        WriteError::NotFound => ApiError::NotFound(format!("there is no {what} with that key")),
-        WriteError::Duplicate => ApiError::Conflict(format!("a {what} with that key already exists")),
-        WriteError::Stale { current } => ApiError::Conflict(format!(
-            "the {what} changed since version {}: it is now at version {current}; read it again and reapply your change",
-            expected_version.unwrap_or_default()
-        )),
-        WriteError::Database(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::CheckViolation,
-            _,
-        )) => ApiError::InvalidFields(vec![(check.0.to_owned(), check.1.to_owned())]),
-        WriteError::Database(e) => hrc_db::DbError::from(e).into(),
-    }
-}
-
-/// The audit record of a write by the caller.
-fn audit(
-    actor: &str,
-    action: &'static str,
-    entity: &'static str,
-    key: &str,
-    detail: serde_json::Value,
-) -> hrc_db::audit::Entry {
-    hrc_db::audit::Entry {
-        actor: actor.to_owned(),
-        action,
-        entity,
-        entity_key: key.to_owned(),
-        detail: detail.to_string(),
-    }
-}
-
-/// Checks a required text, recording what is wrong with it; returns it trimmed.
-fn required_text(errors: &mut Vec<(String, String)>, field: &str, value: &str, max: usize) -> String {
-    let trimmed = value.trim();
-    let length = trimmed.chars().count();
-    if length == 0 || length > max {
-        errors.push((field.to_owned(), format!("give 1 to {max} characters")));
-    }
-    trimmed.to_owned()
-}
-
-/// Checks a stable key: 2 to 80 lower-case letters, digits and hyphens.
-fn check_key(errors: &mut Vec<(String, String)>, field: &str, key: &str) {
-    let ok =
-        (2..=80).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !ok {
-        errors.push((
-            field.to_owned(),
-            "give 2 to 80 lower-case letters, digits and hyphens, such as \"sr-torture\"".to_owned(),
-        ));
-    }
-}
-
-fn check_version(errors: &mut Vec<(String, String)>, version: i32) {
-    if version < 1 {
-        errors.push(("expectedVersion".into(), "versions start at 1".into()));
-    }
-}
-
-/// A day's date must be plausible for the Council's work: not before 1946, not more than ten years ahead.
-fn check_date(errors: &mut Vec<(String, String)>, field: &str, date: Option<Date>) {
-    if let Some(Date(d)) = date {
-        let first = chrono::NaiveDate::from_ymd_opt(1946, 1, 1).unwrap_or_default();
-        let last = chrono::Utc::now().date_naive() + chrono::Days::new(3_660);
-        if d < first || d > last {
-            errors.push((field.to_owned(), format!("{d} is outside 1946 to ten years from now")));
-        }
-    }
-}
-
-fn finish(errors: Vec<(String, String)>) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::InvalidFields(errors))
-    }
-}
-
-/// Runs lookups of named records and a write in one blocking call: the lookups' errors name the input field.
-macro_rules! lookup {
-    ($c:expr, $f:expr) => {
-        match $f($c)? {
-            Ok(id) => id,
-            Err(e) => return Ok(Err(e)),
-        }
-    };
-}
 
 /// Changes to a mechanism. An absent field is left as it is; an explicit null clears it.
 #[derive(Debug, Default, InputObject)]
@@ -190,52 +100,13 @@ pub struct UpdateMandateHolderInput {
     pub ends_on: MaybeUndefined<Date>,
 }
 
-/// A country visit to record.
-#[derive(Debug, InputObject)]
-pub struct CreateVisitInput {
-    /// The visiting mandate, by key.
-    pub mandate: String,
-    /// The country (ISO 3166-1 alpha-3 code).
-    pub country: String,
-    /// Where it stands.
-    pub status: VisitStatus,
-    /// When it was requested.
-    pub requested_on: Option<Date>,
-    /// First day.
-    pub starts_on: Option<Date>,
-    /// Last day.
-    pub ends_on: Option<Date>,
-    /// The report on it, by symbol.
-    pub report: Option<String>,
-    /// Where the facts come from (1 to 2,000 characters).
-    pub source: String,
-}
-
-/// Changes to a visit. An absent field is left as it is; an explicit null clears it.
-#[derive(Debug, Default, InputObject)]
-pub struct UpdateVisitInput {
-    /// Where it stands.
-    pub status: Option<VisitStatus>,
-    /// When it was requested.
-    pub requested_on: MaybeUndefined<Date>,
-    /// First day.
-    pub starts_on: MaybeUndefined<Date>,
-    /// Last day.
-    pub ends_on: MaybeUndefined<Date>,
-    /// The report on it, by symbol.
-    pub report: MaybeUndefined<String>,
-}
-
-/// Writes to the registry of mechanisms, mandates, holders and visits.
+/// Writes to the registry of mechanisms, mandates and holders.
 #[derive(Default)]
-pub struct RegistryMutation;
+pub struct MechanismMutation;
 
-const DATES_FIT_STATUS: &str =
-    "the dates do not fit: a visit ends on or after it starts, and a completed visit has both dates";
-
-/// Writes to the registry of mechanisms, mandates, holders and visits.
+/// Writes to the registry of mechanisms, mandates and holders.
 #[Object]
-impl RegistryMutation {
+impl MechanismMutation {
     /// Changes a mechanism (secretariat); `endedOn` retires it. `CONFLICT` if it changed since `expectedVersion`.
     async fn update_mechanism(
         &self,
@@ -524,187 +395,5 @@ impl RegistryMutation {
                 e,
             )
         })
-    }
-
-    /// Records a State's standing invitation to the thematic special procedures (secretariat), replacing the one held.
-    async fn record_standing_invitation(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The State (ISO 3166-1 alpha-3 code).")] country: String,
-        #[graphql(desc = "When it was extended, if known.")] extended_on: Option<Date>,
-        #[graphql(desc = "Where the fact comes from (1 to 2,000 characters).")] source: String,
-    ) -> Result<crate::situation::StandingInvitation, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.recordStandingInvitation")?;
-        let mut errors = Vec::new();
-        let source = required_text(&mut errors, "source", &source, MAX_TEXT);
-        check_date(&mut errors, "extendedOn", extended_on);
-        finish(errors)?;
-        let audit = audit(
-            &viewer.subject,
-            "standing_invitation.record",
-            "Country",
-            &country.trim().to_ascii_uppercase(),
-            json!({
-                "extendedOn": extended_on.map(|d| d.0.to_string()), "source": source,
-            }),
-        );
-        let row = query(ctx, move |c| {
-            let id = lookup!(c, |c| country_id(c, "country", &country));
-            Ok(Ok(models::StandingInvitation::record(c, id, extended_on.map(|d| d.0), &source, &audit)?))
-        })
-        .await??;
-        Ok(crate::situation::StandingInvitation(row))
-    }
-
-    /// Withdraws a State's standing invitation (secretariat); `NOT_FOUND` if it had none.
-    async fn withdraw_standing_invitation(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The State (ISO 3166-1 alpha-3 code).")] country: String,
-    ) -> Result<bool, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.withdrawStandingInvitation")?;
-        let audit = audit(
-            &viewer.subject,
-            "standing_invitation.withdraw",
-            "Country",
-            &country.trim().to_ascii_uppercase(),
-            json!({}),
-        );
-        let withdrawn = query(ctx, move |c| {
-            let id = lookup!(c, |c| country_id(c, "country", &country));
-            Ok(Ok(models::StandingInvitation::withdraw(c, id, &audit)?))
-        })
-        .await??;
-        if withdrawn {
-            Ok(true)
-        } else {
-            Err(ApiError::NotFound("that State has no standing invitation recorded".into()))
-        }
-    }
-
-    /// Records a country visit (secretariat). Its key is the mandate's, the country's and the first date known.
-    async fn create_visit(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The visit.")] input: CreateVisitInput,
-    ) -> Result<Visit, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.createVisit")?;
-        let mut errors = Vec::new();
-        let source = required_text(&mut errors, "input.source", &input.source, MAX_TEXT);
-        for (field, date) in [
-            ("input.requestedOn", input.requested_on),
-            ("input.startsOn", input.starts_on),
-            ("input.endsOn", input.ends_on),
-        ] {
-            check_date(&mut errors, field, date);
-        }
-        let Some(first_date) = input.starts_on.or(input.requested_on) else {
-            errors.push(("input.requestedOn".into(), "give the request date or the first day".into()));
-            return Err(ApiError::InvalidFields(errors));
-        };
-        finish(errors)?;
-        let status = models::VisitStatus::from(input.status);
-        let key = format!("{}:{}:{}", input.mandate.trim(), input.country.trim().to_ascii_uppercase(), first_date.0);
-        let audit = audit(
-            &viewer.subject,
-            "visit.create",
-            "Visit",
-            &key,
-            json!({
-                "mandate": input.mandate, "country": input.country, "status": status.as_str(),
-            }),
-        );
-        let result = query(ctx, move |c| {
-            let mandate = lookup!(c, |c| mandate_id(c, "input.mandate", &input.mandate));
-            let country = lookup!(c, |c| country_id(c, "input.country", &input.country));
-            let report = match &input.report {
-                Some(symbol) => Some(lookup!(c, |c| models::Report::by_symbol(c, symbol.trim()).map(|r| r
-                    .map(|r| r.id)
-                    .ok_or_else(|| ApiError::bad_input("input.report", format!("there is no report {symbol:?}")))))),
-                None => None,
-            };
-            let new = models::NewVisit {
-                key,
-                mandate_id: mandate,
-                country_id: country,
-                status: status.as_str().to_owned(),
-                requested_on: input.requested_on.map(|d| d.0),
-                starts_on: input.starts_on.map(|d| d.0),
-                ends_on: input.ends_on.map(|d| d.0),
-                report_id: report,
-                fictional: false,
-                source,
-            };
-            Ok(Ok(models::Visit::create(c, &new, &audit)))
-        })
-        .await??;
-        result.map(Visit).map_err(|e| write_error("visit", None, ("input", DATES_FIT_STATUS), e))
-    }
-
-    /// Moves a visit through its lifecycle or corrects its dates (secretariat). `CONFLICT` if it changed since
-    /// `expectedVersion`.
-    async fn update_visit(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The visit's key.")] key: String,
-        #[graphql(desc = "The version the change is based on.")] expected_version: i32,
-        #[graphql(desc = "The fields to change.")] input: UpdateVisitInput,
-    ) -> Result<Visit, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.updateVisit")?;
-        let mut errors = Vec::new();
-        check_version(&mut errors, expected_version);
-        for (field, date) in [
-            ("input.requestedOn", input.requested_on.value().copied()),
-            ("input.startsOn", input.starts_on.value().copied()),
-            ("input.endsOn", input.ends_on.value().copied()),
-        ] {
-            check_date(&mut errors, field, date);
-        }
-        let nothing = input.status.is_none()
-            && input.requested_on.is_undefined()
-            && input.starts_on.is_undefined()
-            && input.ends_on.is_undefined()
-            && input.report.is_undefined();
-        if nothing {
-            errors.push(("input".into(), "give at least one field to change".into()));
-        }
-        finish(errors)?;
-        let status = input.status.map(|s| models::VisitStatus::from(s).as_str().to_owned());
-        let audit = audit(
-            &viewer.subject,
-            "visit.update",
-            "Visit",
-            &key,
-            json!({
-                "expectedVersion": expected_version, "status": status,
-                "requestedOn": changed(input.requested_on.map_value(|d| d.0.to_string())),
-                "startsOn": changed(input.starts_on.map_value(|d| d.0.to_string())),
-                "endsOn": changed(input.ends_on.map_value(|d| d.0.to_string())),
-                "report": changed(input.report.clone()),
-            }),
-        );
-        let result =
-            query(ctx, move |c| {
-                let report =
-                    match changed(input.report) {
-                        Some(Some(symbol)) => Some(Some(lookup!(c, |c| models::Report::by_symbol(c, symbol.trim())
-                            .map(|r| r.map(|r| r.id).ok_or_else(|| ApiError::bad_input(
-                                "input.report",
-                                format!("there is no report {symbol:?}")
-                            )))))),
-                        Some(None) => Some(None),
-                        None => None,
-                    };
-                let changes = models::VisitChanges {
-                    status,
-                    requested_on: changed(input.requested_on.map_value(|d| d.0)),
-                    starts_on: changed(input.starts_on.map_value(|d| d.0)),
-                    ends_on: changed(input.ends_on.map_value(|d| d.0)),
-                    report_id: report,
-                };
-                Ok(Ok(models::Visit::update(c, &key, expected_version, &changes, &audit)))
-            })
-            .await??;
-        result.map(Visit).map_err(|e| write_error("visit", Some(expected_version), ("input", DATES_FIT_STATUS), e))
     }
 }

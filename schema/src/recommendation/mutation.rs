@@ -1,9 +1,6 @@
-//! The root mutation type: writes for the secretariat (and, for implementation reports, a State's focal point), each
-//! validated field by field, checked against the version the caller read, and audited in the same transaction.
-
-use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use hrc_db::models::{self, NewImplementationReport, RecommendationChanges, WriteError as UpdateError};
-use serde_json::json;
+//! Writes to recommendations and their implementation: the secretariat's, and a State's focal point's reports on
+//! its own State's; each validated field by field, checked against the version the caller read, and audited in the
+//! same transaction.
 
 use crate::recommendation::{
     Addressee, ImplementationReport, ImplementationSource, ImplementationStatus, Recommendation, RecommendationSource,
@@ -13,9 +10,14 @@ use crate::support::access::guard_caller;
 use crate::support::database::query;
 use crate::support::error::ApiError;
 use crate::support::scalars::Date;
+use crate::support::write::{changed, check_text};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use hrc_db::models::{self, NewImplementationReport, RecommendationChanges, WriteError as UpdateError};
+use serde_json::json;
 
 /// Longest text accepted in a recommendation or its evidence.
 const MAX_TEXT: usize = 10_000;
+
 /// Longest cluster name.
 const MAX_CLUSTER: usize = 200;
 
@@ -45,35 +47,6 @@ pub struct ImplementationReportInput {
     pub source_kind: ImplementationSource,
     /// The evidence (at most 10,000 characters).
     pub evidence: Option<String>,
-}
-
-/// Checks an optional text field, recording what is wrong with it.
-pub(crate) fn check_text(
-    errors: &mut Vec<(String, String)>,
-    field: &str,
-    value: &MaybeUndefined<String>,
-    max: usize,
-) -> MaybeUndefined<String> {
-    match value {
-        MaybeUndefined::Value(text) => {
-            let trimmed = text.trim();
-            let length = trimmed.chars().count();
-            if length == 0 || length > max {
-                errors.push((field.to_owned(), format!("give 1 to {max} characters, or null to clear it")));
-            }
-            MaybeUndefined::Value(trimmed.to_owned())
-        }
-        MaybeUndefined::Null => MaybeUndefined::Null,
-        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-    }
-}
-
-pub(crate) fn changed<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
 }
 
 /// A recommendation to create.
@@ -126,31 +99,6 @@ pub struct CreateRecommendationInput {
     /// Where it comes from, for the record (1 to 2,000 characters).
     pub source: String,
 }
-
-/// Entry points for writing.
-#[derive(async_graphql::MergedObject, Default)]
-#[graphql(name = "Mutation")]
-pub struct MutationRoot(
-    RecommendationMutation,
-    crate::writes::RegistryMutation,
-    crate::fund::FundMutation,
-    crate::early_warning::EarlyWarningMutation,
-    crate::reprisal::ReprisalMutation,
-    crate::roster::RosterMutation,
-);
-
-/// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
-#[derive(async_graphql::MergedObject, Default)]
-#[graphql(name = "Mutation")]
-pub struct ComplaintMutationRoot(
-    RecommendationMutation,
-    crate::writes::RegistryMutation,
-    crate::fund::FundMutation,
-    crate::early_warning::EarlyWarningMutation,
-    crate::reprisal::ReprisalMutation,
-    crate::roster::RosterMutation,
-    crate::complaint::ComplaintMutation,
-);
 
 /// Writes to recommendations and their implementation.
 #[derive(Default)]
