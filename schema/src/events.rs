@@ -1,5 +1,5 @@
-//! Subscriptions: `fundRequestEvents`, the fund pipeline's changes, and `earlyWarningSignalEvents`, the early-warning
-//! signals' changes, delivered across API nodes.
+//! The events behind the subscriptions (the fund pipeline's changes, the early-warning signals'), and their bus
+//! across API nodes; each area's `subscription.rs` serves its own.
 //!
 //! On PostgreSQL an event is published with `pg_notify` on the channel [`CHANNEL`] once its change has committed,
 //! and every node listens on the channel and hands what it hears to its own subscribers, so an event raised through
@@ -11,19 +11,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_graphql::{Context, Enum, Subscription};
+use async_graphql::Enum;
 use chrono::NaiveDateTime;
-use futures_util::stream::{Stream, StreamExt};
+use futures_util::stream::Stream;
 use hrc_db::{Backend, Database};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
-
-use crate::loaders::CountryId;
-use crate::reference::Country;
-use crate::support::access::{guard_caller_scope, Rows};
-use crate::support::database::loaders;
-use crate::support::error::ApiError;
-use crate::support::scalars::DateTime;
 
 /// The PostgreSQL channel of events.
 pub const CHANNEL: &str = "hrc_events";
@@ -303,164 +296,8 @@ fn listen(url: &str, weak: &broadcast::WeakSender<Event>, stop: &AtomicBool) {
     }
 }
 
-/// A change in the fund pipeline, as a subscriber sees it.
-pub struct FundRequestChange(FundEvent);
-
-/// A change in the fund pipeline.
-#[async_graphql::Object]
-impl FundRequestChange {
-    /// The request's ID (read it with `fundRequest(id:)`).
-    async fn request_id(&self) -> async_graphql::ID {
-        crate::support::ids::encode("FundRequest", &self.0.key)
-    }
-
-    /// The request's reference.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
-    /// The fund (its key).
-    async fn fund(&self) -> &str {
-        &self.0.fund_key
-    }
-
-    /// The requesting State.
-    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
-        Ok(loaders(ctx)?.load_one(CountryId(self.0.country_id)).await?.map(Country))
-    }
-
-    /// Its status after the change.
-    async fn status(&self) -> crate::fund::FundRequestStatus {
-        hrc_db::models::fund::RequestStatus::from_db(&self.0.status).into()
-    }
-
-    /// What happened.
-    async fn change(&self) -> FundChange {
-        self.0.change
-    }
-
-    /// When.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
-}
-
-/// The subscriptions.
-#[derive(Default)]
-pub struct SubscriptionRoot;
-
-/// Live events, over WebSocket (`graphql-transport-ws`).
-#[Subscription(name = "Subscription")]
-impl SubscriptionRoot {
-    /// Changes in the fund pipeline, as the caller may see them: the fund's secretariat every request; the
-    /// committee, the OHCHR secretariat and the Council's Bureau those submitted; a State's focal point its own
-    /// State's. Over WebSocket (`graphql-transport-ws`).
-    async fn fund_request_events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this fund's requests (its key).")] fund: Option<String>,
-    ) -> Result<impl Stream<Item = FundRequestChange>, ApiError> {
-        let (viewer, scope) = guard_caller_scope(ctx, "Subscription.fundRequestEvents")?;
-        let events = ctx.data::<Events>().map_err(|_| ApiError::Internal)?;
-        let all = scope.is_all();
-        let submitted = scope.includes(Rows::Submitted);
-        let own = match (&viewer.country, !all && scope.includes(Rows::OwnState)) {
-            (Some(code), true) => {
-                let code = code.clone();
-                crate::support::database::query(ctx, move |c| hrc_db::models::Country::by_iso3(c, &code))
-                    .await?
-                    .map(|c| c.id)
-            }
-            _ => None,
-        };
-        let receiver = events.subscribe();
-        let stream = tokio_stream_of(receiver).filter_map(move |event| {
-            let Event::Fund(event) = event else { return std::future::ready(None) };
-            let visible = all || (submitted && event.submitted) || own == Some(event.country_id);
-            let wanted = fund.as_deref().is_none_or(|f| f == event.fund_key);
-            std::future::ready((visible && wanted).then_some(FundRequestChange(event)))
-        });
-        Ok(stream)
-    }
-
-    /// Changes of early-warning signals, for analysts' dashboards: the secretariat every signal's; the Council's
-    /// Bureau only those of verified signals. Each names the signal, its country, status, category and severity,
-    /// never its source. Over WebSocket (`graphql-transport-ws`).
-    async fn early_warning_signal_events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this country's signals (ISO 3166-1 alpha-3 code).")] country: Option<String>,
-    ) -> Result<impl Stream<Item = EarlyWarningSignalChange>, ApiError> {
-        let scope = guard_caller_scope(ctx, "Subscription.earlyWarningSignalEvents")?.1;
-        let events = ctx.data::<Events>().map_err(|_| ApiError::Internal)?;
-        let (all, verified_ones) = (scope.is_all(), scope.includes(Rows::Verified));
-        let country_id = match country {
-            None => None,
-            Some(code) => Some(
-                crate::support::database::query(ctx, move |c| crate::lookup::country_id(c, "country", &code)).await??,
-            ),
-        };
-        let receiver = events.subscribe();
-        let verified = hrc_db::models::early_warning::SignalStatus::Verified.as_str();
-        let stream = tokio_stream_of(receiver).filter_map(move |event| {
-            let Event::EarlyWarning(event) = event else { return std::future::ready(None) };
-            let visible = all || (verified_ones && event.status == verified);
-            let wanted = country_id.is_none_or(|id| id == event.country_id);
-            std::future::ready((visible && wanted).then_some(EarlyWarningSignalChange(event)))
-        });
-        Ok(stream)
-    }
-}
-
-/// A change of an early-warning signal, as a subscriber sees it.
-pub struct EarlyWarningSignalChange(SignalEvent);
-
-/// A change of an early-warning signal: which signal, where, its status, category and severity after the change.
-#[async_graphql::Object]
-impl EarlyWarningSignalChange {
-    /// The signal's ID (read it with `earlyWarningSignal(id:)`).
-    async fn signal_id(&self) -> async_graphql::ID {
-        crate::support::ids::encode("EarlyWarningSignal", &self.0.key)
-    }
-
-    /// The signal's reference.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
-    /// The country it concerns.
-    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>, ApiError> {
-        Ok(loaders(ctx)?.load_one(CountryId(self.0.country_id)).await?.map(Country))
-    }
-
-    /// Its status after the change.
-    async fn status(&self) -> crate::early_warning::SignalStatus {
-        hrc_db::models::early_warning::SignalStatus::from_db(&self.0.status).into()
-    }
-
-    /// Its category.
-    async fn category(&self) -> crate::early_warning::SignalCategory {
-        hrc_db::models::early_warning::SignalCategory::from_db(&self.0.category).into()
-    }
-
-    /// Its severity.
-    async fn severity(&self) -> crate::early_warning::Severity {
-        hrc_db::models::early_warning::Severity::from_db(&self.0.severity).into()
-    }
-
-    /// What happened.
-    async fn change(&self) -> SignalChange {
-        self.0.change
-    }
-
-    /// When.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
-}
-
 /// The events a broadcast receiver yields, skipping (and logging) what a slow subscriber missed.
-fn tokio_stream_of(receiver: broadcast::Receiver<Event>) -> impl Stream<Item = Event> {
+pub(crate) fn tokio_stream_of(receiver: broadcast::Receiver<Event>) -> impl Stream<Item = Event> {
     futures_util::stream::unfold(receiver, |mut receiver| async move {
         loop {
             match receiver.recv().await {

@@ -32,10 +32,10 @@ pub mod viewer;
 pub mod visit;
 
 use async_graphql::{Request, Response, Schema};
-use events::SubscriptionRoot;
 use futures_util::stream::BoxStream;
 use hrc_db::confidential::ConfidentialStore;
 use hrc_db::Database;
+use root::SubscriptionRoot;
 
 use cache::counts;
 pub use root::QueryRoot;
@@ -197,11 +197,11 @@ impl Default for Limits {
 }
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
 }
 
 fn complaint_builder() -> async_graphql::SchemaBuilder<ComplaintQueryRoot, ComplaintMutationRoot, SubscriptionRoot> {
-    Schema::build(ComplaintQueryRoot::default(), ComplaintMutationRoot::default(), SubscriptionRoot)
+    Schema::build(ComplaintQueryRoot::default(), ComplaintMutationRoot::default(), SubscriptionRoot::default())
 }
 
 /// Builds both schemas: the public one over the public database, the complaint one with the confidential store too.

@@ -76,3 +76,11 @@ pub struct ComplaintMutationRoot(
     crate::roster::RosterMutation,
     crate::complaint::ComplaintMutation,
 );
+
+/// Live events, over WebSocket (`graphql-transport-ws`).
+#[derive(async_graphql::MergedSubscription, Default)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(
+    crate::fund::subscription::FundSubscription,
+    crate::early_warning::subscription::EarlyWarningSubscription,
+);

@@ -6,6 +6,8 @@
 //! trail; nobody else reads any of it, counts included. Briefings are public once delivered; scheduled ones are the
 //! secretariat's.
 
+pub mod subscription;
+
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use hrc_db::models::early_warning::{
     self as store, Briefing as BriefingRow, Signal as Row, SignalFilter as RowFilter, SignalScope, Threshold,

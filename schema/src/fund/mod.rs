@@ -7,6 +7,8 @@
 //! the fund secretariat's, and a committee member's once it has submitted its own (blind review); the requesting
 //! State never sees them.
 
+pub mod subscription;
+
 use std::collections::BTreeMap;
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
