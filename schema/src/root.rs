@@ -17,11 +17,11 @@ pub struct QueryRoot(
     crate::communication::CommunicationQuery,
     crate::situation::SituationQuery,
     crate::national::NationalQuery,
-    crate::complaint::ComplaintPublicQuery,
-    crate::fund::FundQuery,
-    crate::early_warning::EarlyWarningQuery,
-    crate::reprisal::ReprisalQuery,
-    crate::roster::RosterQuery,
+    crate::complaint::query::ComplaintPublicQuery,
+    crate::fund::query::FundQuery,
+    crate::early_warning::query::EarlyWarningQuery,
+    crate::reprisal::query::ReprisalQuery,
+    crate::roster::query::RosterQuery,
     crate::support::ratelimit::RateLimitQuery,
 );
 
@@ -41,13 +41,13 @@ pub struct ComplaintQueryRoot(
     crate::communication::CommunicationQuery,
     crate::situation::SituationQuery,
     crate::national::NationalQuery,
-    crate::complaint::ComplaintPublicQuery,
-    crate::fund::FundQuery,
-    crate::early_warning::EarlyWarningQuery,
-    crate::reprisal::ReprisalQuery,
-    crate::roster::RosterQuery,
+    crate::complaint::query::ComplaintPublicQuery,
+    crate::fund::query::FundQuery,
+    crate::early_warning::query::EarlyWarningQuery,
+    crate::reprisal::query::ReprisalQuery,
+    crate::roster::query::RosterQuery,
     crate::support::ratelimit::RateLimitQuery,
-    crate::complaint::ComplaintQuery,
+    crate::complaint::query::ComplaintQuery,
 );
 
 /// Entry points for writing.
@@ -57,10 +57,10 @@ pub struct MutationRoot(
     crate::recommendation::mutation::RecommendationMutation,
     crate::mechanism::mutation::MechanismMutation,
     crate::visit::mutation::VisitMutation,
-    crate::fund::FundMutation,
-    crate::early_warning::EarlyWarningMutation,
-    crate::reprisal::ReprisalMutation,
-    crate::roster::RosterMutation,
+    crate::fund::mutation::FundMutation,
+    crate::early_warning::mutation::EarlyWarningMutation,
+    crate::reprisal::mutation::ReprisalMutation,
+    crate::roster::mutation::RosterMutation,
 );
 
 /// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
@@ -70,11 +70,11 @@ pub struct ComplaintMutationRoot(
     crate::recommendation::mutation::RecommendationMutation,
     crate::mechanism::mutation::MechanismMutation,
     crate::visit::mutation::VisitMutation,
-    crate::fund::FundMutation,
-    crate::early_warning::EarlyWarningMutation,
-    crate::reprisal::ReprisalMutation,
-    crate::roster::RosterMutation,
-    crate::complaint::ComplaintMutation,
+    crate::fund::mutation::FundMutation,
+    crate::early_warning::mutation::EarlyWarningMutation,
+    crate::reprisal::mutation::ReprisalMutation,
+    crate::roster::mutation::RosterMutation,
+    crate::complaint::mutation::ComplaintMutation,
 );
 
 /// Live events, over WebSocket (`graphql-transport-ws`).

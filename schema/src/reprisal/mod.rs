@@ -8,6 +8,9 @@
 //! the database decides at every read ([`hrc_db::models::reprisal::public_cases`]). A State's focal point reads the
 //! published cases concerning its State as the public does.
 
+pub mod mutation;
+pub mod query;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
@@ -18,12 +21,11 @@ use crate::communication::Communication;
 use crate::loaders::{ActsOfCase, ConsentsOfCase, CountryId, CyclesOfCase, FollowUpsOfCase, MechanismId, SessionId};
 use crate::mechanism::Mechanism;
 use crate::reference::{Country, Session};
-use crate::support::access::{guard, guard_caller, guard_scope};
+use crate::support::access::guard_caller;
 use crate::support::auth::Viewer;
 use crate::support::database::{loaders, query};
 use crate::support::error::{workflow_error, ApiError};
 use crate::support::ids;
-use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
 use crate::support::scalars::{Date, DateTime};
 use crate::visit::Visit;
 
@@ -560,120 +562,6 @@ pub struct ReprisalCaseCount {
     pub count: i64,
 }
 
-/// Reprisal cases' entry points.
-#[derive(Default)]
-pub struct ReprisalQuery;
-
-#[Object]
-impl ReprisalQuery {
-    /// Published reprisal cases, anonymised (public): those published while the person's consent stands.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
-    async fn published_reprisal_cases(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
-        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
-        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order; default: by id, ascending.")] order_by: Option<ListOrder>,
-        #[graphql(desc = "Which cases; all published when absent.")] filter: Option<PublishedReprisalCaseFilter>,
-    ) -> Result<ListConnection<PublishedReprisalCase>, ApiError> {
-        guard(ctx, "Query.publishedReprisalCases")?;
-        let page = PageArgs { first, after, last, before, order_by }.parse()?;
-        let f: ReprisalCaseFilter = filter.unwrap_or_default().into();
-        let (filter, rows) = query(ctx, move |c| {
-            let filter = match row_filter(c, CaseScope::Public, f)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            let rows = Row::public_page(c, &filter, &page)?;
-            Ok(Ok((filter, rows)))
-        })
-        .await??;
-        let count = TotalCount::new(move |c| Row::count(c, &filter));
-        Ok(connection(&page, rows, |r| (r.case.id, r.case.updated_at), PublishedReprisalCase, count))
-    }
-
-    /// A published case by ID; null if there is none, or if it is not (or no longer) public.
-    async fn published_reprisal_case(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Its ID.")] id: ID,
-    ) -> Result<Option<PublishedReprisalCase>, ApiError> {
-        guard(ctx, "Query.publishedReprisalCase")?;
-        let key = match ids::decode("id", &id) {
-            Ok((kind, key)) if kind == "PublishedReprisalCase" => key,
-            _ => return Ok(None),
-        };
-        Ok(query(ctx, move |c| Row::public_by_key(c, &key)).await?.map(PublishedReprisalCase))
-    }
-
-    /// Counts of reprisal cases by State, year, act, mechanism or report year: of the published cases for the
-    /// public (and a State's focal point), of every case for the reprisals officer, the secretariat and the
-    /// Council's Bureau (`filter.published` narrows it).
-    async fn reprisal_case_counts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "What to group by.")] group_by: ReprisalCaseDimension,
-        #[graphql(desc = "Which cases; all the caller may see when absent.")] filter: Option<ReprisalCaseFilter>,
-    ) -> Result<Vec<ReprisalCaseCount>, ApiError> {
-        let scope =
-            if guard_scope(ctx, "Query.reprisalCaseCounts")?.1.is_all() { CaseScope::All } else { CaseScope::Public };
-        let f = filter.unwrap_or_default();
-        let rows = query(ctx, move |c| {
-            let filter = match row_filter(c, scope, f)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            Ok(Ok(store::counts(c, &filter, group_by.into())?))
-        })
-        .await??;
-        Ok(rows.into_iter().map(|(group, count)| ReprisalCaseCount { group, count }).collect())
-    }
-
-    /// Reprisal cases, whole (staff): the reprisals officer, the secretariat and the Council's Bureau; the
-    /// person's identity is the officer's alone.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
-    async fn reprisal_cases(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
-        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
-        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order; default: by id, ascending.")] order_by: Option<ListOrder>,
-        #[graphql(desc = "Which cases; all when absent.")] filter: Option<ReprisalCaseFilter>,
-    ) -> Result<ListConnection<ReprisalCase>, ApiError> {
-        guard_caller(ctx, "Query.reprisalCases")?;
-        let page = PageArgs { first, after, last, before, order_by }.parse()?;
-        let f = filter.unwrap_or_default();
-        let (filter, rows) = query(ctx, move |c| {
-            let filter = match row_filter(c, CaseScope::All, f)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            let rows = Row::page(c, &filter, &page)?;
-            Ok(Ok((filter, rows)))
-        })
-        .await??;
-        let count = TotalCount::new(move |c| Row::count(c, &filter));
-        Ok(connection(&page, rows, |r| (r.id, r.updated_at), ReprisalCase, count))
-    }
-
-    /// A case by ID (staff); null if there is none.
-    async fn reprisal_case(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Its ID.")] id: ID,
-    ) -> Result<Option<ReprisalCase>, ApiError> {
-        guard_caller(ctx, "Query.reprisalCase")?;
-        let Ok(key) = case_key("id", &id) else { return Ok(None) };
-        Ok(query(ctx, move |c| Row::by_key(c, &key)).await?.map(ReprisalCase))
-    }
-}
-
 /// A report cycle to record.
 #[derive(Debug, InputObject)]
 pub struct ReportCycleInput {
@@ -848,151 +736,5 @@ fn audit(viewer: &Viewer, action: &'static str, key: &str, detail: serde_json::V
         entity: "ReprisalCase",
         entity_key: key.to_owned(),
         detail: detail.to_string(),
-    }
-}
-
-/// Reprisal cases' writes: the reprisals officer's.
-#[derive(Default)]
-pub struct ReprisalMutation;
-
-#[Object]
-impl ReprisalMutation {
-    /// Records a case (the reprisals officer). It is not public until the person consents and it is published.
-    async fn record_reprisal_case(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] input: ReprisalCaseInput,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.recordReprisalCase")?.clone();
-        let row = query(ctx, move |c| {
-            let fields = match case_fields(c, input)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            let entry = audit(&viewer, "reprisal_case.record", "", serde_json::json!({}));
-            Ok(Row::record(c, &fields, false, &entry).map_err(case_error))
-        })
-        .await??;
-        Ok(ReprisalCase(row))
-    }
-
-    /// Rewrites a case's content (the reprisals officer).
-    async fn update_reprisal_case(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] id: ID,
-        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The case's content, whole.")] input: ReprisalCaseInput,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.updateReprisalCase")?.clone();
-        let key = case_key("id", &id)?;
-        let row = query(ctx, move |c| {
-            let fields = match case_fields(c, input)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            let entry = audit(&viewer, "reprisal_case.update", &key, serde_json::json!({}));
-            Ok(Row::update(c, &key, expected_version, &fields, &entry).map_err(case_error))
-        })
-        .await??;
-        Ok(ReprisalCase(row))
-    }
-
-    /// Records the person's consent (the reprisals officer): to publish the case, or the name with it.
-    async fn record_reprisal_consent(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] id: ID,
-        #[graphql(desc = "What the person consented to.")] scope: ConsentScope,
-        #[graphql(desc = "The day consent was given.")] given_on: Date,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.recordReprisalConsent")?.clone();
-        let key = case_key("id", &id)?;
-        if given_on.0 > chrono::Utc::now().date_naive() {
-            return Err(ApiError::bad_input("givenOn", "a date in the future"));
-        }
-        let scope: store::ConsentScope = scope.into();
-        let entry = audit(&viewer, "reprisal_case.consent", &key, serde_json::json!({ "scope": scope.as_str() }));
-        let row = query(ctx, move |c| {
-            Ok(Row::record_consent(c, &key, scope, given_on.0, &viewer.subject, &entry).map_err(case_error))
-        })
-        .await??;
-        Ok(ReprisalCase(row))
-    }
-
-    /// Records that the person withdrew consent (the reprisals officer). Withdrawing consent to publish the case
-    /// unpublishes it at once, from every path; withdrawing consent to publish the name hides the name at once.
-    async fn withdraw_reprisal_consent(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] id: ID,
-        #[graphql(desc = "The consent withdrawn.")] scope: ConsentScope,
-        #[graphql(desc = "The day it was withdrawn.")] withdrawn_on: Date,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.withdrawReprisalConsent")?.clone();
-        let key = case_key("id", &id)?;
-        let scope: store::ConsentScope = scope.into();
-        let entry =
-            audit(&viewer, "reprisal_case.withdraw_consent", &key, serde_json::json!({ "scope": scope.as_str() }));
-        let row =
-            query(ctx, move |c| Ok(Row::withdraw_consent(c, &key, scope, withdrawn_on.0, &entry).map_err(case_error)))
-                .await??;
-        Ok(ReprisalCase(row))
-    }
-
-    /// Publishes a case, anonymised (the reprisals officer): only with the person's standing consent.
-    async fn publish_reprisal_case(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] id: ID,
-        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.publishReprisalCase")?.clone();
-        let key = case_key("id", &id)?;
-        let entry = audit(&viewer, "reprisal_case.publish", &key, serde_json::json!({}));
-        let today = chrono::Utc::now().date_naive();
-        let row = query(ctx, move |c| {
-            Ok(Row::set_published(c, &key, expected_version, Some(today), &entry).map_err(case_error))
-        })
-        .await??;
-        Ok(ReprisalCase(row))
-    }
-
-    /// Takes a case out of publication (the reprisals officer).
-    async fn unpublish_reprisal_case(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] id: ID,
-        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.unpublishReprisalCase")?.clone();
-        let key = case_key("id", &id)?;
-        let entry = audit(&viewer, "reprisal_case.unpublish", &key, serde_json::json!({}));
-        let row =
-            query(ctx, move |c| Ok(Row::set_published(c, &key, expected_version, None, &entry).map_err(case_error)))
-                .await??;
-        Ok(ReprisalCase(row))
-    }
-
-    /// Appends a follow-up action to a case (the reprisals officer).
-    async fn add_reprisal_follow_up(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The case.")] id: ID,
-        #[graphql(desc = "The day it was taken.")] taken_on: Date,
-        #[graphql(desc = "What was done (1 to 5,000 characters).")] action: String,
-    ) -> Result<ReprisalCase, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.addReprisalFollowUp")?.clone();
-        let key = case_key("id", &id)?;
-        let action = action.trim().to_owned();
-        if action.is_empty() || action.chars().count() > 5_000 {
-            return Err(ApiError::bad_input("action", "give 1 to 5,000 characters"));
-        }
-        let entry = audit(&viewer, "reprisal_case.follow_up", &key, serde_json::json!({}));
-        let row = query(ctx, move |c| {
-            Ok(Row::add_follow_up(c, &key, taken_on.0, &action, &viewer.subject, &entry).map_err(case_error))
-        })
-        .await??;
-        Ok(ReprisalCase(row))
     }
 }

@@ -1,6 +1,9 @@
 //! The roster of human rights experts deployable at short notice (A/HRC/43/37 paras 63 and 71 (b) (i)): personal
 //! data, read and written by the secretariat only, searchable by expertise, language, region and availability.
 
+pub mod mutation;
+pub mod query;
+
 use std::collections::BTreeSet;
 
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
@@ -13,12 +16,10 @@ use crate::loaders::{
 };
 use crate::mechanism::Mechanism;
 use crate::reference::{Country, RegionalGroup, RegionalGroupCode};
-use crate::support::access::guard_caller;
 use crate::support::auth::Viewer;
-use crate::support::database::{loaders, query};
+use crate::support::database::loaders;
 use crate::support::error::{workflow_error, ApiError};
 use crate::support::ids;
-use crate::support::pagination::{connection, ListConnection, ListOrder, PageArgs, TotalCount};
 use crate::support::scalars::{Date, DateTime};
 use crate::thesaurus::ThesaurusTerm;
 
@@ -205,72 +206,6 @@ fn theme_id(c: &mut hrc_db::DbConnection, field: &str, key: &str) -> hrc_db::Que
     })
 }
 
-/// The roster's entry points: the secretariat's.
-#[derive(Default)]
-pub struct RosterQuery;
-
-#[Object]
-impl RosterQuery {
-    /// Experts of the roster, searched by expertise, language, region and availability (the secretariat).
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::support::pagination::page_cost(first, last, child_complexity)")]
-    async fn roster_experts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page forwards: at most this many (default 20, most 100).")] first: Option<i32>,
-        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page backwards: at most this many from the end (most 100).")] last: Option<i32>,
-        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order; default: by id, ascending.")] order_by: Option<ListOrder>,
-        #[graphql(desc = "How to search; every expert when absent.")] filter: Option<RosterExpertFilter>,
-    ) -> Result<ListConnection<RosterExpert>, ApiError> {
-        guard_caller(ctx, "Query.rosterExperts")?;
-        let page = PageArgs { first, after, last, before, order_by }.parse()?;
-        let f = filter.unwrap_or_default();
-        let language = f.language.as_deref().map(|l| language("filter.language", l)).transpose()?;
-        if let Some(range) = f.available.filter(|r| r.ends_on.0 < r.starts_on.0) {
-            return Err(ApiError::bad_input(
-                "filter.available",
-                format!("the range ends ({}) before it starts ({})", range.ends_on.0, range.starts_on.0),
-            ));
-        }
-        let (filter, rows) = query(ctx, move |c| {
-            let expertise = match f.expertise.as_deref() {
-                None => None,
-                Some(key) => match theme_id(c, "filter.expertise", key)? {
-                    Ok(id) => Some(id),
-                    Err(e) => return Ok(Err(e)),
-                },
-            };
-            let regional_group_id = crate::lookup::regional_group_id(c, f.region)?;
-            let filter = store::ExpertFilter {
-                expertise,
-                language,
-                regional_group_id,
-                available: f.available.map(|r| (r.starts_on.0, r.ends_on.0)),
-                updated_since: f.updated_since.map(|t| t.0),
-                fictional: f.fictional,
-            };
-            let rows = Row::page(c, &filter, &page)?;
-            Ok(Ok((filter, rows)))
-        })
-        .await??;
-        let count = TotalCount::new(move |c| Row::count(c, &filter));
-        Ok(connection(&page, rows, |r| (r.id, r.updated_at), RosterExpert, count))
-    }
-
-    /// An expert by ID (the secretariat); null if there is none.
-    async fn roster_expert(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Its ID.")] id: ID,
-    ) -> Result<Option<RosterExpert>, ApiError> {
-        guard_caller(ctx, "Query.rosterExpert")?;
-        let Ok(key) = expert_key("id", &id) else { return Ok(None) };
-        Ok(query(ctx, move |c| Row::by_key(c, &key)).await?.map(RosterExpert))
-    }
-}
-
 /// An expert's record, as the secretariat writes it.
 #[derive(Debug, InputObject)]
 pub struct RosterExpertInput {
@@ -398,101 +333,4 @@ pub struct RosterDeploymentInput {
     pub starts_on: Date,
     /// Last day, if known.
     pub ends_on: Option<Date>,
-}
-
-/// The roster's writes: the secretariat's.
-#[derive(Default)]
-pub struct RosterMutation;
-
-#[Object]
-impl RosterMutation {
-    /// Adds an expert to the roster (the secretariat).
-    async fn add_roster_expert(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The expert.")] input: RosterExpertInput,
-    ) -> Result<RosterExpert, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.addRosterExpert")?.clone();
-        let row = query(ctx, move |c| {
-            let fields = match expert_fields(c, input)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            Ok(Row::add(c, &fields, false, &audit(&viewer, "roster_expert.add", "")).map_err(expert_error))
-        })
-        .await??;
-        Ok(RosterExpert(row))
-    }
-
-    /// Rewrites an expert's record (the secretariat).
-    async fn update_roster_expert(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The expert.")] id: ID,
-        #[graphql(desc = "The version read; a newer one gives CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The record, whole.")] input: RosterExpertInput,
-    ) -> Result<RosterExpert, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.updateRosterExpert")?.clone();
-        let key = expert_key("id", &id)?;
-        let row = query(ctx, move |c| {
-            let fields = match expert_fields(c, input)? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            let entry = audit(&viewer, "roster_expert.update", &key);
-            Ok(Row::update(c, &key, expected_version, &fields, &entry).map_err(expert_error))
-        })
-        .await??;
-        Ok(RosterExpert(row))
-    }
-
-    /// Records a deployment of an expert (the secretariat); one overlapping another of the expert's is refused.
-    async fn record_roster_deployment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The expert.")] id: ID,
-        #[graphql(desc = "The deployment.")] input: RosterDeploymentInput,
-    ) -> Result<RosterExpert, ApiError> {
-        let viewer = guard_caller(ctx, "Mutation.recordRosterDeployment")?.clone();
-        let key = expert_key("id", &id)?;
-        let role = input.role.trim().to_owned();
-        if role.is_empty() || role.chars().count() > 300 {
-            return Err(ApiError::bad_input("input.role", "give 1 to 300 characters"));
-        }
-        if input.ends_on.is_some_and(|d| d.0 < input.starts_on.0) {
-            return Err(ApiError::bad_input("input.endsOn", "it ends before it starts"));
-        }
-        let row = query(ctx, move |c| {
-            let country_id = match input.country.as_deref() {
-                None => None,
-                Some(code) => match crate::lookup::country_id(c, "input.country", code)? {
-                    Ok(id) => Some(id),
-                    Err(e) => return Ok(Err(e)),
-                },
-            };
-            let mechanism_id = match input.mechanism.as_deref() {
-                None => None,
-                Some(k) => match models::Mechanism::by_key(c, k.trim())? {
-                    Some(m) => Some(m.id),
-                    None => {
-                        return Ok(Err(ApiError::bad_input(
-                            "input.mechanism",
-                            format!("no mechanism has the key {k:?}"),
-                        )))
-                    }
-                },
-            };
-            let new = store::NewDeployment {
-                country_id,
-                mechanism_id,
-                role,
-                starts_on: input.starts_on.0,
-                ends_on: input.ends_on.map(|d| d.0),
-            };
-            let entry = audit(&viewer, "roster_expert.deploy", &key);
-            Ok(Row::deploy(c, &key, &new, &viewer.subject, &entry).map_err(expert_error))
-        })
-        .await??;
-        Ok(RosterExpert(row))
-    }
 }
