@@ -66,13 +66,13 @@ CREATE FUNCTION pgl.recommendation_counts_by_response(iso text) RETURNS SETOF pg
 $$;
 
 CREATE TYPE pgl.group_status_count AS (regional_group text, status text, n bigint);
-CREATE FUNCTION pgl.recommendation_counts_by_group_and_status() RETURNS SETOF pgl.group_status_count
+CREATE FUNCTION pgl.recommendation_counts_by_group_and_status(cycle int) RETURNS SETOF pgl.group_status_count
     LANGUAGE sql STABLE AS $$
-    -- The statement our server runs: counted by country id and status first (from the index both sides have),
-    -- then labelled and summed.
+    -- The statement our server runs: counted by country id and status first, then labelled and summed; the
+    -- benchmark rotates the UPR cycle.
     SELECT g.code, r.status, CAST(sum(r.n) AS bigint)
     FROM (SELECT country_id, current_implementation_status AS status, count(*) AS n
-          FROM public.recommendations GROUP BY 1, 2) r
+          FROM public.recommendations WHERE upr_cycle = cycle GROUP BY 1, 2) r
     LEFT JOIN public.countries c ON c.id = r.country_id
     LEFT JOIN public.regional_groups g ON g.id = c.regional_group_id
     GROUP BY 1, 2 ORDER BY 3 DESC

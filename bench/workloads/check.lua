@@ -1,14 +1,25 @@
--- wrk script: sends the request of the workload (WRK_METHOD, WRK_BODY_FILE, WRK_PATH from the environment), counts
--- every response that is not a 200 or whose body carries GraphQL errors, and prints one JSON line of results.
+-- wrk script: sends the requests of the workload (WRK_METHOD, WRK_BODY_FILE, WRK_PATH_FILE or WRK_PATH from the
+-- environment), counts every response that is not a 200 or whose body carries GraphQL errors, and prints one JSON line
+-- of results. The body file and the path file hold one request a line: with more than one, each connection takes
+-- them in turn from a place of its own, so that the keys rotate (a dashboard over many countries, searches for many
+-- words) and no single cached answer flatters a side.
 local method = os.getenv("WRK_METHOD") or "GET"
 local path = os.getenv("WRK_PATH") or "/"
-local body_file = os.getenv("WRK_BODY_FILE")
-local body = nil
-if body_file and body_file ~= "" then
-  local f = assert(io.open(body_file, "r"))
-  body = f:read("*a")
-  f:close()
+
+local function lines_of(name)
+  local out = {}
+  if name and name ~= "" then
+    for line in io.lines(name) do
+      if line ~= "" then table.insert(out, line) end
+    end
+  end
+  return out
 end
+
+local bodies = lines_of(os.getenv("WRK_BODY_FILE"))
+local paths = lines_of(os.getenv("WRK_PATH_FILE"))
+if #paths == 0 then paths = { path } end
+local body = bodies[1]
 
 -- The body is searched with libc's strstr through LuaJIT's FFI (wrk embeds LuaJIT; a Lua string always ends in a NUL
 -- byte). string.find stops at every '"' of the JSON and compares from there: on the 13 kB country page that cost wrk
@@ -36,24 +47,36 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local turn = 0
+
 function init(args)
   failures = 0
   responses = 0
   first_failure = ""
+  turn = math.random(0, 9973)
 end
 
--- One request, the same each time: wrk writes it out once per thread, instead of calling Lua to format it anew for
--- every request (which cost wrk about 1 us of CPU a request, taken from the server on two cores).
 wrk.method = method
-wrk.path = path
+wrk.path = paths[1]
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/graphql-response+json, application/json"
 
+-- With one request only, wrk writes it out once per thread; with several, each is formatted as its turn comes
+-- (about a microsecond of wrk's CPU a request, the same for both servers).
+if #bodies > 1 or #paths > 1 then
+  function request()
+    turn = turn + 1
+    local b = nil
+    if #bodies > 0 then b = bodies[(turn % #bodies) + 1] end
+    return wrk.format(method, paths[(turn % #paths) + 1], nil, b)
+  end
+end
+
 function response(status, headers, text)
   responses = responses + 1
   local ok = status == 200
-  if ok and path ~= "/health/live" then
+  if ok and paths[1] ~= "/health/live" then
     -- A GraphQL answer must hold data and no error.
     ok = not contains(text, '"errors"') and contains(text, '"data"')
   end

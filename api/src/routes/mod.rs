@@ -86,10 +86,9 @@ async fn metrics(req: actix_web::HttpRequest, state: web::Data<crate::startup::A
                 .get(actix_web::http::header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "));
-            let matches = sent.is_some_and(|s| {
-                // Compared in constant time: the token guards every node's numbers.
-                s.len() == token.len() && s.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-            });
+            // Compared in constant time (subtle): the token guards every node's numbers.
+            let matches =
+                sent.is_some_and(|s| bool::from(subtle::ConstantTimeEq::ct_eq(s.as_bytes(), token.as_bytes())));
             if !matches {
                 return HttpResponse::Unauthorized()
                     .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
