@@ -54,13 +54,13 @@ def start_api(binary, env, work, name):
 
 def drive(workload, bases, work, args):
     """wrk at every base at once; the sum of their throughputs and the worst of their latencies."""
-    method, path, body = bench.workloads(args.country)[workload]
+    method, paths, bodies = bench.workloads([args.country])[workload]
     body_file = ""
-    if body:
-        body_file = os.path.join(work, f"{workload}.json")
+    if bodies:
+        body_file = os.path.join(work, f"{workload}.jsonl")
         with open(body_file, "w") as f:
-            f.write(body)
-    env = dict(os.environ, WRK_METHOD=method, WRK_PATH=path, WRK_BODY_FILE=body_file)
+            f.write("".join(body + "\n" for body in bodies))
+    env = dict(os.environ, WRK_METHOD=method, WRK_PATH=paths[0], WRK_BODY_FILE=body_file)
     for base in bases:
         subprocess.run(["wrk", "-t1", "-c4", "-d2s", "-s", bench.LUA, base], env=env, capture_output=True)
     runs = [subprocess.Popen(["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s",

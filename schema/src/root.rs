@@ -2,10 +2,11 @@
 
 use async_graphql::MergedObject;
 
-/// Entry points of the graph.
+/// The public entry points, merged once for both roots (a part under a name of its own, which the schema does not
+/// register as a type).
 #[derive(MergedObject, Default)]
-#[graphql(name = "Query")]
-pub struct QueryRoot(
+#[graphql(name = "PublicQueryParts")]
+pub struct PublicQueries(
     crate::node::NodeQuery,
     crate::viewer::ViewerQuery,
     crate::reference::query::ReferenceQuery,
@@ -25,57 +26,38 @@ pub struct QueryRoot(
     crate::support::ratelimit::RateLimitQuery,
 );
 
-/// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's. (Merged
-/// from the same parts rather than from [`QueryRoot`], which would register a second type named `Query`.)
+/// Entry points of the graph.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct ComplaintQueryRoot(
-    crate::node::NodeQuery,
-    crate::viewer::ViewerQuery,
-    crate::reference::query::ReferenceQuery,
-    crate::resolution::query::ResolutionQuery,
-    crate::mechanism::query::MechanismQuery,
-    crate::recommendation::query::RecommendationQuery,
-    crate::visit::query::VisitQuery,
-    crate::thesaurus::ThesaurusQuery,
-    crate::communication::CommunicationQuery,
-    crate::situation::SituationQuery,
-    crate::national::NationalQuery,
-    crate::complaint::query::ComplaintPublicQuery,
-    crate::fund::query::FundQuery,
-    crate::early_warning::query::EarlyWarningQuery,
-    crate::reprisal::query::ReprisalQuery,
-    crate::roster::query::RosterQuery,
-    crate::support::ratelimit::RateLimitQuery,
-    crate::complaint::query::ComplaintQuery,
+pub struct QueryRoot(PublicQueries);
+
+/// The entry points of the complaint schema: the public ones, and the confidential complaint procedure's.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct ComplaintQueryRoot(PublicQueries, crate::complaint::query::ComplaintQuery);
+
+/// The public writes, merged once for both roots.
+#[derive(MergedObject, Default)]
+#[graphql(name = "PublicMutationParts")]
+pub struct PublicMutations(
+    crate::recommendation::mutation::RecommendationMutation,
+    crate::mechanism::mutation::MechanismMutation,
+    crate::visit::mutation::VisitMutation,
+    crate::fund::mutation::FundMutation,
+    crate::early_warning::mutation::EarlyWarningMutation,
+    crate::reprisal::mutation::ReprisalMutation,
+    crate::roster::mutation::RosterMutation,
 );
 
 /// Entry points for writing.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(
-    crate::recommendation::mutation::RecommendationMutation,
-    crate::mechanism::mutation::MechanismMutation,
-    crate::visit::mutation::VisitMutation,
-    crate::fund::mutation::FundMutation,
-    crate::early_warning::mutation::EarlyWarningMutation,
-    crate::reprisal::mutation::ReprisalMutation,
-    crate::roster::mutation::RosterMutation,
-);
+pub struct MutationRoot(PublicMutations);
 
 /// The writes of the complaint schema: the public ones, and the confidential complaint procedure's.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct ComplaintMutationRoot(
-    crate::recommendation::mutation::RecommendationMutation,
-    crate::mechanism::mutation::MechanismMutation,
-    crate::visit::mutation::VisitMutation,
-    crate::fund::mutation::FundMutation,
-    crate::early_warning::mutation::EarlyWarningMutation,
-    crate::reprisal::mutation::ReprisalMutation,
-    crate::roster::mutation::RosterMutation,
-    crate::complaint::mutation::ComplaintMutation,
-);
+pub struct ComplaintMutationRoot(PublicMutations, crate::complaint::mutation::ComplaintMutation);
 
 /// Live events, over WebSocket (`graphql-transport-ws`).
 #[derive(async_graphql::MergedSubscription, Default)]
