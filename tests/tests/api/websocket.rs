@@ -176,7 +176,23 @@ async fn fund_pipeline_events_reach_the_subscribers_who_may_see_them(app: TestAp
     assert_eq!(event(&mut nepal).await, Some(submitted.clone()));
     // The committee never saw the draft: its first event is the submission.
     assert_eq!(event(&mut committee).await, Some(submitted));
-    // Another State's focal point sees nothing of Nepal's request.
+    // A draft withdrawn before it was ever submitted stays the State's and the fund secretariat's: the committee
+    // hears nothing of it (the subscription asks the same table, with the same rows, as the list).
+    let second = hrc_tests::fixtures::fund_draft(&app, "NPL", &[]).await;
+    app.query_as(
+        &format!(
+            r#"mutation {{ withdrawFundRequest(id: "{}", expectedVersion: 1) {{ status }} }}"#,
+            second["id"].as_str().unwrap()
+        ),
+        Some(&focal),
+    )
+    .await;
+    let second_key = second["key"].as_str().unwrap();
+    let withdrawn = json!({ "key": second_key, "status": "WITHDRAWN", "change": "STATUS_CHANGED", "country": { "isoCode": "NPL" } });
+    assert_eq!(event(&mut secretariat).await.map(|e| e["change"].clone()), Some(json!("CREATED")));
+    assert_eq!(event(&mut secretariat).await, Some(withdrawn));
+    assert_eq!(event(&mut committee).await, None, "a withdrawn draft is no submitted request");
+    // Another State's focal point sees nothing of Nepal's requests.
     assert_eq!(event(&mut algeria).await, None);
     // The public may not subscribe.
     let refused = hrc_tests::ws_first(&app, None, query, std::time::Duration::from_secs(2)).await.expect("an answer");
