@@ -16,17 +16,6 @@ use crate::schema::{
 };
 use crate::DbConnection;
 
-/// Runs the same (generic) block on whichever backend the connection is, so that multi-row inserts, which the
-/// multi-backend connection does not offer, run on the backend's own connection.
-macro_rules! on_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            DbConnection::Pg($c) => $body,
-            DbConnection::Sqlite($c) => $body,
-        }
-    };
-}
-
 /// Rows per INSERT statement (well under both backends' limits on bound parameters).
 const CHUNK: usize = 500;
 

@@ -79,6 +79,17 @@ diesel::table! {
         source -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
+        special_session -> Nullable<Integer>,
+        agenda_title -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        main_sponsors -> Nullable<Text>,
+        official_yes -> Nullable<Integer>,
+        official_no -> Nullable<Integer>,
+        official_abstain -> Nullable<Integer>,
+        official_non_voting -> Nullable<Integer>,
+        tally_disagrees -> Bool,
+        concerns_id -> Nullable<BigInt>,
     }
 }
 
@@ -97,6 +108,31 @@ diesel::table! {
         country_id -> BigInt,
         council_member -> Bool,
         source -> Text,
+        main -> Bool,
+    }
+}
+
+diesel::table! {
+    country_aliases (id) {
+        id -> BigInt,
+        country_id -> BigInt,
+        name -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    council_memberships (id) {
+        id -> BigInt,
+        country_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        derived -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -648,6 +684,8 @@ diesel::joinable!(resolution_votes -> resolutions (resolution_id));
 diesel::joinable!(resolution_votes -> countries (country_id));
 diesel::joinable!(resolution_sponsors -> resolutions (resolution_id));
 diesel::joinable!(resolution_sponsors -> countries (country_id));
+diesel::joinable!(council_memberships -> countries (country_id));
+diesel::joinable!(country_aliases -> countries (country_id));
 diesel::joinable!(reports -> sessions (session_id));
 
 diesel::table! {
@@ -880,6 +918,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     resolutions,
     resolution_votes,
     resolution_sponsors,
+    council_memberships,
+    country_aliases,
     reports,
     mechanisms,
     mandates,

@@ -11,6 +11,8 @@ pub struct PublicQueries(
     crate::viewer::ViewerQuery,
     crate::reference::query::ReferenceQuery,
     crate::resolution::query::ResolutionQuery,
+    crate::resolution::members::MembershipQuery,
+    crate::resolution::voting::VotingQuery,
     crate::mechanism::query::MechanismQuery,
     crate::recommendation::query::RecommendationQuery,
     crate::visit::query::VisitQuery,

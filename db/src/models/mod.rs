@@ -12,7 +12,6 @@ pub mod persisted;
 pub mod recommendation;
 pub mod reference;
 pub mod reprisal;
-pub mod resolution;
 pub mod roster;
 pub mod situation;
 pub mod sql;
@@ -20,6 +19,9 @@ pub mod thesaurus;
 pub mod visit;
 pub mod write;
 
+pub use crate::resolution::{
+    CouncilMembership, Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote,
+};
 pub use communication::{Communication, CommunicationFilter};
 pub use complaint_public::{NewPublicExamination, PublicExamination, PublicFigure};
 pub use fund::{FundKind, FundStatus};
@@ -35,7 +37,6 @@ pub use recommendation::{
     RecommendationChanges, RecommendationFilter,
 };
 pub use reference::{Country, CountryFilter, ReferenceRows, RegionalGroup, SdgGoal, SdgTarget, Session};
-pub use resolution::{Report, Resolution, ResolutionFilter, ResolutionSponsor, ResolutionVote};
 pub use situation::{CountrySituation, SituationBody, SituationEvent, SituationFilter, StandingInvitation};
 pub use thesaurus::{TermFilter, ThesaurusTerm};
 pub use visit::{NewVisit, Visit, VisitChanges, VisitDimension, VisitFilter};
@@ -164,12 +165,36 @@ text_enum!(
     ResolutionStatus { Draft = "DRAFT", Adopted = "ADOPTED" }
 );
 text_enum!(
+    /// What kind of text was put to the Council.
+    ResolutionKind {
+        /// A resolution (`A/HRC/RES/…`).
+        Resolution = "RESOLUTION",
+        /// A decision (`A/HRC/DEC/…`).
+        Decision = "DECISION",
+        /// A draft put to the vote as a whole (`A/HRC/…/L.…`).
+        Draft = "DRAFT",
+        /// An amendment to a draft (`A/HRC/…/L.…`, titled as an amendment).
+        Amendment = "AMENDMENT",
+    }
+);
+text_enum!(
     /// How a resolution was adopted.
     AdoptionMethod { RecordedVote = "RECORDED_VOTE", WithoutVote = "WITHOUT_VOTE" }
 );
 text_enum!(
     /// A member's vote in a recorded vote.
-    Vote { Yes = "YES", No = "NO", Abstain = "ABSTAIN" }
+    Vote {
+        /// In favour.
+        Yes = "YES",
+        /// Against.
+        No = "NO",
+        /// Abstention.
+        Abstain = "ABSTAIN",
+        /// A member present that did not vote (`.` in the library's roll calls).
+        NonVoting = "NON_VOTING",
+        /// A member absent from the vote (`-`).
+        Absent = "ABSENT",
+    }
 );
 text_enum!(
     /// The seven kinds of Council mechanism.

@@ -21,6 +21,8 @@ const SDG_GOALS: &str = include_str!("../../seed/sdg_goals.csv");
 const RESOLUTIONS: &str = include_str!("../../seed/resolutions.csv");
 const RESOLUTION_VOTES: &str = include_str!("../../seed/resolution_votes.csv");
 const RESOLUTION_SPONSORS: &str = include_str!("../../seed/resolution_sponsors.csv");
+const COUNCIL_MEMBERSHIPS: &str = include_str!("../../seed/council_memberships.csv");
+const COUNTRY_ALIASES: &str = include_str!("../../seed/country_aliases.csv");
 const REPORTS: &str = include_str!("../../seed/reports.csv");
 const MECHANISMS: &str = include_str!("../../seed/mechanisms.csv");
 const MANDATES: &str = include_str!("../../seed/mandates.csv");
@@ -160,12 +162,14 @@ pub fn load(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
         let stamp = now();
         reference::load_regional_groups(conn, stamp, &mut report)?;
         reference::load_countries(conn, stamp, &mut report)?;
+        membership::load_aliases(conn, stamp, &mut report)?;
         reference::load_sessions(conn, stamp, &mut report)?;
         reference::load_sdgs(conn, stamp, &mut report)?;
         resolution::load_resolutions(conn, stamp, &mut report)?;
         resolution::load_votes(conn, stamp, &mut report)?;
         resolution::load_sponsors(conn, stamp, &mut report)?;
         resolution::load_reports(conn, stamp, &mut report)?;
+        membership::load_memberships(conn, stamp, &mut report)?;
         mechanism::load_mechanisms(conn, stamp, &mut report)?;
         mechanism::load_mandates(conn, stamp, &mut report)?;
         recommendation::load_recommendations(conn, stamp, &mut report)?;
@@ -208,6 +212,7 @@ fn lookup(
 // The loaders of each source, after the `apply!` macro they use (a macro is seen by the modules declared after it).
 mod fund;
 mod mechanism;
+mod membership;
 mod recommendation;
 mod reference;
 mod resolution;

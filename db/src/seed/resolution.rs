@@ -212,6 +212,9 @@ pub(super) fn load_votes(
     let mut touched = HashSet::new();
     for ((resolution, country), (vote, source)) in &existing {
         match desired.get(&(*resolution, *country)) {
+            // A vote the seeds do not hold came in with an import (a member the seed's text does not list, such as
+            // one present and not voting): it is the import's, not the seed's, to remove.
+            None if !is_seed_source(source) => report.unchanged += 1,
             None => {
                 diesel::delete(resolution_votes::table.find((resolution, country))).execute(conn)?;
                 report.deleted += 1;
@@ -242,6 +245,11 @@ pub(super) fn load_votes(
         }
     }
     touch_resolutions(conn, touched, stamp)
+}
+
+/// Whether a row's source is a seed document's (every seeded row cites one as `(seed NNN)`).
+fn is_seed_source(source: &str) -> bool {
+    source.contains("(seed ")
 }
 
 pub(super) fn touch_resolutions(
@@ -294,8 +302,8 @@ pub(super) fn load_sponsors(
         .map(|(r, c, m, s)| ((r, c), (m, s)))
         .collect();
     let mut touched = HashSet::new();
-    for key in existing.keys() {
-        if !desired.contains_key(key) {
+    for (key, (_, source)) in &existing {
+        if !desired.contains_key(key) && is_seed_source(source) {
             diesel::delete(resolution_sponsors::table.find(*key)).execute(conn)?;
             report.deleted += 1;
             touched.insert(key.0);

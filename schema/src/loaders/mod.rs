@@ -112,7 +112,7 @@ impl DbLoader {
         .await
     }
 
-    async fn run<T: Send + 'static>(
+    pub(crate) async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut DbConnection) -> hrc_db::QueryResult<T> + Send + 'static,
     ) -> Result<T, Arc<ApiError>> {

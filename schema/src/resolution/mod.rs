@@ -1,6 +1,8 @@
 //! Resolutions, their recorded votes and sponsors, and reports.
 
+pub mod members;
 pub mod query;
+pub mod voting;
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use hrc_db::models::{self, AdoptionMethod as DbAdoption};
@@ -31,7 +33,7 @@ pub enum Organ {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "hrc_db::models::ResolutionStatus")]
 pub enum ResolutionStatus {
-    /// Tabled but not (or not yet) adopted.
+    /// Tabled but not (or not yet) adopted; for a draft or an amendment put to the vote, one that did not carry.
     Draft,
     /// Adopted.
     Adopted,
@@ -57,6 +59,24 @@ pub enum Vote {
     No,
     /// Abstention.
     Abstain,
+    /// A member present that did not vote; also a member the roll call does not list (see `ResolutionVote.recorded`).
+    NonVoting,
+    /// A member absent from the vote.
+    Absent,
+}
+
+/// What kind of text was put to the Council.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "hrc_db::models::ResolutionKind")]
+pub enum ResolutionKind {
+    /// A resolution (`A/HRC/RES/…`).
+    Resolution,
+    /// A decision (`A/HRC/DEC/…`).
+    Decision,
+    /// A draft put to the vote as a whole (`A/HRC/…/L.…`).
+    Draft,
+    /// An amendment to a draft (`A/HRC/…/L.…`, titled as an amendment).
+    Amendment,
 }
 
 /// The counts of a recorded vote.
@@ -68,6 +88,20 @@ pub struct VoteTally {
     pub no: i32,
     /// Abstentions.
     pub abstain: i32,
+    /// Members present and not voting, where the record counts them.
+    pub non_voting: Option<i32>,
+}
+
+/// The rows of a roll call, counted.
+#[derive(Debug, Clone, Copy, SimpleObject)]
+pub struct RollCallCount {
+    pub yes: i32,
+    pub no: i32,
+    pub abstain: i32,
+    /// Listed as present and not voting.
+    pub non_voting: i32,
+    /// Listed as absent.
+    pub absent: i32,
 }
 
 /// A resolution of the Council (or of another organ, where the Council's texts cite it), or a draft.
@@ -138,31 +172,87 @@ impl Resolution {
         self.0.adoption_method().map(|m| m == DbAdoption::WithoutVote)
     }
 
-    /// Counts of the recorded vote; null unless adopted by recorded vote.
+    /// The official totals of the recorded vote, as the record states them; where the record gives none, the
+    /// roll call's counts. Null unless adopted by recorded vote.
     async fn vote_tally(&self, ctx: &Context<'_>) -> Result<Option<VoteTally>, ApiError> {
         if self.0.adoption_method() != Some(DbAdoption::RecordedVote) {
             return Ok(None);
         }
-        let votes = loaders(ctx)?.load_one(VotesOf(self.0.id)).await?.unwrap_or_default();
-        let count = |v: models::Vote| votes.iter().filter(|r| r.vote() == v).count() as i32;
-        Ok(Some(VoteTally {
-            yes: count(models::Vote::Yes),
-            no: count(models::Vote::No),
-            abstain: count(models::Vote::Abstain),
-        }))
+        if let Some((yes, no, abstain)) = self.0.official_tally() {
+            return Ok(Some(VoteTally { yes, no, abstain, non_voting: self.0.official_non_voting }));
+        }
+        let c = self.roll_call_count(ctx).await?;
+        Ok(Some(VoteTally { yes: c.yes, no: c.no, abstain: c.abstain, non_voting: None }))
     }
 
-    /// Each member's vote in the recorded vote, by country ISO code; empty unless adopted by recorded vote.
+    /// The roll call's rows counted (which for some real texts differ from the official totals; see
+    /// `tallyDisagrees`).
+    async fn roll_call_tally(&self, ctx: &Context<'_>) -> Result<RollCallCount, ApiError> {
+        self.roll_call_count(ctx).await
+    }
+
+    /// True when the record's official totals and its roll call disagree; both are kept as the record gives them.
+    async fn tally_disagrees(&self) -> bool {
+        self.0.tally_disagrees
+    }
+
+    /// What kind of text: resolution, decision, draft or amendment.
+    async fn kind(&self) -> ResolutionKind {
+        self.0.kind().into()
+    }
+
+    /// The special session, for a text of one (`A/HRC/RES/S-28/1`).
+    async fn special_session(&self) -> Option<i32> {
+        self.0.special_session
+    }
+
+    /// The agenda item's title as the record gives it (the first sessions' agenda had no numbers).
+    async fn agenda_title(&self) -> Option<&str> {
+        self.0.agenda_title.as_deref()
+    }
+
+    /// The subject, as the library indexes it ("SYRIAN ARAB REPUBLIC", "CAPITAL PUNISHMENT").
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
+
+    /// The main sponsors as the record writes them, with whom they spoke for ("Pakistan (on behalf of the
+    /// Organization of the Islamic Conference)"); `sponsors` lists the States among them.
+    async fn main_sponsors(&self) -> Option<&str> {
+        self.0.main_sponsors.as_deref()
+    }
+
+    /// The draft this amendment or revision concerns, where its symbol says so.
+    async fn concerns(&self, ctx: &Context<'_>) -> Result<Option<Resolution>, ApiError> {
+        let Some(id) = self.0.concerns_id else { return Ok(None) };
+        Ok(loaders(ctx)?.load_one(crate::loaders::ResolutionId(id)).await?.map(Resolution))
+    }
+
+    /// Every member of the Council on the day of the vote, by ISO code, with its vote: the roll call's entries, and
+    /// a member the roll call does not list as `NON_VOTING` with `recorded: false` (a seed's text lists only those
+    /// who voted). Also a State the roll call lists that held no known term. Empty unless adopted by recorded vote.
     #[graphql(complexity = "crate::support::pagination::list_cost(47, child_complexity)")]
     async fn votes(&self, ctx: &Context<'_>) -> Result<Vec<ResolutionVote>, ApiError> {
+        if self.0.adoption_method() != Some(DbAdoption::RecordedVote) {
+            return Ok(Vec::new());
+        }
         let loaders = loaders(ctx)?;
         let votes = loaders.load_one(VotesOf(self.0.id)).await?.unwrap_or_default();
-        let countries = loaders.load_many(votes.iter().map(|v| CountryId(v.country_id))).await?;
-        let mut out: Vec<ResolutionVote> = votes
-            .into_iter()
-            .filter_map(|v| {
-                let country = countries.get(&CountryId(v.country_id))?.clone();
-                Some(ResolutionVote { vote: v.vote().into(), country: Country(country) })
+        let members = match self.0.adopted_on {
+            Some(day) => loaders.load_one(members::MembersOn(day)).await?.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let listed: std::collections::HashSet<i64> = votes.iter().map(|v| v.country_id).collect();
+        let unlisted: Vec<i64> = members.into_iter().filter(|m| !listed.contains(m)).collect();
+        let ids = votes.iter().map(|v| v.country_id).chain(unlisted.iter().copied()).map(CountryId);
+        let countries = loaders.load_many(ids).await?;
+        let recorded = votes.into_iter().map(|v| (v.country_id, v.vote().into(), true));
+        let inferred = unlisted.into_iter().map(|c| (c, Vote::NonVoting, false));
+        let mut out: Vec<ResolutionVote> = recorded
+            .chain(inferred)
+            .filter_map(|(country, vote, recorded)| {
+                let country = Country(countries.get(&CountryId(country))?.clone());
+                Some(ResolutionVote { vote, country, recorded })
             })
             .collect();
         out.sort_by(|a, b| a.country.0.iso3.cmp(&b.country.0.iso3));
@@ -179,6 +269,7 @@ impl Resolution {
             .into_iter()
             .filter_map(|s| {
                 Some(Sponsor {
+                    main: s.main,
                     council_member: s.council_member,
                     country: Country(countries.get(&CountryId(s.country_id))?.clone()),
                 })
@@ -204,10 +295,25 @@ impl Resolution {
     }
 }
 
+impl Resolution {
+    async fn roll_call_count(&self, ctx: &Context<'_>) -> Result<RollCallCount, ApiError> {
+        let votes = loaders(ctx)?.load_one(VotesOf(self.0.id)).await?.unwrap_or_default();
+        let count = |v: models::Vote| votes.iter().filter(|r| r.vote() == v).count() as i32;
+        Ok(RollCallCount {
+            yes: count(models::Vote::Yes),
+            no: count(models::Vote::No),
+            abstain: count(models::Vote::Abstain),
+            non_voting: count(models::Vote::NonVoting),
+            absent: count(models::Vote::Absent),
+        })
+    }
+}
+
 /// One member's vote.
 pub struct ResolutionVote {
     country: Country,
     vote: Vote,
+    recorded: bool,
 }
 
 /// One member's vote.
@@ -222,12 +328,19 @@ impl ResolutionVote {
     async fn vote(&self) -> Vote {
         self.vote
     }
+
+    /// Whether the roll call lists this member; false for a member of the Council on that day that the record of
+    /// the vote does not name (shown as `NON_VOTING`).
+    async fn recorded(&self) -> bool {
+        self.recorded
+    }
 }
 
 /// A sponsor of a resolution or draft.
 pub struct Sponsor {
     country: Country,
     council_member: bool,
+    main: bool,
 }
 
 /// A sponsor of a resolution or draft.
@@ -241,6 +354,11 @@ impl Sponsor {
     /// Whether it was a member of the Council when it sponsored the text.
     async fn council_member(&self) -> bool {
         self.council_member
+    }
+
+    /// Whether the record names it among the main sponsors (the others co-sponsored).
+    async fn main(&self) -> bool {
+        self.main
     }
 }
 

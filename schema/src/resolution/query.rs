@@ -4,11 +4,11 @@ use async_graphql::{Context, Object};
 use hrc_db::models::{self, ResolutionFilter};
 
 use crate::lookup::{self};
-use crate::resolution::{Organ, Report, Resolution, ResolutionStatus};
+use crate::resolution::{Organ, Report, Resolution, ResolutionKind, ResolutionStatus};
 use crate::support::database::query;
 use crate::support::error::ApiError;
 use crate::support::pagination::{connection, ListConnection, PageArgs, TotalCount};
-use crate::support::scalars::DateTime;
+use crate::support::scalars::{Date, DateTime};
 
 /// Entry points to the Council's resolutions and reports.
 #[derive(Default)]
@@ -36,6 +36,14 @@ impl ResolutionQuery {
         #[graphql(desc = "Only drafts, or only adopted resolutions.")] status: Option<ResolutionStatus>,
         #[graphql(desc = "Only resolutions created or changed at or after this instant, for incremental sync.")]
         updated_since: Option<DateTime>,
+        #[graphql(desc = "Only texts of this kind.")] kind: Option<ResolutionKind>,
+        #[graphql(desc = "Only texts whose official totals and roll call disagree (true) or agree (false).")]
+        tally_disagrees: Option<bool>,
+        #[graphql(desc = "Only texts voted on or adopted on or after this day.")] from: Option<Date>,
+        #[graphql(desc = "Only texts voted on or adopted on or before this day.")] to: Option<Date>,
+        #[graphql(desc = "Only texts under this item of the Council's agenda (1 to 10).")] agenda_item: Option<i32>,
+        #[graphql(desc = "Only texts of this subject, as the library indexes it (without regard to case).")]
+        subject: Option<String>,
     ) -> Result<ListConnection<Resolution>, ApiError> {
         let page = PageArgs { first, after, last, before, order_by }.parse()?;
         if let Some(n) = session_number.filter(|n| *n <= 0) {
@@ -43,6 +51,19 @@ impl ResolutionQuery {
         }
         let organ = organ.map(Into::into);
         let status = status.map(Into::into);
+        let kind = kind.map(Into::into);
+        if let Some(n) = agenda_item.filter(|n| !(1..=10).contains(n)) {
+            return Err(ApiError::bad_input("agendaItem", format!("the agenda has items 1 to 10, not {n}")));
+        }
+        if let (Some(f), Some(t)) = (from, to) {
+            if f.0 > t.0 {
+                return Err(ApiError::bad_input("to", format!("{} is before from {}", t.0, f.0)));
+            }
+        }
+        let subject = subject.map(|s| s.trim().to_owned());
+        if subject.as_deref().is_some_and(|s| s.is_empty() || s.chars().count() > 200) {
+            return Err(ApiError::bad_input("subject", "a subject is 1 to 200 characters"));
+        }
         let (filter, rows) = query(ctx, move |c| {
             let session_id = match session_number {
                 Some(n) => match models::Session::by_number(c, models::SessionBody::Hrc, n)? {
@@ -55,7 +76,18 @@ impl ResolutionQuery {
                 Ok(id) => id,
                 Err(n) => return Ok(Err(n)),
             };
-            let filter = ResolutionFilter { organ, session_id, status, updated_since: updated_since.map(|t| t.0) };
+            let filter = ResolutionFilter {
+                organ,
+                session_id,
+                status,
+                updated_since: updated_since.map(|t| t.0),
+                kind,
+                tally_disagrees,
+                from: from.map(|d| d.0),
+                to: to.map(|d| d.0),
+                agenda_item,
+                subject,
+            };
             let rows = models::Resolution::page(c, &filter, &page)?;
             Ok(Ok((filter, rows)))
         })

@@ -1,10 +1,18 @@
-//! Resolutions, their recorded votes and sponsors, and reports.
+//! Resolutions, their recorded votes and sponsors, Council membership, the dashboards' voting aggregates, the
+//! import of the library's voting records, and reports.
+
+pub mod import;
+pub mod membership;
+pub mod voting;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::page::keyset_page;
-use super::{AdoptionMethod, Organ, Page, PageRequest, ResolutionStatus, Vote};
+pub use membership::CouncilMembership;
+
+use crate::models::page::keyset_page;
+pub use crate::models::ResolutionKind;
+use crate::models::{AdoptionMethod, Organ, Page, PageRequest, ResolutionStatus, Vote};
 use crate::schema::{reports, resolution_sponsors, resolution_votes, resolutions};
 use crate::DbConnection;
 
@@ -27,6 +35,17 @@ pub struct Resolution {
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub kind: String,
+    pub special_session: Option<i32>,
+    pub agenda_title: Option<String>,
+    pub subject: Option<String>,
+    pub main_sponsors: Option<String>,
+    pub official_yes: Option<i32>,
+    pub official_no: Option<i32>,
+    pub official_abstain: Option<i32>,
+    pub official_non_voting: Option<i32>,
+    pub tally_disagrees: bool,
+    pub concerns_id: Option<i64>,
 }
 
 /// Filters on the list of resolutions.
@@ -37,6 +56,16 @@ pub struct ResolutionFilter {
     pub status: Option<ResolutionStatus>,
     /// Only resolutions changed at or after this instant (for incremental sync).
     pub updated_since: Option<NaiveDateTime>,
+    pub kind: Option<ResolutionKind>,
+    /// Adopted (or voted on) on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Adopted (or voted on) on or before this day.
+    pub to: Option<NaiveDate>,
+    pub agenda_item: Option<i32>,
+    /// The subject, compared without regard to case.
+    pub subject: Option<String>,
+    /// Only texts whose official totals and roll call disagree (or agree).
+    pub tally_disagrees: Option<bool>,
 }
 
 type BoxedResolutions<'a> = resolutions::BoxedQuery<'a, crate::connection::MultiBackend>;
@@ -55,6 +84,27 @@ fn filtered(filter: &ResolutionFilter) -> BoxedResolutions<'static> {
     if let Some(since) = filter.updated_since {
         query = query.filter(resolutions::updated_at.ge(since));
     }
+    if let Some(kind) = filter.kind {
+        query = query.filter(resolutions::kind.eq(kind.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(resolutions::adopted_on.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(resolutions::adopted_on.le(to));
+    }
+    if let Some(item) = filter.agenda_item {
+        query = query.filter(resolutions::agenda_item.eq(item));
+    }
+    if let Some(subject) = &filter.subject {
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("UPPER(subject) = ")
+                .bind::<diesel::sql_types::Text, _>(subject.to_uppercase()),
+        );
+    }
+    if let Some(flag) = filter.tally_disagrees {
+        query = query.filter(resolutions::tally_disagrees.eq(flag));
+    }
     query
 }
 
@@ -69,6 +119,24 @@ impl Resolution {
 
     pub fn adoption_method(&self) -> Option<AdoptionMethod> {
         self.adoption_method.as_deref().map(AdoptionMethod::from_db)
+    }
+
+    pub fn kind(&self) -> ResolutionKind {
+        ResolutionKind::from_db(&self.kind)
+    }
+
+    /// The official yes, no and abstain totals, when the record gives them.
+    pub fn official_tally(&self) -> Option<(i32, i32, i32)> {
+        Some((self.official_yes?, self.official_no?, self.official_abstain?))
+    }
+
+    /// The texts that concern this one (amendments and revisions of a draft), by id.
+    pub fn concerning(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Resolution>> {
+        resolutions::table
+            .filter(resolutions::concerns_id.eq_any(ids))
+            .order(resolutions::id)
+            .select(Resolution::as_select())
+            .load(conn)
     }
 
     /// One keyset page of the filtered list, in id order.
@@ -136,6 +204,8 @@ pub struct ResolutionSponsor {
     pub country_id: i64,
     pub council_member: bool,
     pub source: String,
+    /// A main sponsor, as the record names them (the others co-sponsored).
+    pub main: bool,
 }
 
 impl ResolutionSponsor {

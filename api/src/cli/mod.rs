@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hrc_schema::support::auth::Role;
 
+mod votes;
+
 use crate::config::Settings;
 use crate::startup::{prepare_database, redact, Application};
 
@@ -60,18 +62,21 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
-    /// Import recommendations (UHRI or UPR Info export layout) or implementation reports from CSV, JSON or NDJSON.
-    /// Every row is checked and every problem reported by row and column; nothing is written unless every row is
-    /// valid (or, with --skip-invalid, the valid ones are). Importing the same file again changes nothing.
+    /// Import recommendations (UHRI or UPR Info export layout) or implementation reports from CSV, JSON or NDJSON;
+    /// or the Council's recorded votes: `resolutions` (the texts, from the voting records' CSV or the OHCHR library's
+    /// MARCXML, which holds the roll calls too) and `votes` (a roll-call CSV: symbol, iso3, vote). Every row is
+    /// checked and every problem reported by row and column; nothing is written unless every row is valid (or, with
+    /// --skip-invalid, the valid ones are). Importing the same file again changes nothing.
     Import {
-        /// What the file holds: recommendations or implementation (reports).
+        /// What the file holds: recommendations, implementation (reports), resolutions or votes.
         kind: String,
         /// The file.
         file: std::path::PathBuf,
         /// The column layout of recommendations: uhri (the default) or upr-info.
         #[arg(long)]
         layout: Option<String>,
-        /// csv, json (an array of objects) or ndjson; by default the file's extension says.
+        /// csv, json (an array of objects), ndjson, or (resolutions) xml for MARCXML; by default the file's extension
+        /// says.
         #[arg(long)]
         format: Option<String>,
         /// Write the valid rows and report the invalid ones, instead of writing nothing.
@@ -221,7 +226,7 @@ fn export(kind: &str, format: Option<&str>, filters: &str, output: Option<std::p
     })
 }
 
-struct ImportArgs {
+pub(crate) struct ImportArgs {
     kind: String,
     file: std::path::PathBuf,
     layout: Option<String>,
@@ -234,10 +239,13 @@ struct ImportArgs {
 }
 
 /// How many errors and warnings the terminal shows; `--report` has them all.
-const SHOWN: usize = 50;
+pub(crate) const SHOWN: usize = 50;
 
 fn import(args: ImportArgs) -> anyhow::Result<()> {
     use hrc_db::import::{Format, Layout, Options, Rows};
+    if matches!(args.kind.as_str(), "resolutions" | "votes") {
+        return votes::import(args);
+    }
     let layout = match (args.kind.as_str(), args.layout.as_deref()) {
         ("recommendations", None) => Layout::Uhri,
         ("recommendations", Some(name)) => match Layout::parse(name) {
@@ -246,7 +254,7 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
         },
         ("implementation", None | Some("implementation")) => Layout::Implementation,
         ("implementation", Some(name)) => anyhow::bail!("implementation reports have one layout, not {name:?}"),
-        (other, _) => anyhow::bail!("import recommendations or implementation, not {other:?}"),
+        (other, _) => anyhow::bail!("import recommendations, implementation, resolutions or votes, not {other:?}"),
     };
     let format = match &args.format {
         Some(name) => Format::parse(name).ok_or_else(|| anyhow::anyhow!("--format is csv, json or ndjson"))?,
@@ -349,7 +357,7 @@ fn persisted_queries(action: PersistedAction) -> anyhow::Result<()> {
 /// Tells running servers that data changed, so that they empty their caches of public answers: on PostgreSQL by
 /// the events channel. (On SQLite a server cannot hear another process; its cache expires within
 /// `HRC_RESPONSE_CACHE_SECONDS`.)
-fn announce_change(conn: &mut hrc_db::DbConnection) {
+pub(crate) fn announce_change(conn: &mut hrc_db::DbConnection) {
     use diesel::RunQueryDsl;
     if conn.backend() != hrc_db::Backend::Postgres {
         return;
