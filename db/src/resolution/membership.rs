@@ -48,12 +48,14 @@ impl CouncilMembership {
         Ok(out)
     }
 
-    /// The members on each of several days (for a page of resolutions), by day.
-    pub fn on_days(conn: &mut DbConnection, days: &[NaiveDate]) -> QueryResult<HashMap<NaiveDate, Vec<i64>>> {
+    /// The members on each of several days (for a page of resolutions), by day, as the terms a source gives say:
+    /// derived terms are read off the roll calls, so they add no member a roll call does not already list.
+    pub fn given_on_days(conn: &mut DbConnection, days: &[NaiveDate]) -> QueryResult<HashMap<NaiveDate, Vec<i64>>> {
         let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
             return Ok(HashMap::new());
         };
         let rows: Vec<(i64, NaiveDate, NaiveDate)> = council_memberships::table
+            .filter(council_memberships::derived.eq(false))
             .filter(council_memberships::starts_on.le(last).and(council_memberships::ends_on.ge(first)))
             .select((council_memberships::country_id, council_memberships::starts_on, council_memberships::ends_on))
             .load(conn)?;

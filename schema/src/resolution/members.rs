@@ -14,7 +14,7 @@ use crate::support::database::{loaders, query};
 use crate::support::error::ApiError;
 use crate::support::scalars::{Date, DateTime};
 
-/// The members of the Council on a day, by country row id.
+/// The members of the Council on a day by the terms a source gives, by country row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MembersOn(pub NaiveDate);
 
@@ -24,7 +24,7 @@ impl Loader<MembersOn> for DbLoader {
 
     async fn load(&self, wanted: &[MembersOn]) -> Result<HashMap<MembersOn, Vec<i64>>, Self::Error> {
         let days: Vec<NaiveDate> = wanted.iter().map(|k| k.0).collect();
-        let found = self.run(move |c| models::CouncilMembership::on_days(c, &days)).await?;
+        let found = self.run(move |c| models::CouncilMembership::given_on_days(c, &days)).await?;
         Ok(found.into_iter().map(|(day, members)| (MembersOn(day), members)).collect())
     }
 }

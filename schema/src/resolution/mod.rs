@@ -229,8 +229,8 @@ impl Resolution {
     }
 
     /// Every member of the Council on the day of the vote, by ISO code, with its vote: the roll call's entries, and
-    /// a member the roll call does not list as `NON_VOTING` with `recorded: false` (a seed's text lists only those
-    /// who voted). Also a State the roll call lists that held no known term. Empty unless adopted by recorded vote.
+    /// a member whose term a source gives but whom the roll call does not list as `NON_VOTING` with
+    /// `recorded: false` (a seed's text lists only those who voted). Empty unless adopted by recorded vote.
     #[graphql(complexity = "crate::support::pagination::list_cost(47, child_complexity)")]
     async fn votes(&self, ctx: &Context<'_>) -> Result<Vec<ResolutionVote>, ApiError> {
         if self.0.adoption_method() != Some(DbAdoption::RecordedVote) {

@@ -37,5 +37,6 @@ mod situations;
 mod stats;
 mod thesaurus;
 mod visits;
+mod votes;
 mod websocket;
 mod writes;

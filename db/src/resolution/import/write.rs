@@ -62,6 +62,30 @@ struct Row {
 }
 
 impl Row {
+    /// This row, with what it does not give taken from `held`: a file that lacks a field (the library's MARCXML has
+    /// no main sponsors) leaves what another import gave.
+    fn or(self, held: Row) -> Row {
+        Row {
+            session_id: self.session_id.or(held.session_id),
+            special_session: self.special_session.or(held.special_session),
+            agenda_item: self.agenda_item.or(held.agenda_item),
+            agenda_title: self.agenda_title.or(held.agenda_title),
+            title_en: self.title_en.or(held.title_en),
+            status: self.status,
+            kind: self.kind,
+            adopted_on: self.adopted_on.or(held.adopted_on),
+            meeting: self.meeting.or(held.meeting),
+            adoption_method: self.adoption_method.or(held.adoption_method),
+            subject: self.subject.or(held.subject),
+            main_sponsors: self.main_sponsors.or(held.main_sponsors),
+            official_yes: self.official_yes.or(held.official_yes),
+            official_no: self.official_no.or(held.official_no),
+            official_abstain: self.official_abstain.or(held.official_abstain),
+            official_non_voting: self.official_non_voting.or(held.official_non_voting),
+            concerns_id: self.concerns_id.or(held.concerns_id),
+        }
+    }
+
     fn of(r: &Resolution) -> Row {
         Row {
             session_id: r.session_id,
@@ -246,8 +270,9 @@ impl Context {
                 let existing = existing.clone();
                 self.fill_seeded(conn, &existing, row, report)?
             }
-            Some(existing) if Row::of(existing) == row => Outcome::Unchanged,
+            Some(existing) if Row::of(existing) == row.clone().or(Row::of(existing)) => Outcome::Unchanged,
             Some(existing) => {
+                let row = row.or(Row::of(existing));
                 let id = existing.id;
                 diesel::update(resolutions::table.find(id))
                     .set((&row, resolutions::updated_at.eq(self.stamp)))
@@ -264,7 +289,12 @@ impl Context {
         let is_seeded = seeded(&reloaded);
         self.texts.insert(text.symbol.clone(), reloaded);
         self.touched.insert(id);
-        if !is_seeded && self.write_main_sponsors(conn, id, text, report)? && outcome == Outcome::Unchanged {
+        let sponsors_given = text.main_sponsors.is_some();
+        if !is_seeded
+            && sponsors_given
+            && self.write_main_sponsors(conn, id, text, report)?
+            && outcome == Outcome::Unchanged
+        {
             outcome = Outcome::Updated;
         }
         if !text.roll_call.is_empty() {
