@@ -95,8 +95,11 @@ pub struct VoteTally {
 /// The rows of a roll call, counted.
 #[derive(Debug, Clone, Copy, SimpleObject)]
 pub struct RollCallCount {
+    /// Listed as voting yes.
     pub yes: i32,
+    /// Listed as voting no.
     pub no: i32,
+    /// Listed as abstaining.
     pub abstain: i32,
     /// Listed as present and not voting.
     pub non_voting: i32,

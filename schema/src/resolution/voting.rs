@@ -92,11 +92,15 @@ pub struct VotingRecordRow {
     pub year: Option<i32>,
     /// The subject, when grouped by subject (null for texts without one).
     pub subject: Option<String>,
+    /// Its yes votes.
     pub yes: i32,
+    /// Its no votes.
     pub no: i32,
+    /// Its abstentions.
     pub abstain: i32,
     /// Present and not voting.
     pub non_voting: i32,
+    /// Absent from the vote.
     pub absent: i32,
     /// Votes cast: yes, no and abstain.
     pub cast: i32,
@@ -134,7 +138,9 @@ pub enum PartnerOrder {
 /// A regional group's cohesion in a year.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct GroupCohesion {
+    /// The calendar year of the votes.
     pub year: i32,
+    /// The regional group (of each State's current membership of a group).
     pub group: RegionalGroupCode,
     /// The mean, over the year's texts, of the group's Agreement Index (Hix, Noury and Roland 2005) on each:
     /// `(max(Y, N, A) − ½·(Y + N + A − max(Y, N, A))) / (Y + N + A)` over its members' yes (Y), no (N) and abstain
@@ -157,14 +163,17 @@ impl DividedVote {
         Ok(loaders(ctx)?.load_one(ResolutionId(self.row.id)).await?.map(Resolution))
     }
 
+    /// Yes votes in the roll call.
     async fn yes(&self) -> i32 {
         self.row.yes as i32
     }
 
+    /// No votes in the roll call.
     async fn no(&self) -> i32 {
         self.row.no as i32
     }
 
+    /// Abstentions in the roll call.
     async fn abstain(&self) -> i32 {
         self.row.abstain as i32
     }
@@ -184,6 +193,7 @@ pub struct SessionAdoption {
     pub special_session: Option<i32>,
     /// The session's texts whose manner of adoption is known.
     pub texts: i32,
+    /// Of those, the texts adopted without a vote.
     pub without_vote: i32,
     /// `withoutVote / texts`.
     pub share: f64,
@@ -203,7 +213,7 @@ impl VotingQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "ISO 3166-1 alpha-3 code of the State.")] country: String,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
         #[graphql(desc = "Group by year (the default) or subject.")] by: Option<VotingRecordBy>,
     ) -> Result<Vec<VotingRecordRow>, ApiError> {
         let filter = VotingFilter::parse(filter)?;
@@ -241,7 +251,7 @@ impl VotingQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "ISO code of one State.")] a: String,
         #[graphql(desc = "ISO code of the other.")] b: String,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
     ) -> Result<VotingAgreement, ApiError> {
         let filter = VotingFilter::parse(filter)?;
         let (ia, ib) = (country_id(ctx, "a", &a).await?, country_id(ctx, "b", &b).await?);
@@ -270,7 +280,7 @@ impl VotingQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "ISO code of the State.")] country: String,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
         #[graphql(desc = "Closest first (the default) or furthest first.")] order: Option<PartnerOrder>,
         #[graphql(desc = "At most this many (default 10, most 200).")] first: Option<i32>,
         #[graphql(desc = "Only partners with at least this many texts both voted on (default 10).")]
@@ -315,7 +325,7 @@ impl VotingQuery {
     async fn voting_agreement_matrix(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
         #[graphql(desc = "ISO codes of the States (2 to 60); default: the members at the end of the range.")]
         countries: Option<Vec<String>>,
     ) -> Result<Vec<VotingAgreement>, ApiError> {
@@ -360,7 +370,7 @@ impl VotingQuery {
     async fn group_cohesion(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
     ) -> Result<Vec<GroupCohesion>, ApiError> {
         let filter = VotingFilter::parse(filter)?;
         let rows = query(ctx, move |c| db::cohesion(c, &filter)).await?;
@@ -379,7 +389,7 @@ impl VotingQuery {
     async fn most_divided_votes(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
         #[graphql(desc = "At most this many (default 20, most 100).")] first: Option<i32>,
     ) -> Result<Vec<DividedVote>, ApiError> {
         let first = first.unwrap_or(20);
@@ -397,7 +407,7 @@ impl VotingQuery {
     async fn adoption_without_vote(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VotingFilter>,
+        #[graphql(desc = "Which texts count (default: every recorded vote held).")] filter: Option<VotingFilter>,
     ) -> Result<Vec<SessionAdoption>, ApiError> {
         let filter = VotingFilter::parse(filter)?;
         let rows = query(ctx, move |c| db::without_vote(c, &filter)).await?;
