@@ -84,6 +84,15 @@ impl Mechanism {
         mechanisms::table.filter(mechanisms::id.eq_any(ids)).select(Mechanism::as_select()).load(conn)
     }
 
+    /// The mechanisms several resolutions established, at once.
+    pub fn established_by(conn: &mut DbConnection, resolution_ids: &[i64]) -> QueryResult<Vec<Mechanism>> {
+        mechanisms::table
+            .filter(mechanisms::established_by_id.eq_any(resolution_ids))
+            .order(mechanisms::id)
+            .select(Mechanism::as_select())
+            .load(conn)
+    }
+
     /// The sub-mechanisms of several mechanisms at once.
     pub fn children_of(conn: &mut DbConnection, parent_ids: &[i64]) -> QueryResult<Vec<Mechanism>> {
         mechanisms::table
@@ -248,6 +257,26 @@ impl Mandate {
 
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Mandate>> {
         mandates::table.filter(mandates::id.eq_any(ids)).select(Mandate::as_select()).load(conn)
+    }
+
+    /// The mandates several resolutions established, at once.
+    pub fn established_by(conn: &mut DbConnection, resolution_ids: &[i64]) -> QueryResult<Vec<Mandate>> {
+        mandates::table
+            .filter(mandates::established_by_id.eq_any(resolution_ids))
+            .order(mandates::id)
+            .select(Mandate::as_select())
+            .load(conn)
+    }
+
+    /// The mandates several resolutions renewed, at once, with the renewing resolution's id.
+    pub fn renewed_by(conn: &mut DbConnection, resolution_ids: &[i64]) -> QueryResult<Vec<(i64, Mandate)>> {
+        use crate::schema::mandate_renewals;
+        mandate_renewals::table
+            .inner_join(mandates::table.on(mandates::id.eq(mandate_renewals::mandate_id)))
+            .filter(mandate_renewals::resolution_id.eq_any(resolution_ids))
+            .order(mandates::id)
+            .select((mandate_renewals::resolution_id, Mandate::as_select()))
+            .load(conn)
     }
 
     /// The mandates of several mechanisms at once.

@@ -1,5 +1,6 @@
 //! Resolutions, their recorded votes and sponsors, and reports.
 
+pub mod links;
 pub mod members;
 pub mod query;
 pub mod voting;
@@ -260,6 +261,27 @@ impl Resolution {
             .collect();
         out.sort_by(|a, b| a.country.0.iso3.cmp(&b.country.0.iso3));
         Ok(out)
+    }
+
+    /// The mechanisms this resolution established (their `establishedBy`).
+    #[graphql(complexity = "crate::support::pagination::list_cost(20, child_complexity)")]
+    async fn established_mechanisms(&self, ctx: &Context<'_>) -> Result<Vec<crate::mechanism::Mechanism>, ApiError> {
+        let rows = loaders(ctx)?.load_one(links::MechanismsEstablishedBy(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(|m| crate::mechanism::Mechanism(std::sync::Arc::new(m))).collect())
+    }
+
+    /// The special-procedure mandates this resolution established (their `establishedBy`).
+    #[graphql(complexity = "crate::support::pagination::list_cost(20, child_complexity)")]
+    async fn established_mandates(&self, ctx: &Context<'_>) -> Result<Vec<crate::mechanism::Mandate>, ApiError> {
+        let rows = loaders(ctx)?.load_one(links::MandatesEstablishedBy(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(crate::mechanism::Mandate).collect())
+    }
+
+    /// The mandates this resolution renewed (their `renewals`).
+    #[graphql(complexity = "crate::support::pagination::list_cost(20, child_complexity)")]
+    async fn renewed_mandates(&self, ctx: &Context<'_>) -> Result<Vec<crate::mechanism::Mandate>, ApiError> {
+        let rows = loaders(ctx)?.load_one(links::MandatesRenewedBy(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(crate::mechanism::Mandate).collect())
     }
 
     /// The States that sponsored the text, by ISO code.

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use hrc_tests::{on_both_backends, StatusCode, TestApp};
@@ -255,3 +255,54 @@ on_both_backends!(
     bad_paging_arguments_are_refused_naming_the_argument,
     reports_named_in_the_seeds_are_listed_with_their_sources,
 );
+
+/// Every mandate and mechanism that names the resolution establishing or renewing it is named back by that
+/// resolution, and nothing else is.
+async fn resolutions_name_the_mechanisms_and_mandates_they_established_and_renewed(app: TestApp) {
+    let data = app
+        .query(
+            r#"{ mandates(first: 100) { nodes { key establishedBy { symbol } renewals { resolution { symbol } } } }
+                 mechanisms(first: 100) { nodes { key establishedBy { symbol } } } }"#,
+        )
+        .await;
+    let mut established: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut renewed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut mechanisms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for m in data["mandates"]["nodes"].as_array().unwrap() {
+        let key = m["key"].as_str().unwrap().to_owned();
+        if let Some(symbol) = m["establishedBy"]["symbol"].as_str() {
+            established.entry(symbol.to_owned()).or_default().insert(key.clone());
+        }
+        for r in m["renewals"].as_array().unwrap() {
+            renewed.entry(r["resolution"]["symbol"].as_str().unwrap().to_owned()).or_default().insert(key.clone());
+        }
+    }
+    for m in data["mechanisms"]["nodes"].as_array().unwrap() {
+        if let Some(symbol) = m["establishedBy"]["symbol"].as_str() {
+            mechanisms.entry(symbol.to_owned()).or_default().insert(m["key"].as_str().unwrap().to_owned());
+        }
+    }
+    assert!(!established.is_empty() && !mechanisms.is_empty(), "the seeds name establishing resolutions: {data}");
+    let symbols: BTreeSet<&String> = established.keys().chain(renewed.keys()).chain(mechanisms.keys()).collect();
+    for symbol in symbols {
+        let data = app
+            .query(&format!(
+                r#"{{ resolution(symbol: "{symbol}") {{ establishedMandates {{ key }} renewedMandates {{ key }}
+                    establishedMechanisms {{ key }} }} }}"#
+            ))
+            .await;
+        let keys = |field: &str| -> BTreeSet<String> {
+            data["resolution"][field]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["key"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(keys("establishedMandates"), established.get(symbol).cloned().unwrap_or_default(), "{symbol}");
+        assert_eq!(keys("renewedMandates"), renewed.get(symbol).cloned().unwrap_or_default(), "{symbol}");
+        assert_eq!(keys("establishedMechanisms"), mechanisms.get(symbol).cloned().unwrap_or_default(), "{symbol}");
+    }
+}
+
+on_both_backends!(resolutions_name_the_mechanisms_and_mandates_they_established_and_renewed);
