@@ -6,7 +6,7 @@
 Builds nothing: run `cargo build --release` first. For each backend (SQLite in a temporary directory; PostgreSQL
 at HRC_BENCH_PG, default postgres://postgres@127.0.0.1:5432, in a database made for the run), it imports the
 sample's texts and roll calls with `hrc-api import` (timed, twice: the second import changes nothing), starts the
-release server with the response cache off (every request is computed), and sends each dashboard query with
+release server with the response cache and the rate limit off (every request is computed), and sends each dashboard query with
 rotating keys (ten-year and shorter ranges, several States) one at a time, reporting p50 and p99 in milliseconds.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time, urllib.request
@@ -52,7 +52,7 @@ def bench(name, url, sample, requests, port):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HRC_") and k != "DATABASE_URL"}
     data = tempfile.mkdtemp(prefix="hrc-votes-")
     url = url or f"sqlite://{data}/hrc.sqlite3"
-    env.update(HRC_DATA_DIR=data, DATABASE_URL=url, HRC_RESPONSE_CACHE_MB="0", HRC_BIND=f"127.0.0.1:{port}", RUST_LOG="warn")
+    env.update(HRC_DATA_DIR=data, DATABASE_URL=url, HRC_RESPONSE_CACHE_MB="0", HRC_RATE_LIMIT_POINTS="0", HRC_BIND=f"127.0.0.1:{port}", RUST_LOG="warn")
     texts = os.path.join(sample, "hrc-recorded-votes-2006-2015-resolutions.csv")
     votes = os.path.join(sample, "hrc-recorded-votes-2006-2015-rollcall.csv")
     run(env, "migrate")
