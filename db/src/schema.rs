@@ -149,6 +149,7 @@ diesel::table! {
         source -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        requested_by_id -> Nullable<BigInt>,
     }
 }
 

@@ -232,6 +232,8 @@ pub struct Report {
     pub source: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The resolution that requested it, where a source says.
+    pub requested_by_id: Option<i64>,
 }
 
 impl Report {
@@ -242,6 +244,15 @@ impl Report {
 
     pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Report>> {
         reports::table.filter(reports::id.eq_any(ids)).select(Report::as_select()).load(conn)
+    }
+
+    /// The reports several resolutions requested, at once.
+    pub fn requested_by(conn: &mut DbConnection, resolution_ids: &[i64]) -> QueryResult<Vec<Report>> {
+        reports::table
+            .filter(reports::requested_by_id.eq_any(resolution_ids))
+            .order(reports::symbol)
+            .select(Report::as_select())
+            .load(conn)
     }
 
     pub fn by_symbol(conn: &mut DbConnection, symbol: &str) -> QueryResult<Option<Report>> {

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::{
-    date, id_map, invalid, plan, records, Change, SeedError, SeedReport, REPORTS, RESOLUTIONS, RESOLUTION_SPONSORS,
-    RESOLUTION_VOTES,
+    date, id_map, invalid, lookup, plan, records, symbol_ids, Change, SeedError, SeedReport, REPORTS, RESOLUTIONS,
+    RESOLUTION_SPONSORS, RESOLUTION_VOTES,
 };
 
 #[derive(Debug, Deserialize)]
@@ -345,6 +345,8 @@ pub(super) struct ReportRecord {
     session: Option<i32>,
     agenda_item: Option<i32>,
     published_on: Option<String>,
+    /// The symbol of the resolution that requested it, where a seed says.
+    requested_by: Option<String>,
     source: String,
 }
 
@@ -359,6 +361,7 @@ pub(super) struct NewReport {
     agenda_item: Option<i32>,
     published_on: Option<NaiveDate>,
     source: String,
+    requested_by_id: Option<i64>,
 }
 
 pub(super) fn load_reports(
@@ -368,9 +371,11 @@ pub(super) fn load_reports(
 ) -> Result<(), SeedError> {
     const FILE: &str = "reports.csv";
     let sessions = hrc_sessions(conn)?;
+    let symbols = symbol_ids(conn)?;
     let mut desired = Vec::new();
     for (i, r) in records::<ReportRecord>(FILE, REPORTS)?.into_iter().enumerate() {
         let row = NewReport {
+            requested_by_id: lookup(FILE, i, "resolution", &symbols, r.requested_by.as_deref())?,
             session_id: session_id(FILE, i, &sessions, r.session)?,
             published_on: date(FILE, i, r.published_on.as_deref())?,
             symbol: r.symbol,
@@ -394,6 +399,7 @@ pub(super) fn load_reports(
                 reports::agenda_item,
                 reports::published_on,
                 reports::source,
+                reports::requested_by_id,
             ),
         ))
         .load::<(i64, NewReport)>(conn)?

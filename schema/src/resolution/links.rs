@@ -1,12 +1,12 @@
-//! What a resolution did to the Council's mechanisms and mandates: the ones it established and the mandates it
-//! renewed (the reverse of `Mechanism.establishedBy`, `Mandate.establishedBy` and `Mandate.renewals`), loaded in one
-//! batch for all the resolutions of a page.
+//! What a resolution did to the Council's mechanisms, mandates and reports: the ones it established, the mandates it
+//! renewed and the reports it requested (the reverse of `Mechanism.establishedBy`, `Mandate.establishedBy`,
+//! `Mandate.renewals` and `Report.requestedBy`), loaded in one batch for all the resolutions of a page.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use hrc_db::models::{Mandate, Mechanism};
+use hrc_db::models::{Mandate, Mechanism, Report};
 
 use crate::loaders::DbLoader;
 use crate::support::error::ApiError;
@@ -18,6 +18,10 @@ pub struct MechanismsEstablishedBy(pub i64);
 /// The mandates a resolution established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MandatesEstablishedBy(pub i64);
+
+/// The reports a resolution requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReportsRequestedBy(pub i64);
 
 /// The mandates a resolution renewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,3 +63,4 @@ by_resolution!(MandatesEstablishedBy => Mandate, Mandate::established_by, |m| So
     m
 )));
 by_resolution!(MandatesRenewedBy => Mandate, Mandate::renewed_by, |pair| Some((MandatesRenewedBy(pair.0), pair.1)));
+by_resolution!(ReportsRequestedBy => Report, Report::requested_by, |r| Some((ReportsRequestedBy(r.requested_by_id?), r)));

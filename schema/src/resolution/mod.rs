@@ -284,6 +284,13 @@ impl Resolution {
         Ok(rows.into_iter().map(crate::mechanism::Mandate).collect())
     }
 
+    /// The reports this resolution requested (their `requestedBy`), where a source says.
+    #[graphql(complexity = "crate::support::pagination::list_cost(20, child_complexity)")]
+    async fn requested_reports(&self, ctx: &Context<'_>) -> Result<Vec<Report>, ApiError> {
+        let rows = loaders(ctx)?.load_one(links::ReportsRequestedBy(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Report).collect())
+    }
+
     /// The States that sponsored the text, by ISO code.
     #[graphql(complexity = "crate::support::pagination::list_cost(60, child_complexity)")]
     async fn sponsors(&self, ctx: &Context<'_>) -> Result<Vec<Sponsor>, ApiError> {
@@ -410,6 +417,12 @@ impl Report {
         #[graphql(desc = "Language wanted; default: the request's Accept-Language, else English.")] lang: Option<Lang>,
     ) -> Option<&str> {
         pick_opt(Lang::resolve(ctx, lang), self.0.title_en.as_deref(), self.0.title_zh.as_deref())
+    }
+
+    /// The resolution that requested it, where a source says (A/HRC/43/37 was submitted under resolution 38/18).
+    async fn requested_by(&self, ctx: &Context<'_>) -> Result<Option<Resolution>, ApiError> {
+        let Some(id) = self.0.requested_by_id else { return Ok(None) };
+        Ok(loaders(ctx)?.load_one(crate::loaders::ResolutionId(id)).await?.map(Resolution))
     }
 
     /// Author: a mechanism, a mandate, the High Commissioner, the Secretary-General.

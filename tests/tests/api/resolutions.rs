@@ -303,6 +303,17 @@ async fn resolutions_name_the_mechanisms_and_mandates_they_established_and_renew
         assert_eq!(keys("renewedMandates"), renewed.get(symbol).cloned().unwrap_or_default(), "{symbol}");
         assert_eq!(keys("establishedMechanisms"), mechanisms.get(symbol).cloned().unwrap_or_default(), "{symbol}");
     }
+    // Reports point to the resolution that requested them, and it back to them.
+    let data = app.query(r#"{ reports { symbol requestedBy { symbol requestedReports { symbol } } } }"#).await;
+    let requested: Vec<_> =
+        data["reports"].as_array().unwrap().iter().filter(|r| !r["requestedBy"].is_null()).collect();
+    assert!(!requested.is_empty(), "{data}");
+    for report in requested {
+        let back = report["requestedBy"]["requestedReports"].as_array().unwrap();
+        assert!(back.iter().any(|r| r["symbol"] == report["symbol"]), "{report}");
+    }
+    let data = app.query(r#"{ report(symbol: "A/HRC/43/37") { requestedBy { symbol } } }"#).await;
+    assert_eq!(data["report"]["requestedBy"]["symbol"], "A/HRC/RES/38/18", "{data}");
 }
 
 on_both_backends!(resolutions_name_the_mechanisms_and_mandates_they_established_and_renewed);
