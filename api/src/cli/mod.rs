@@ -288,18 +288,7 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     if report.committed && (report.created + report.updated) > 0 {
         announce_change(&mut conn);
     }
-    if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, json).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
-    }
-    for (label, list) in [("error", &report.errors), ("warning", &report.warnings)] {
-        for e in list.iter().take(SHOWN) {
-            eprintln!("{label}: row {}, {}: {}", e.row, e.field, e.message);
-        }
-        if list.len() > SHOWN {
-            eprintln!("… and {} more {label}s (--report FILE writes them all)", list.len() - SHOWN);
-        }
-    }
+    show_report(args.report.as_deref(), &report, &report.errors, &report.warnings)?;
     let verdict = if report.committed {
         "imported"
     } else if args.dry_run && report.invalid_rows == 0 {
@@ -326,6 +315,29 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     }
     if report.invalid_rows > 0 && args.dry_run {
         anyhow::bail!("{} invalid rows", report.invalid_rows);
+    }
+    Ok(())
+}
+
+/// Writes the whole report as JSON to `--report FILE` when asked, and shows the first errors and warnings, each with
+/// its row and field, on standard error.
+pub(crate) fn show_report(
+    path: Option<&std::path::Path>,
+    report: &impl serde::Serialize,
+    errors: &[hrc_db::import::FieldError],
+    warnings: &[hrc_db::import::FieldError],
+) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        let json = serde_json::to_string_pretty(report)?;
+        std::fs::write(path, json).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+    }
+    for (label, list) in [("error", errors), ("warning", warnings)] {
+        for e in list.iter().take(SHOWN) {
+            eprintln!("{label}: row {}, {}: {}", e.row, e.field, e.message);
+        }
+        if list.len() > SHOWN {
+            eprintln!("… and {} more {label}s (--report FILE writes them all)", list.len() - SHOWN);
+        }
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use hrc_db::resolution::import::{self, marc, read, Options};
 
-use super::{announce_change, ImportArgs, SHOWN};
+use super::{announce_change, show_report, ImportArgs, SHOWN};
 use crate::config::Settings;
 use crate::startup::prepare_database;
 
@@ -40,18 +40,7 @@ pub(super) fn import(args: ImportArgs) -> anyhow::Result<()> {
     if report.committed && (report.created + report.updated) > 0 {
         announce_change(&mut conn);
     }
-    if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, json).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
-    }
-    for (label, list) in [("error", &report.errors), ("warning", &report.warnings)] {
-        for e in list.iter().take(SHOWN) {
-            eprintln!("{label}: row {}, {}: {}", e.row, e.field, e.message);
-        }
-        if list.len() > SHOWN {
-            eprintln!("… and {} more {label}s (--report FILE writes them all)", list.len() - SHOWN);
-        }
-    }
+    show_report(args.report.as_deref(), &report, &report.errors, &report.warnings)?;
     for flagged in report.flagged_texts.iter().take(SHOWN) {
         let [y, n, a] = flagged.official;
         let [cy, cn, ca] = flagged.roll_call;

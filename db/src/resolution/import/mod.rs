@@ -90,6 +90,17 @@ enum Outcome {
 }
 
 impl Report {
+    /// Counts a row read from the file; one the reader could not make a record of is an invalid row.
+    fn take<T>(&mut self, record: Result<T, FieldError>) -> Option<T> {
+        self.rows += 1;
+        record
+            .map_err(|e| {
+                self.invalid_rows += 1;
+                self.errors.push(e);
+            })
+            .ok()
+    }
+
     fn count(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Created => self.created += 1,
@@ -298,15 +309,7 @@ pub fn texts(
         let mut ctx = Context::load(conn, citation, options.actor.clone())?;
         let mut symbols = HashSet::new();
         for record in records {
-            report.rows += 1;
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    report.invalid_rows += 1;
-                    report.errors.push(e);
-                    continue;
-                }
-            };
+            let Some(record) = report.take(record) else { continue };
             match check_text(&ctx, &record, &mut report.warnings) {
                 Err(errors) => {
                     report.invalid_rows += 1;
@@ -345,15 +348,7 @@ pub fn votes(
         let mut by_text: HashMap<String, Vec<(usize, i64, Vote)>> = HashMap::new();
         let mut seen: HashMap<(String, i64), (usize, Vote)> = HashMap::new();
         for record in records {
-            report.rows += 1;
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    report.invalid_rows += 1;
-                    report.errors.push(e);
-                    continue;
-                }
-            };
+            let Some(record) = report.take(record) else { continue };
             let row = record.row;
             let mut errors = Vec::new();
             let symbol = read::symbol(&record.symbol);
